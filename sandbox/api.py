@@ -1,0 +1,126 @@
+"""The sandbox's public contract: values in, values out.
+
+The pipeline (solver) uses only what is here and in ``sandbox.judge``:
+
+    judge = await open_judge(JudgeConfig(...))        # starts warm workers (Docker) or a local backend
+    exe = await judge.compile(Source(code, "cpp17"))  # Compiled; .ok False => CE with .message
+    r = await judge.run(exe, b"input", Limits(2.0, 256))                      # one run, RunResult
+    res = await judge.judge(exe, tests, Limits(...), checker=Checker.token()) # verdict per test
+    res = await judge.interact(exe, interactor_exe, test, Limits(...))        # interactive problem
+    await judge.close()
+
+Everything here is a frozen dataclass or an enum, so results can be stored and compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Verdict(str, Enum):
+    """Verdicts, in precedence order: when tests disagree, the overall verdict is the first non-AC one."""
+
+    AC = "AC"  # Accepted
+    WA = "WA"  # Wrong Answer
+    PE = "PE"  # Presentation Error (only where a checker reports it)
+    TLE = "TLE"  # CPU time over the limit, or killed by the wall clock
+    ILE = "ILE"  # Idleness: waiting for input (interactive) without using CPU
+    MLE = "MLE"  # Memory over the limit
+    OLE = "OLE"  # Output over the limit
+    RE = "RE"  # Runtime error: non-zero exit code or a signal
+    CE = "CE"  # Compilation error
+    JE = "JE"  # Judge error: the judge failed; never a property of the solution
+
+    @property
+    def long(self) -> str:
+        return _LONG[self]
+
+
+_LONG = {
+    Verdict.AC: "Accepted",
+    Verdict.WA: "Wrong answer",
+    Verdict.PE: "Presentation error",
+    Verdict.TLE: "Time limit exceeded",
+    Verdict.ILE: "Idleness limit exceeded",
+    Verdict.MLE: "Memory limit exceeded",
+    Verdict.OLE: "Output limit exceeded",
+    Verdict.RE: "Runtime error",
+    Verdict.CE: "Compilation error",
+    Verdict.JE: "Judge error",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    code: str
+    lang: str  # a key of sandbox.languages.LANGUAGES: cpp17, cpp20, c11, python3, pypy3
+
+
+@dataclass(frozen=True)
+class Limits:
+    time_s: float = 2.0  # CPU time limit
+    memory_mb: int = 256
+    output_mb: int = 64
+    wall_factor: float = 3.0  # wall-clock kill at time_s * wall_factor (+0.5 s)
+    idle_s: float | None = None  # interactive: idleness limit
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A compiled program living in the judge (a handle), or the compiler's refusal."""
+
+    handle: str  # opaque id known to the judge; "" when ok is False
+    lang: str
+    ok: bool
+    message: str = ""  # compiler output (warnings when ok, errors when not)
+    compile_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One execution. ``status`` is the execution-level verdict: AC means it ran to a clean exit 0."""
+
+    status: Verdict  # AC / TLE / MLE / OLE / RE / ILE / JE (never WA: that needs a checker)
+    exit_code: int | None
+    signal: int | None
+    cpu_s: float
+    wall_s: float
+    memory_kb: int
+    stdout: bytes
+    stderr: bytes
+    detail: str = ""  # why, in words: "killed by signal 11 (SIGSEGV)", "CPU 2.31 s > 2.00 s", ...
+
+
+@dataclass(frozen=True)
+class Test:
+    name: str
+    input: bytes
+    answer: bytes | None  # None: nothing to compare (only execution status counts)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    verdict: Verdict  # AC, WA, PE or JE (checker failure)
+    message: str = ""  # checker's comment, e.g. "wrong answer 3rd tokens differ - expected: '5', found: '4'"
+    points: float | None = None
+
+
+@dataclass(frozen=True)
+class TestResult:
+    test: str
+    verdict: Verdict
+    run: RunResult
+    check: CheckResult | None = None
+    diff: str = ""  # human-readable first difference on WA
+
+
+@dataclass(frozen=True)
+class JudgeResult:
+    verdict: Verdict  # overall: AC if every test AC, else the verdict of the first failing test
+    tests: tuple[TestResult, ...] = field(default_factory=tuple)
+    compile_message: str = ""
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for t in self.tests if t.verdict is Verdict.AC)
