@@ -124,3 +124,46 @@ class JudgeResult:
     @property
     def passed(self) -> int:
         return sum(1 for t in self.tests if t.verdict is Verdict.AC)
+
+
+class CheckerKind(str, Enum):
+    TOKENS = "tokens"  # testlib wcmp: whitespace-separated tokens, exact (Codeforces' default)
+    NUMBERS = "numbers"  # doubles with absolute-or-relative tolerance `eps` (testlib rcmp-style)
+    YESNO = "yesno"  # tokens, with YES/NO compared case-insensitively
+    LINES = "lines"  # line-exact (trailing whitespace at line ends and final newlines ignored)
+    PROGRAM = "program"  # a compiled testlib-convention checker: `checker input output answer`
+
+
+@dataclass(frozen=True)
+class Checker:
+    kind: CheckerKind = CheckerKind.TOKENS
+    eps: float = 1e-6
+    program: Compiled | None = None  # for PROGRAM
+
+    @staticmethod
+    def tokens() -> Checker:
+        return Checker(CheckerKind.TOKENS)
+
+    @staticmethod
+    def numbers(eps: float = 1e-6) -> Checker:
+        return Checker(CheckerKind.NUMBERS, eps=eps)
+
+    @staticmethod
+    def yesno() -> Checker:
+        return Checker(CheckerKind.YESNO)
+
+    @staticmethod
+    def lines() -> Checker:
+        return Checker(CheckerKind.LINES)
+
+    @staticmethod
+    def from_program(program: Compiled) -> Checker:
+        return Checker(CheckerKind.PROGRAM, program=program)
+
+
+@dataclass(frozen=True)
+class JudgeConfig:
+    backend: str = "docker"  # "docker" (warm containers) or "local" (bubblewrap); nothing else runs code
+    image: str = "cp-solver-judge:latest"
+    workers: int = 2
+    build_if_missing: bool = True  # build the image on first use (progress on stderr)
