@@ -94,6 +94,8 @@ class RunResult:
 
 @dataclass(frozen=True)
 class Test:
+    __test__ = False  # not a pytest test class, though its name says Test
+
     name: str
     input: bytes
     answer: bytes | None  # None: nothing to compare (only execution status counts)
@@ -108,6 +110,8 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class TestResult:
+    __test__ = False
+
     test: str
     verdict: Verdict
     run: RunResult

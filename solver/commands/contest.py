@@ -1,18 +1,90 @@
-"""`python -m solver contest`: not built yet."""
+"""`python -m solver contest 1999`: solve a whole contest within its time, place the bot, rate it.
+
+Every problem is solved concurrently; a program that passes every local test is submitted; where hidden
+tests exist (``--tests-dir``, ``--codecontests``) it is judged on them, a rejection costs a penalty and the
+bot tries again (at most 10 submissions), elsewhere local acceptance is taken as acceptance and the report
+says so. The bot is then placed in the real final standings under the contest's rules, and its
+performance rating is computed with Codeforces' algorithm. Prints the table and writes a report
+(Markdown, HTML with figures, JSON) into the run folder. ``--resume RUN`` continues an interrupted run.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from typing import Any
 
+from rich.console import Console
+
 from solver.config import Config
+from solver.contest.outcome import ContestResult
+from solver.contest.present import contest_assumptions, contest_report, describe_time_model, print_contest
+from solver.contest.report import write_report
+from solver.contest.run import ContestOptions, run_contest
+from solver.contest.session import (
+    add_contest_options,
+    contest_options,
+    open_services,
+    provenance,
+    settings_from,
+)
 from solver.errors import UsageError
+from solver.problem import ContestKind, ContestRef, parse_ref
+from solver.rating.placement import TimeModel
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("contest", parents=[parent], help="(not built yet)")
+    p = sub.add_parser(
+        "contest",
+        parents=[parent],
+        help="solve a whole contest in its time, place the bot in the real standings, rate it",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("contest", help="a contest id (1999) or contest URL")
+    add_contest_options(p)
+    p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted contest run")
     p.set_defaults(func=run)
 
 
+def contest_id_of(text: str) -> int:
+    ref = parse_ref(text)
+    if not isinstance(ref, ContestRef):
+        raise UsageError(f"{text!r} names a problem; give the contest (e.g. {ref.contest_id})")
+    if ref.kind is not ContestKind.CONTEST:
+        raise UsageError(f"{text} is a {ref.kind.value} contest: only rated Codeforces rounds have a rating")
+    return ref.contest_id
+
+
+def time_model_of(result: ContestResult) -> TimeModel:
+    return TimeModel.parse(result.time_model.replace("fixed minute ", ""))
+
+
 async def run(args: argparse.Namespace, config: Config) -> int:
-    raise UsageError("'contest' is not built yet")
+    contest_id = contest_id_of(args.contest)
+    options: ContestOptions = contest_options(args)
+    console = Console(stderr=bool(config.json))  # with --json, stdout carries the JSON document only
+    settings = settings_from(config)
+    async with open_services(config, settings, log=lambda line: console.print(line, highlight=False)) as svc:
+        result, scores, run_ = await run_contest(contest_id, svc, options, args.resume)
+        meta = run_.meta()
+    tm = time_model_of(result)
+    prov = provenance(meta, str(tm), [result.contest_id])
+    report = contest_report(result, scores, prov, describe_time_model(tm))
+    paths = write_report(report, run_.path)
+    if config.json:
+        doc = {
+            "run": str(run_.path),
+            "report": {k: str(v) for k, v in paths.items()},
+            **result.to_json(),
+            "scores": scores,
+            "provenance": prov.to_json(),
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    print_contest(console, result, scores, contest_assumptions(result, describe_time_model(tm)))
+    console.print(f"[dim]{prov.caption()}[/]", highlight=False)
+    console.print(f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False)
+    console.print(f"Run folder: {run_.path} (resume with --resume {run_.id})", highlight=False)
+    return 0

@@ -1,18 +1,222 @@
-"""`python -m solver solve`: not built yet."""
+"""`python -m solver solve 1999A`: draft, judge, stress-test and repair until a solution passes.
+
+Shows live progress (stage, attempt, tests passed, tokens, elapsed) and ends with the chosen solution, its
+verdict on every local test, the counterexamples found and fixed, and the run folder. ``--resume RUN``
+continues an interrupted run without asking the model again for anything it already answered.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.live import Live
+
+from solver import __version__
 from solver.config import Config
-from solver.errors import UsageError
+from solver.errors import OfflineError, SolverError, UsageError
+from solver.llm.cli_options import add_model_options
+from solver.problem import Problem, ProblemId
+from solver.runstore import Run
+from solver.solve.budget import Budget, Stop
+from solver.solve.languages import LANGUAGES
+from solver.solve.loop import Env, solve_problem
+from solver.solve.model import ModelCalls
+from solver.solve.progress import Board, report
+from solver.solve.work import ProblemResult, Settings
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("solve", parents=[parent], help="(not built yet)")
+    p = sub.add_parser(
+        "solve",
+        parents=[parent],
+        help="solve one problem: draft, judge, stress-test, repair",
+        description=__doc__,
+    )
+    p.add_argument("problem", nargs="?", help="a problem id (1999A), a Codeforces URL, or a stored problem")
+    add_model_options(p)
+    p.add_argument("--lang", default=None, choices=sorted(LANGUAGES), help="language of the solution (cpp17)")
+    p.add_argument(
+        "--candidates", type=int, default=None, metavar="N", help="candidates drafted in parallel (1)"
+    )
+    p.add_argument(
+        "--attempts",
+        type=int,
+        default=None,
+        metavar="N",
+        help="solution programs asked of the model per problem, drafts and repairs (8)",
+    )
+    p.add_argument(
+        "--max-tokens",
+        type=int,
+        default=None,
+        dest="max_tokens",
+        metavar="N",
+        help="token budget per problem, prompts and replies of every call (unlimited)",
+    )
+    p.add_argument(
+        "--wall-time",
+        type=float,
+        default=None,
+        dest="wall_time_s",
+        metavar="SECONDS",
+        help="wall-time budget per problem (unlimited)",
+    )
+    p.add_argument(
+        "--stress-tests",
+        type=int,
+        default=None,
+        dest="stress_tests",
+        metavar="K",
+        help="seeded random tests against the brute force (200)",
+    )
+    p.add_argument("--seed", type=int, default=None, help="seed of the generated tests (0)")
+    p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted run (folder or id)")
     p.set_defaults(func=run)
 
 
+def settings_from(config: Config) -> Settings:
+    if config.candidates < 1 or config.attempts < 1 or config.stress_tests < 0:
+        raise UsageError("--candidates and --attempts must be at least 1, --stress-tests at least 0")
+    return Settings(
+        lang=config.lang,
+        candidates=config.candidates,
+        stress_tests=config.stress_tests,
+        seed=config.seed,
+        budget=Budget(attempts=config.attempts, tokens=config.max_tokens, wall_s=config.wall_time_s),
+    )
+
+
+def config_json(config: Config) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
+
+
+async def load_problem(text: str, config: Config) -> Problem:
+    """A stored problem, else fetched from Codeforces (unless --offline)."""
+    from solver.sources.store import ProblemStore
+
+    pid = ProblemId.parse(text)
+    store = ProblemStore(config.store)
+    problem = store.load(pid)
+    if problem is not None:
+        return problem
+    if config.offline:
+        raise OfflineError(
+            f"problem {pid} is not in the store {config.store}; fetch it first: python -m solver fetch {pid}"
+        )
+    from solver.sources import codeforces
+
+    fetched: Problem = await codeforces.fetch_problem(pid, config)  # type: ignore[attr-defined]
+    return fetched
+
+
+@contextlib.asynccontextmanager
+async def judge_for(config: Config) -> AsyncIterator[Any]:
+    from sandbox.api import JudgeConfig
+    from sandbox.judge import open_judge
+
+    judge = await open_judge(JudgeConfig(backend=config.sandbox, image=config.image, workers=config.workers))
+    try:
+        yield judge
+    finally:
+        await judge.close()
+
+
 async def run(args: argparse.Namespace, config: Config) -> int:
-    raise UsageError("'solve' is not built yet")
+    if args.resume:
+        run_ = Run.open(config.runs, args.resume)
+        meta = run_.meta()
+        if meta.get("command") != "solve":
+            raise UsageError(f"run {run_.id} is a {meta.get('command')!r} run, not a solve run")
+        settings = Settings(**{**meta["settings"], "budget": Budget(**meta["settings"]["budget"])})
+        problem = Problem.from_json(meta["problem"])
+        config = replace(config, model=meta["config"]["model"], backend=meta["config"]["backend"])
+    else:
+        if not args.problem:
+            raise UsageError("give a problem (e.g. python -m solver solve 1999A) or --resume RUN")
+        settings = settings_from(config)
+        problem = await load_problem(args.problem, config)
+        run_ = None
+    return await _solve(problem, settings, config, run_)
+
+
+async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run | None) -> int:
+    from solver.llm.factory import build_backend, recorded
+    from solver.llm.transcript import Transcript
+
+    console = Console(stderr=config.json)  # with --json, stdout carries the JSON document only
+    backend = build_backend(config)
+    try:
+        infos = await backend.preflight()
+        async with judge_for(config) as judge:
+            if run_ is None:
+                meta = {
+                    "command": "solve",
+                    "problem_id": str(problem.id),
+                    "problem": problem.to_json(),
+                    "config": config_json(config),
+                    "settings": asdict(settings),
+                    "model": {
+                        "name": config.model,
+                        "backend": config.backend,
+                        "digest": next(
+                            (getattr(i, "digest", "") for i in infos if getattr(i, "digest", "")), ""
+                        ),
+                        "hosts": list(config.hosts),
+                    },
+                    "seed": settings.seed,
+                    "versions": {
+                        "tool": __version__,
+                        "python": sys.version.split()[0],
+                        "image": config.image,
+                        "image_id": str(getattr(judge, "image_id", "") or ""),
+                    },
+                }
+                run_ = Run.create(config.runs, f"solve-{problem.id.slug}", meta)
+            else:
+                run_.update_meta(status="running")
+            run_.append("session_start", resumed=bool(run_.events()), pid=str(problem.id))
+            board = Board()
+            model = recorded(backend, Transcript(run_.path / "transcript.jsonl"), str(problem.id))
+            calls = ModelCalls(model, run_, run_.index(), on_reply=board.on_reply)
+            env = Env(judge, run_, calls, settings, progress=board)
+            if config.json or not console.is_terminal:
+                result = await solve_problem(problem, env)
+            else:
+                with Live(board.table(), console=console, refresh_per_second=4, transient=True) as live:
+                    task = solve_problem(problem, env)
+                    result = await _with_refresh(task, live, board)
+            run_.update_meta(status="finished", result={"stop": result.stop.value, "reason": result.reason})
+    finally:
+        await backend.close()
+    _print(result, run_, config, console)
+    return 0 if result.stop is Stop.SOLVED else 1
+
+
+async def _with_refresh(coro: Any, live: Live, board: Board) -> ProblemResult:
+    import asyncio
+
+    task = asyncio.ensure_future(coro)
+    while not task.done():
+        live.update(board.table())
+        await asyncio.wait({task}, timeout=0.25)
+    result: ProblemResult = task.result()
+    return result
+
+
+def _print(result: ProblemResult, run_: Run, config: Config, console: Console) -> None:
+    if config.json:
+        doc = {"run": str(run_.path), "run_id": run_.id, **result.to_json()}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return
+    console.print(report(result, str(run_.path)))
+
+
+__all__ = ["SolverError", "register", "run"]

@@ -50,6 +50,23 @@ class Completion:
     gen_s: float = 0.0
     model: str = ""
     endpoint: str = ""
+    wall_s: float = 0.0  # measured by the client, retries and waiting for a slot excluded
+    attempts: int = 1  # 1 + the retries this completion needed
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model as one server describes it (``/api/show`` or ``/v1/models``); None = the server did not say."""
+
+    name: str
+    host: str
+    context_length: int | None = None
+    thinks: bool | None = None
+    capabilities: tuple[str, ...] = ()
+    size_bytes: int | None = None
+    family: str = ""
+    parameter_size: str = ""
+    quantization: str = ""
 
 
 OnChunk = Callable[[Chunk], Awaitable[None] | None]

@@ -1,0 +1,290 @@
+"""python -m sandbox: build-image, selftest, run.
+
+python -m sandbox build-image [--force] [--dockerfile]
+python -m sandbox selftest
+python -m sandbox run SOURCE (--tests DIR | --input FILE) [--lang L] [--time-limit S] [--memory-limit MB]
+                           [--checker tokens|numbers[:EPS]|yesno|lines|CHECKER_SOURCE] [--interactor SRC] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from sandbox.api import Checker, JudgeConfig, JudgeResult, Limits, Source, Test, TestResult, Verdict
+from sandbox.languages import LANGUAGES, detect, get
+
+
+class CliError(Exception):
+    """A user-facing error: one line saying what was wrong and what to do."""
+
+
+def parse_checker_spec(spec: str) -> Checker | Path:
+    """tokens | numbers[:eps] | yesno | lines, or a path to a checker's source (pure)."""
+    name, _, arg = spec.partition(":")
+    if name == "numbers":
+        try:
+            return Checker.numbers(float(arg) if arg else 1e-6)
+        except ValueError:
+            raise CliError(f"bad tolerance in --checker {spec!r}; write e.g. numbers:1e-6") from None
+    simple = {"tokens": Checker.tokens, "yesno": Checker.yesno, "lines": Checker.lines}
+    if name in simple and not arg:
+        return simple[name]()
+    path = Path(spec)
+    if path.is_file():
+        return path
+    raise CliError(
+        f"--checker {spec!r} is neither tokens, numbers[:eps], yesno, lines nor a checker source file"
+    )
+
+
+def load_tests(folder: Path) -> list[Test]:
+    """NAME.in with NAME.out or NAME.ans (answer optional), sorted naturally by name."""
+    if not folder.is_dir():
+        raise CliError(f"--tests {folder} is not a directory")
+    tests = []
+    for inp in folder.glob("*.in"):
+        answer = None
+        for ext in (".out", ".ans"):
+            cand = inp.with_suffix(ext)
+            if cand.is_file():
+                answer = cand.read_bytes()
+                break
+        tests.append(Test(inp.stem, inp.read_bytes(), answer))
+    if not tests:
+        raise CliError(f"no NAME.in files in {folder}")
+
+    def key(t: Test) -> tuple[int, int, str]:
+        return (0, int(t.name), "") if t.name.isdigit() else (1, 0, t.name)
+
+    return sorted(tests, key=key)
+
+
+def _source(path: Path, lang: str | None) -> Source:
+    if not path.is_file():
+        raise CliError(f"no such source file: {path}")
+    try:
+        spec = get(lang) if lang else detect(path.name)
+    except KeyError as e:
+        raise CliError(str(e.args[0])) from None
+    return Source(path.read_text(errors="replace"), spec.key)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    source: Path
+    tests: Path | None
+    input: Path | None
+    lang: str | None
+    limits: Limits
+    checker: str
+    interactor: Path | None
+    backend: str
+    stop_on_failure: bool
+
+
+async def judge_files(opts: RunOptions) -> JudgeResult:
+    from sandbox.judge import open_judge
+
+    checker_spec = parse_checker_spec(opts.checker)
+    if opts.tests is not None:
+        tests = load_tests(opts.tests)
+    elif opts.input is not None:
+        if not opts.input.is_file():
+            raise CliError(f"no such input file: {opts.input}")
+        tests = [Test(opts.input.stem, opts.input.read_bytes(), None)]
+    else:
+        raise CliError("give --tests DIR or --input FILE")
+    source = _source(opts.source, opts.lang)
+    judge = await open_judge(JudgeConfig(backend=opts.backend))
+    try:
+        exe = await judge.compile(source)
+        if not exe.ok:
+            return JudgeResult(Verdict.CE, (), exe.message)
+        if opts.interactor is not None:
+            inter = await judge.compile(_source(opts.interactor, None))
+            if not inter.ok:
+                raise CliError(f"the interactor does not compile:\n{inter.message}")
+            results = [await judge.interact(exe, inter, t, opts.limits) for t in tests]
+            overall = next((r.verdict for r in results if r.verdict is not Verdict.AC), Verdict.AC)
+            return JudgeResult(overall, tuple(results), exe.message)
+        checker: Checker
+        if isinstance(checker_spec, Path):
+            prog = await judge.compile(_source(checker_spec, None))
+            if not prog.ok:
+                raise CliError(f"the checker does not compile:\n{prog.message}")
+            checker = Checker.from_program(prog)
+        else:
+            checker = checker_spec
+        return await judge.judge(exe, tests, opts.limits, checker, stop_on_failure=opts.stop_on_failure)
+    finally:
+        await judge.close()
+
+
+def result_json(res: JudgeResult) -> dict[str, Any]:
+    def one(t: TestResult) -> dict[str, Any]:
+        return {
+            "test": t.test,
+            "verdict": t.verdict.value,
+            "cpu_s": t.run.cpu_s,
+            "wall_s": t.run.wall_s,
+            "memory_kb": t.run.memory_kb,
+            "exit_code": t.run.exit_code,
+            "signal": t.run.signal,
+            "detail": t.run.detail,
+            "checker": t.check.message if t.check else "",
+            "diff": t.diff,
+        }
+
+    return {
+        "verdict": res.verdict.value,
+        "passed": res.passed,
+        "total": len(res.tests),
+        "compile_message": res.compile_message,
+        "tests": [one(t) for t in res.tests],
+    }
+
+
+_STYLE = {Verdict.AC: "green", Verdict.WA: "red", Verdict.CE: "yellow", Verdict.JE: "magenta"}
+
+
+def render(res: JudgeResult, console: Console, *, show_output: bool = False) -> None:
+    if res.verdict is Verdict.CE:
+        console.print("[yellow]Compilation error[/yellow]")
+        console.print(res.compile_message, markup=False, highlight=False)
+        return
+    table = Table(show_edge=False)
+    for col, just in (
+        ("test", "left"),
+        ("verdict", "left"),
+        ("CPU", "right"),
+        ("wall", "right"),
+        ("memory", "right"),
+        ("detail", "left"),
+    ):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for t in res.tests:
+        detail = t.run.detail or (t.check.message if t.check and t.verdict is not Verdict.AC else "")
+        style = _STYLE.get(t.verdict, "red")
+        table.add_row(
+            t.test,
+            f"[{style}]{t.verdict.value}[/{style}]",
+            f"{t.run.cpu_s:.3f} s",
+            f"{t.run.wall_s:.3f} s",
+            f"{t.run.memory_kb / 1024:.1f} MB",
+            detail,
+        )
+    console.print(table)
+    for t in res.tests:
+        if t.diff:
+            console.print(f"[bold]test {t.test}[/bold]")
+            console.print(t.diff, markup=False, highlight=False)
+    if show_output and len(res.tests) == 1:
+        console.print(res.tests[0].run.stdout.decode(errors="replace"), markup=False, highlight=False, end="")
+    style = _STYLE.get(res.verdict, "red")
+    console.print(f"[{style}]{res.verdict.long}[/{style}]: {res.passed}/{len(res.tests)} tests passed")
+
+
+async def selftest(backend: str, console: Console) -> int:
+    from sandbox.judge import open_judge
+
+    judge = await open_judge(JudgeConfig(backend=backend, workers=1))
+    failures = 0
+    try:
+        for spec in LANGUAGES.values():
+            exe = await judge.compile(Source(spec.selftest, spec.key))
+            if not exe.ok:
+                console.print(
+                    f"[red]FAIL[/red] {spec.key:8} {spec.name}: does not compile: {exe.message[:300]}"
+                )
+                failures += 1
+                continue
+            r = await judge.run(exe, spec.selftest_output.encode(), Limits(5.0, 256))
+            if r.status is Verdict.AC and r.stdout.decode() == spec.selftest_output:
+                console.print(
+                    f"[green]ok[/green]   {spec.key:8} {spec.name}: compile {exe.compile_s:.2f} s, "
+                    f"run {r.wall_s * 1000:.1f} ms, {r.memory_kb / 1024:.1f} MB"
+                )
+            else:
+                console.print(
+                    f"[red]FAIL[/red] {spec.key:8} {spec.name}: {r.status.value} {r.detail} {r.stdout!r}"
+                )
+                failures += 1
+    finally:
+        await judge.close()
+    return 1 if failures else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description="The judge's sandbox.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build-image", help="build the judge image (a no-op when it is current)")
+    b.add_argument("--force", action="store_true", help="rebuild even when current")
+    b.add_argument("--dockerfile", action="store_true", help="docker build from sandbox/image/Dockerfile")
+    s = sub.add_parser("selftest", help="compile and run each language's self-test")
+    s.add_argument("--backend", choices=("docker", "local"), default="docker")
+    r = sub.add_parser("run", help="judge a program against tests")
+    r.add_argument("source", type=Path)
+    g = r.add_mutually_exclusive_group(required=True)
+    g.add_argument("--tests", type=Path, help="folder of NAME.in with NAME.out or NAME.ans")
+    g.add_argument("--input", type=Path, help="one input file")
+    r.add_argument("--lang", choices=sorted(LANGUAGES), help="default: from the file extension")
+    r.add_argument("--time-limit", type=float, default=2.0, help="CPU seconds per test (default 2)")
+    r.add_argument("--memory-limit", type=int, default=256, help="MB (default 256)")
+    r.add_argument(
+        "--checker", default="tokens", help="tokens | numbers[:eps] | yesno | lines | checker source"
+    )
+    r.add_argument("--interactor", type=Path, help="interactor source (testlib convention)")
+    r.add_argument("--stop-on-failure", action="store_true", help="stop at the first failing test")
+    r.add_argument("--backend", choices=("docker", "local"), default="docker")
+    r.add_argument("--json", action="store_true", help="machine-readable result")
+    return parser
+
+
+def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    console = Console(file=out or sys.stdout, highlight=False)
+    err = Console(file=sys.stderr, highlight=False)
+    from sandbox.image import ImageError
+    from sandbox.judge import JudgeUnavailable
+
+    try:
+        if args.command == "build-image":
+            from sandbox.image import ensure_image
+
+            built = ensure_image(force=args.force, dockerfile=args.dockerfile)
+            console.print("judge image built" if built else "judge image is current")
+            return 0
+        if args.command == "selftest":
+            return asyncio.run(selftest(args.backend, console))
+        opts = RunOptions(
+            args.source,
+            args.tests,
+            args.input,
+            args.lang,
+            Limits(time_s=args.time_limit, memory_mb=args.memory_limit),
+            args.checker,
+            args.interactor,
+            args.backend,
+            args.stop_on_failure,
+        )
+        res = asyncio.run(judge_files(opts))
+        if args.json:
+            console.file.write(json.dumps(result_json(res), indent=2) + "\n")
+        else:
+            render(res, console, show_output=args.input is not None)
+        return 0 if res.verdict is Verdict.AC else 1
+    except (CliError, ImageError, JudgeUnavailable) as e:
+        err.print(f"error: {e}", markup=False)
+        return 2
+
+
+__all__ = ["main"]

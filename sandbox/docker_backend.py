@@ -1,0 +1,142 @@
+"""Warm Docker workers: one long-lived, locked-down container per worker, one runner per container.
+
+The runner is started with a single ``docker exec`` whose attached stdin/stdout carry every job, so a
+test costs a fork/exec inside the container, never a ``docker exec`` (~60 ms) or ``docker run``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+import struct
+from typing import Any
+
+from sandbox.backend import RUNNER_PATH, FrameReader, Header, WorkerDied, encode_frame
+
+LABEL = "cp-solver.judge"
+CAPS = ["SETUID", "SETGID", "KILL"]  # drop to a uid, and kill what it leaves behind; nothing else
+
+
+def _uid_base() -> int:
+    # Random per worker: RLIMIT_NPROC counts a uid's processes across all containers on the host.
+    return 100_000 + 16 * secrets.randbelow(50_000)
+
+
+class DockerWorker:
+    def __init__(self, client: Any, container: Any, uid_base: int) -> None:
+        self.client, self.container, self.uid_base = client, container, uid_base
+        self.name = container.name
+        api = client.api
+        runner = RUNNER_PATH.read_text()
+        exec_id = api.exec_create(
+            container.id,
+            ["python3", "-I", "-S", "-c", runner, "--uid-base", str(uid_base)],
+            stdin=True,
+            stdout=True,
+            stderr=True,
+            tty=False,
+            user="root",
+        )["Id"]
+        sock = api.exec_start(exec_id, socket=True, tty=False)
+        self._sock: socket.socket = sock._sock
+        self.runner_pid = 0  # inside the container, from the runner's hello
+        self._holder = sock  # keeps the response object (and so the connection) alive
+        self._buf = bytearray()
+        self.stderr_tail = b""
+        self._reader = FrameReader(self._read)
+
+    # Docker multiplexes the exec's stdout and stderr: 8-byte header (stream, 0, 0, 0, size).
+    def _read(self, n: int) -> bytes:
+        while not self._buf:
+            head = self._recv_exact(8)
+            stream, size = head[0], struct.unpack(">I", head[4:])[0]
+            data = self._recv_exact(size)
+            if stream == 2:
+                self.stderr_tail = (self.stderr_tail + data)[-8192:]
+            else:
+                self._buf += data
+        out = bytes(self._buf[:n])
+        del self._buf[:n]
+        return out
+
+    def _recv_exact(self, n: int) -> bytes:
+        parts: list[bytes] = []
+        while n:
+            try:
+                chunk = self._sock.recv(min(n, 1 << 20))
+            except (TimeoutError, OSError) as e:
+                raise WorkerDied(f"runner in {self.name} did not answer: {e}") from None
+            if not chunk:
+                tail = self.stderr_tail.decode(errors="replace").strip()
+                raise WorkerDied(f"runner in {self.name} exited" + (f": {tail[-500:]}" if tail else ""))
+            parts.append(chunk)
+            n -= len(chunk)
+        return b"".join(parts)
+
+    def call(self, header: Header, blobs: list[bytes], timeout: float) -> tuple[Header, list[bytes]]:
+        self._sock.settimeout(timeout)
+        try:
+            self._sock.sendall(encode_frame(header, blobs))
+        except OSError as e:
+            raise WorkerDied(f"cannot write to the runner in {self.name}: {e}") from None
+        return self._reader.frame()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        with contextlib.suppress(Exception):  # already gone is fine at close
+            self.container.remove(force=True)
+
+
+class DockerBackend:
+    """Creates locked-down containers from the judge image."""
+
+    def __init__(self, image: str, *, memory_mb: int = 2048, box_mb: int = 1024) -> None:
+        import docker
+
+        self.image = image
+        self.memory_mb, self.box_mb = memory_mb, box_mb
+        self.client = docker.from_env(timeout=120)
+        self.ncpu = os.cpu_count() or 1
+
+    def start_worker(self, index: int) -> DockerWorker:
+        base = _uid_base()
+        container = self.client.containers.run(
+            self.image,
+            ["sleep", "infinity"],
+            detach=True,
+            name=f"cp-judge-{os.getpid()}-{index}-{secrets.token_hex(3)}",
+            labels={LABEL: "1"},
+            network_mode="none",
+            init=True,
+            read_only=True,
+            tmpfs={
+                "/tmp": "rw,nosuid,nodev,size=512m,mode=1777",
+                "/box": f"rw,nosuid,nodev,exec,size={self.box_mb}m,mode=0755",
+                "/box/p": f"rw,nosuid,nodev,exec,size={self.box_mb}m,mode=0755,uid={base}",
+            },
+            cap_drop=["ALL"],
+            cap_add=CAPS,
+            security_opt=["no-new-privileges"],
+            pids_limit=256,
+            mem_limit=f"{self.memory_mb}m",
+            memswap_limit=f"{self.memory_mb}m",
+            cpuset_cpus=str(index % self.ncpu),
+            ipc_mode="private",
+            auto_remove=False,
+        )
+        try:
+            worker = DockerWorker(self.client, container, base)
+            reply, _ = worker.call({"op": "hello"}, [], timeout=30)
+            if not reply.get("ok"):
+                raise WorkerDied(f"runner in {container.name} refused hello: {reply}")
+            worker.runner_pid = int(reply["pid"])
+        except BaseException:
+            container.remove(force=True)
+            raise
+        return worker
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,122 @@
+/* spawn: run one program as an unprivileged uid under rlimits, report how it went.
+ *
+ * Why a separate binary: ru_maxrss is a per-process high-water mark that survives exec, so a program
+ * forked from the Python runner would report the runner's memory as its own. This tiny static helper is
+ * started (as root, with CAP_SETUID/SETGID) by the runner; its child drops to the uid and execs the
+ * program, so the program's peak starts from a few hundred KB. The helper stays root, so the program
+ * cannot kill it, and it enforces the wall-clock limit itself.
+ *
+ * usage: spawn UID CPU_S AS_BYTES STACK_BYTES FSIZE NOFILE NPROC WALL_MS CWD REPORT_FD -- PROGRAM ARGS...
+ * report (one line on REPORT_FD): status utime_us stime_us maxrss_kb wall_us wall_killed exec_errno
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t timed_out = 0;
+static pid_t child = 0;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    timed_out = 1;
+    if (child > 0) {
+        kill(-child, SIGKILL);
+        kill(child, SIGKILL);
+    }
+}
+
+static void lim(int res, long long v) {
+    if (v <= 0) return;
+    struct rlimit r = {(rlim_t)v, (rlim_t)v};
+    setrlimit(res, &r);
+}
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 13 || strcmp(argv[11], "--") != 0) {
+        fprintf(stderr, "spawn: bad arguments\n");
+        return 120;
+    }
+    uid_t uid = (uid_t)atol(argv[1]);
+    long long cpu = atoll(argv[2]), as = atoll(argv[3]), stack = atoll(argv[4]), fsize = atoll(argv[5]);
+    long long nofile = atoll(argv[6]), nproc = atoll(argv[7]), wall_ms = atoll(argv[8]);
+    const char *cwd = argv[9];
+    int report = atoi(argv[10]);
+    fcntl(report, F_SETFD, FD_CLOEXEC);
+
+    int errpipe[2];
+    if (pipe2(errpipe, O_CLOEXEC) != 0) return 121;
+    double start = now();
+    child = fork();
+    if (child < 0) return 122;
+    if (child == 0) {
+        int e = 0;
+        setpgid(0, 0);
+        int oom = open("/proc/self/oom_score_adj", O_WRONLY);
+        if (oom >= 0) { (void)!write(oom, "1000", 4); close(oom); }
+        if (setgroups(0, NULL) != 0 || setgid(uid) != 0 || setuid(uid) != 0) e = errno ? errno : EPERM;
+        if (!e && getuid() == 0) e = EPERM;  /* never run a program as root */
+        if (!e && chdir(cwd) != 0) e = errno;
+        if (!e) {
+            if (cpu > 0) {
+                struct rlimit r = {(rlim_t)cpu, (rlim_t)cpu + 1};
+                setrlimit(RLIMIT_CPU, &r);
+            }
+            lim(RLIMIT_AS, as);
+            lim(RLIMIT_STACK, stack);
+            lim(RLIMIT_FSIZE, fsize);
+            lim(RLIMIT_NOFILE, nofile);
+            lim(RLIMIT_NPROC, nproc);
+            struct rlimit z = {0, 0};
+            setrlimit(RLIMIT_CORE, &z);
+            signal(SIGPIPE, SIG_DFL);
+            signal(SIGXFSZ, SIG_DFL);
+            execvp(argv[12], argv + 12);
+            e = errno;
+        }
+        (void)!write(errpipe[1], &e, sizeof e);
+        _exit(127);
+    }
+    close(errpipe[1]);
+    setpgid(child, child);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    if (wall_ms > 0) {
+        struct itimerval it = {{0, 0}, {wall_ms / 1000, (wall_ms % 1000) * 1000}};
+        setitimer(ITIMER_REAL, &it, NULL);
+    }
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(child, &status, 0, &ru) < 0) {
+        if (errno != EINTR) return 123;
+    }
+    double wall = now() - start;
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    int exec_errno = 0;
+    if (read(errpipe[0], &exec_errno, sizeof exec_errno) != (ssize_t)sizeof exec_errno) exec_errno = 0;
+    kill(-child, SIGKILL);  /* whatever it left in its process group */
+    dprintf(report, "%d %lld %lld %ld %lld %d %d\n", status,
+            (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
+            (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec,
+            ru.ru_maxrss, (long long)(wall * 1e6), (int)timed_out, exec_errno);
+    return 0;
+}

@@ -1,0 +1,551 @@
+"""The judge: compile once, run many tests cheaply, interactive pairs, checkers.
+
+    judge = await open_judge(JudgeConfig())
+    exe = await judge.compile(Source(code, "cpp17"))
+    res = await judge.judge(exe, tests, Limits(2.0, 256), checker=Checker.tokens())
+    await judge.close()
+
+A pool of workers (warm containers, or bubblewrap processes) each runs one job at a time. A compiled
+program is kept on the host (its artifacts) and installed into a worker the first time that worker
+needs it, so any worker can run any program, also after a worker was replaced. A worker whose runner
+dies or answers nonsense is replaced and the job retried once; a second failure is a judge error (JE),
+never a verdict about the solution. Verdicts are decided here from the runner's raw facts by the pure
+function ``classify``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import math
+import queue
+import secrets
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sandbox import checkers
+from sandbox.api import (
+    Checker,
+    CheckerKind,
+    CheckResult,
+    Compiled,
+    JudgeConfig,
+    JudgeResult,
+    Limits,
+    RunResult,
+    Source,
+    Test,
+    TestResult,
+    Verdict,
+)
+from sandbox.backend import Backend, Header, Worker, WorkerDied
+from sandbox.languages import Language, get
+
+MB = 1 << 20
+
+
+class JudgeUnavailable(RuntimeError):
+    """No sandbox can run untrusted code here; the message says how to get one."""
+
+
+class JudgeFailure(RuntimeError):
+    """The judge itself failed (twice) on a job."""
+
+
+@dataclass(frozen=True)
+class CompileLimits:
+    cpu_s: float = 30.0
+    wall_s: float = 45.0
+    memory_mb: int = 1536
+    output_mb: int = 256
+
+
+_COMPILE_LIMITS = CompileLimits()
+_LIMITS = Limits()
+_TOKENS = Checker()
+_CONFIG = JudgeConfig()
+
+# Extra address space an interpreter needs beyond the program's own data (reserved, mostly untouched),
+# so RLIMIT_AS does not turn a 256 MB limit into a smaller one. Peak RSS decides MLE.
+_AS_EXTRA_MB = {"python3": 64, "pypy3": 1024}
+
+_SIGNAMES = {s.value: s.name for s in signal.Signals}
+
+_MEMORY_HINTS = (b"std::bad_alloc", b"MemoryError", b"out of memory", b"Cannot allocate memory")
+
+
+def signal_name(sig: int) -> str:
+    return _SIGNAMES.get(sig, f"signal {sig}")
+
+
+def run_limits(limits: Limits, lang: str) -> dict[str, Any]:
+    """The runner's limits for one run of a program in lang."""
+    return {
+        "time_s": limits.time_s,
+        "wall_s": limits.time_s * limits.wall_factor + 0.5,
+        "as_mb": limits.memory_mb + _AS_EXTRA_MB.get(lang, 0),
+        "stack_mb": limits.memory_mb,  # Codeforces-like: the stack may use all the memory
+        "output_mb": limits.output_mb,
+        "idle_s": limits.idle_s if limits.idle_s is not None else max(1.0, limits.time_s),
+    }
+
+
+def classify(raw: dict[str, Any], limits: Limits) -> tuple[Verdict, str]:
+    """Execution verdict and its reason from the runner's facts about one run (pure)."""
+    cpu, rss = float(raw["cpu"]), int(raw["rss_kb"])
+    sig, code = raw.get("signal"), raw.get("exit")
+    stderr_tail: bytes = raw.get("stderr_tail", b"")
+    exec_error = str(raw.get("exec_error") or "")
+    mem_kb = limits.memory_mb * 1024
+    if exec_error:
+        if f"Errno {errno.ENOMEM}]" in exec_error or f"Errno {errno.E2BIG}]" in exec_error:
+            return Verdict.MLE, f"the program does not fit in {limits.memory_mb} MB ({exec_error})"
+        return Verdict.JE, exec_error
+    if raw.get("idle_killed"):
+        return (
+            Verdict.ILE,
+            f"idle for {run_limits(limits, '')['idle_s']:.1f} s while waiting (CPU {cpu:.2f} s)",
+        )
+    if cpu > limits.time_s or sig == signal.SIGXCPU:
+        return Verdict.TLE, f"CPU {cpu:.2f} s > {limits.time_s:.2f} s"
+    if raw.get("wall_killed"):
+        wall = limits.time_s * limits.wall_factor + 0.5
+        return Verdict.TLE, f"killed at the wall-clock limit {wall:.1f} s (CPU {cpu:.2f} s)"
+    if int(raw.get("out_size", 0)) > limits.output_mb * MB or sig == signal.SIGXFSZ:
+        return Verdict.OLE, f"output over {limits.output_mb} MB"
+    if rss > mem_kb:
+        return Verdict.MLE, f"peak memory {rss / 1024:.1f} MB > {limits.memory_mb} MB"
+    failed = sig is not None or (code is not None and code != 0)
+    if failed and sig == signal.SIGKILL:
+        # We did not send it (wall and idle kills are reported above): the kernel did, for memory.
+        return Verdict.MLE, f"killed by SIGKILL at {rss / 1024:.1f} MB (out of memory)"
+    if failed and any(h in stderr_tail for h in _MEMORY_HINTS):
+        return Verdict.MLE, f"an allocation failed under the {limits.memory_mb} MB limit"
+    if sig is not None:
+        return Verdict.RE, f"killed by signal {sig} ({signal_name(sig)})"
+    if code:
+        return Verdict.RE, f"exit code {code}"
+    return Verdict.AC, ""
+
+
+def _run_result(raw: dict[str, Any], stdout: bytes, stderr: bytes, limits: Limits) -> RunResult:
+    verdict, detail = classify(dict(raw, stderr_tail=stderr[-4096:]), limits)
+    return RunResult(
+        status=verdict,
+        exit_code=raw.get("exit"),
+        signal=raw.get("signal"),
+        cpu_s=float(raw["cpu"]),
+        wall_s=float(raw["wall"]),
+        memory_kb=int(raw["rss_kb"]),
+        stdout=stdout,
+        stderr=stderr,
+        detail=detail,
+    )
+
+
+def judge_error_run(message: str) -> RunResult:
+    return RunResult(Verdict.JE, None, None, 0.0, 0.0, 0, b"", b"", detail=message)
+
+
+def checker_result(raw: dict[str, Any], stderr: bytes, stdout: bytes) -> CheckResult:
+    """A testlib-convention checker's exit: 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points (pure)."""
+    message = (stderr or stdout).decode(errors="replace").strip()[:2000]
+    code, sig = raw.get("exit"), raw.get("signal")
+    if raw.get("wall_killed") or sig is not None:
+        return CheckResult(
+            Verdict.JE, f"checker failed: {'timed out' if raw.get('wall_killed') else signal_name(sig or 0)}"
+        )
+    if code == 0:
+        return CheckResult(Verdict.AC, message)
+    if code == 1:
+        return CheckResult(Verdict.WA, message)
+    if code == 2:
+        return CheckResult(Verdict.PE, message)
+    if code == 7:
+        points = None
+        for word in message.replace("points", " ").split():
+            try:
+                points = float(word)
+                break
+            except ValueError:
+                continue
+        return CheckResult(Verdict.AC, message, points=points)
+    return CheckResult(Verdict.JE, f"checker failed (exit {code}): {message}")
+
+
+@dataclass(frozen=True)
+class _Program:
+    lang: Language
+    files: tuple[tuple[str, bytes], ...]
+
+
+@dataclass
+class _Slot:
+    index: int
+    worker: Worker | None = None
+    installed: set[str] = field(default_factory=set)
+
+
+class Judge:
+    """Compile and run untrusted programs through a pool of sandbox workers."""
+
+    def __init__(self, backend: Backend, workers: int) -> None:
+        self._backend = backend
+        self._slots = [_Slot(i) for i in range(max(1, workers))]
+        # A thread-safe queue, not asyncio's: the judge may be opened in one event loop and used from
+        # others (a session-wide test fixture; a CLI that runs several asyncio.run calls).
+        self._idle: queue.Queue[_Slot] = queue.Queue()
+        self._programs: dict[str, _Program] = {}
+        self._closed = False
+        self.replacements = 0  # workers replaced after their runner died (for tests and diagnostics)
+
+    @property
+    def workers(self) -> int:
+        return len(self._slots)
+
+    async def start(self) -> None:
+        async def one(slot: _Slot) -> None:
+            slot.worker = await asyncio.to_thread(self._backend.start_worker, slot.index)
+
+        try:
+            await asyncio.gather(*(one(s) for s in self._slots))
+        except BaseException:
+            await self.close()
+            raise
+        for s in self._slots:
+            self._idle.put_nowait(s)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for s in self._slots:
+            if s.worker is not None:
+                await asyncio.to_thread(s.worker.close)
+                s.worker = None
+        await asyncio.to_thread(self._backend.close)
+
+    async def __aenter__(self) -> Judge:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------ plumbing
+    async def _replace(self, slot: _Slot) -> None:
+        old, slot.worker = slot.worker, None
+        slot.installed = set()
+        self.replacements += 1
+        if old is not None:
+            await asyncio.to_thread(old.close)
+        slot.worker = await asyncio.to_thread(self._backend.start_worker, slot.index)
+
+    async def _call(
+        self, header: Header, blobs: list[bytes], timeout: float, needs: Sequence[str] = ()
+    ) -> tuple[Header, list[bytes], _Slot]:
+        """Send one job to an idle worker; replace the worker and retry once if its runner fails."""
+        if self._closed:
+            raise JudgeFailure("the judge is closed")
+        try:
+            slot = self._idle.get_nowait()
+        except queue.Empty:
+            slot = await asyncio.to_thread(self._idle.get)
+        try:
+            last: Exception | None = None
+            for _attempt in range(2):
+                try:
+                    if slot.worker is None:
+                        await self._replace(slot)
+                    assert slot.worker is not None
+                    for handle in needs:
+                        if handle not in slot.installed:
+                            await self._install(slot, handle)
+                    reply, out = await asyncio.to_thread(slot.worker.call, header, blobs, timeout)
+                except WorkerDied as e:
+                    last = e
+                    try:
+                        await self._replace(slot)
+                    except Exception as e2:
+                        last = e2
+                        slot.worker = None
+                    continue
+                if not reply.get("ok"):
+                    raise JudgeFailure(f"runner refused {header.get('op')}: {reply.get('error')}")
+                return reply, out, slot
+            raise JudgeFailure(f"the sandbox failed twice: {last}")
+        finally:
+            self._idle.put_nowait(slot)
+
+    async def _install(self, slot: _Slot, handle: str) -> None:
+        prog = self._programs[handle]
+        assert slot.worker is not None
+        reply, _ = await asyncio.to_thread(
+            slot.worker.call,
+            {"op": "install", "handle": handle, "files": [n for n, _ in prog.files]},
+            [d for _, d in prog.files],
+            60.0,
+        )
+        if not reply.get("ok"):
+            raise JudgeFailure(f"cannot install a program: {reply.get('error')}")
+        slot.installed.add(handle)
+
+    def _program(self, compiled: Compiled) -> _Program:
+        if not compiled.ok:
+            raise ValueError("cannot run a program that did not compile")
+        prog = self._programs.get(compiled.handle)
+        if prog is None:
+            raise ValueError(f"unknown program handle {compiled.handle!r} (compiled by another judge?)")
+        return prog
+
+    # ------------------------------------------------------------ API
+    async def compile(self, source: Source, limits: CompileLimits = _COMPILE_LIMITS) -> Compiled:
+        """Compile (or syntax-check) a source; Compiled.ok False carries the compiler's message (CE)."""
+        lang = get(source.lang)
+        handle = secrets.token_hex(8)
+        header = {
+            "op": "compile",
+            "handle": handle,
+            "src": lang.src,
+            "argv": list(lang.compile),
+            "artifacts": list(lang.artifacts),
+            "limits": {
+                "cpu_s": limits.cpu_s,
+                "wall_s": limits.wall_s,
+                "memory_mb": limits.memory_mb,
+                "output_mb": limits.output_mb,
+            },
+        }
+        reply, files, slot = await self._call(header, [source.code.encode()], limits.wall_s + 30)
+        if not reply["compiled"]:
+            return Compiled("", lang.key, False, str(reply.get("message", "")), float(reply.get("time", 0.0)))
+        self._programs[handle] = _Program(lang, tuple(zip(lang.artifacts, files, strict=True)))
+        slot.installed.add(handle)
+        return Compiled(handle, lang.key, True, str(reply.get("message", "")), float(reply.get("time", 0.0)))
+
+    async def run(self, compiled: Compiled, input: bytes, limits: Limits = _LIMITS) -> RunResult:
+        """One execution with stdin = input."""
+        results = await self._run_many(compiled, [input], limits)
+        return results[0]
+
+    async def _run_many(
+        self,
+        compiled: Compiled,
+        inputs: Sequence[bytes],
+        limits: Limits,
+        *,
+        files: Sequence[Sequence[bytes]] | None = None,
+        role: str = "run",
+        stop_on_failure: bool = False,
+    ) -> list[RunResult]:
+        """Run a program on many inputs in as few jobs as possible, spread over the workers."""
+        prog = self._program(compiled)
+        lim = run_limits(limits, prog.lang.key)
+        n = len(inputs)
+        if n == 0:
+            return []
+        # Chunks: enough to keep every worker busy, small enough to bound one message's size.
+        per = max(1, math.ceil(n / len(self._slots)))
+        chunks: list[list[int]] = []
+        cur: list[int] = []
+        size = 0
+        for i in range(n):
+            extra = sum(len(b) for b in files[i]) if files else 0
+            if cur and (len(cur) >= per or size + len(inputs[i]) + extra > 32 * MB):
+                chunks.append(cur)
+                cur, size = [], 0
+            cur.append(i)
+            size += len(inputs[i]) + extra
+        chunks.append(cur)
+
+        async def job(idx: list[int]) -> list[RunResult]:
+            blobs: list[bytes] = []
+            tests = []
+            for i in idx:
+                t: dict[str, Any] = {"stdin": len(blobs)}
+                blobs.append(inputs[i])
+                if files:
+                    t["files"] = list(range(len(blobs), len(blobs) + len(files[i])))
+                    blobs.extend(files[i])
+                tests.append(t)
+            header = {
+                "op": "run",
+                "handle": compiled.handle,
+                "argv": list(prog.lang.run),
+                "limits": lim,
+                "tests": tests,
+                "role": role,
+                "stop_on_failure": stop_on_failure,
+            }
+            timeout = len(idx) * (lim["wall_s"] + 3.0) + 30.0
+            try:
+                reply, out, _ = await self._call(header, blobs, timeout, needs=[compiled.handle])
+            except JudgeFailure as e:
+                return [judge_error_run(str(e)) for _ in idx]
+            res = [
+                _run_result(raw, out[2 * k], out[2 * k + 1], limits) for k, raw in enumerate(reply["results"])
+            ]
+            return res
+
+        parts = await asyncio.gather(*(job(c) for c in chunks))
+        results: list[RunResult] = []
+        for part in parts:
+            results.extend(part)
+            if stop_on_failure and any(r.status is not Verdict.AC for r in part):
+                break
+        return results
+
+    async def judge(
+        self,
+        compiled: Compiled,
+        tests: Sequence[Test],
+        limits: Limits = _LIMITS,
+        checker: Checker = _TOKENS,
+        *,
+        stop_on_failure: bool = False,
+    ) -> JudgeResult:
+        """Verdict per test (in order) and overall: AC if every test is AC, else the first failure's."""
+        if not compiled.ok:
+            return JudgeResult(Verdict.CE, (), compiled.message)
+        runs = await self._run_many(
+            compiled, [t.input for t in tests], limits, stop_on_failure=stop_on_failure
+        )
+        checks = await self._check_all(checker, tests, runs)
+        results: list[TestResult] = []
+        for t, r, c in zip(tests, runs, checks, strict=False):
+            results.append(self._test_result(t, r, c, checker))
+            if stop_on_failure and results[-1].verdict is not Verdict.AC:
+                break
+        overall = next((tr.verdict for tr in results if tr.verdict is not Verdict.AC), Verdict.AC)
+        return JudgeResult(overall, tuple(results), compiled.message)
+
+    @staticmethod
+    def _test_result(t: Test, r: RunResult, c: CheckResult | None, checker: Checker) -> TestResult:
+        if r.status is not Verdict.AC or c is None:
+            return TestResult(t.name, r.status, r, c)
+        diff = ""
+        if c.verdict in (Verdict.WA, Verdict.PE) and t.answer is not None:
+            from sandbox.diff import describe
+
+            kind = checker.kind if checker.kind is not CheckerKind.PROGRAM else CheckerKind.TOKENS
+            diff = describe(r.stdout, t.answer, t.input, kind=kind, eps=checker.eps)
+        return TestResult(t.name, c.verdict, r, c, diff)
+
+    async def _check_all(
+        self, checker: Checker, tests: Sequence[Test], runs: Sequence[RunResult]
+    ) -> list[CheckResult | None]:
+        todo = [
+            i
+            for i, (t, r) in enumerate(zip(tests, runs, strict=False))
+            if r.status is Verdict.AC and t.answer is not None
+        ]
+        out: list[CheckResult | None] = [None] * len(runs)
+        if checker.kind is not CheckerKind.PROGRAM:
+            for i in todo:
+                answer = tests[i].answer
+                assert answer is not None
+                out[i] = checkers.check(checker, tests[i].input, runs[i].stdout, answer)
+            return out
+        if checker.program is None or not checker.program.ok:
+            for i in todo:
+                out[i] = CheckResult(Verdict.JE, "the checker program did not compile")
+            return out
+        files = [[tests[i].input, runs[i].stdout, tests[i].answer or b""] for i in todo]
+        chk = await self._run_many(
+            checker.program, [b""] * len(todo), Limits(time_s=10.0, memory_mb=512), files=files, role="aux"
+        )
+        for i, cr in zip(todo, chk, strict=True):
+            if cr.status is Verdict.JE:
+                out[i] = CheckResult(Verdict.JE, f"checker: {cr.detail}")
+            else:
+                out[i] = checker_result(
+                    {"exit": cr.exit_code, "signal": cr.signal, "wall_killed": cr.status is Verdict.TLE},
+                    cr.stderr,
+                    cr.stdout,
+                )
+        return out
+
+    async def interact(
+        self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits = _LIMITS
+    ) -> TestResult:
+        """Solution and interactor talk through pipes; the interactor's exit (testlib) gives the verdict.
+
+        The interactor gets ``input_file output_file [answer_file]`` as arguments."""
+        if not solution.ok:
+            return TestResult(test.name, Verdict.CE, judge_error_run("compilation error"))
+        sprog, iprog = self._program(solution), self._program(interactor)
+        lim = run_limits(limits, sprog.lang.key)
+        ilim = run_limits(
+            Limits(time_s=limits.time_s * limits.wall_factor + 1, memory_mb=512), iprog.lang.key
+        )
+        header = {
+            "op": "interact",
+            "limits": lim,
+            "interactor_limits": ilim,
+            "solution": {"handle": solution.handle, "argv": list(sprog.lang.run)},
+            "interactor": {"handle": interactor.handle, "argv": list(iprog.lang.run)},
+        }
+        blobs = [test.input] + ([test.answer] if test.answer is not None else [])
+        try:
+            reply, out, _ = await self._call(
+                header, blobs, lim["wall_s"] + 30.0, needs=[solution.handle, interactor.handle]
+            )
+        except JudgeFailure as e:
+            return TestResult(test.name, Verdict.JE, judge_error_run(str(e)))
+        _tout, serr, ierr = out
+        srun = _run_result(reply["solution"], b"", serr, limits)
+        iraw = reply["interactor"]
+        check = checker_result(iraw, ierr, b"")
+        if iraw.get("idle_killed") and srun.status is Verdict.ILE:
+            check = CheckResult(Verdict.AC, "")  # stopped by us; the verdict is the solution's idleness
+        return TestResult(test.name, interaction_verdict(srun, check), srun, check)
+
+
+def interaction_verdict(solution: RunResult, interactor: CheckResult) -> Verdict:
+    """Limits first (TLE, ILE, MLE, OLE), then the interactor's word, then the solution's crash (pure)."""
+    if solution.status in (Verdict.TLE, Verdict.ILE, Verdict.MLE, Verdict.OLE, Verdict.JE):
+        return solution.status
+    if interactor.verdict is not Verdict.AC:
+        return interactor.verdict
+    return solution.status
+
+
+async def open_judge(config: JudgeConfig = _CONFIG) -> Judge:
+    """Start the backend's workers. Docker by default; "local" (bubblewrap) only when asked for."""
+    backend: Backend
+    if config.backend == "docker":
+        backend = await asyncio.to_thread(_docker_backend, config)
+    elif config.backend == "local":
+        from sandbox.local_backend import LocalBackend
+
+        backend = await asyncio.to_thread(LocalBackend)
+    else:
+        raise JudgeUnavailable(f"unknown sandbox backend {config.backend!r}; use 'docker' or 'local'")
+    judge = Judge(backend, config.workers)
+    await judge.start()
+    return judge
+
+
+DOCKER_HELP = (
+    "Docker is not available ({why}). The judge runs untrusted code only in a sandbox: install "
+    "Docker (Debian/Ubuntu: `apt-get install docker.io`, then start it with `dockerd` or "
+    "`systemctl start docker`), or choose the bubblewrap backend explicitly with backend='local'."
+)
+
+
+def _docker_backend(config: JudgeConfig) -> Backend:
+    try:
+        import docker
+
+        client = docker.from_env()
+        client.ping()
+        client.close()
+    except Exception as e:
+        raise JudgeUnavailable(DOCKER_HELP.format(why=str(e).splitlines()[0][:200])) from None
+    from sandbox.docker_backend import DockerBackend
+    from sandbox.image import ensure_image
+
+    if config.build_if_missing:
+        ensure_image(config.image)
+    return DockerBackend(config.image)

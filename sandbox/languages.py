@@ -1,0 +1,134 @@
+"""Languages as data: one small spec each (DMOJ executors are the model).
+
+A spec says how to compile (an argv run inside the sandbox, in the program's directory), how to run,
+which files make up the compiled program, and a tiny self-test program with its expected output.
+``{src}`` and ``{exe}`` in argvs are file names relative to the program's directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The precompiled bits/stdc++.h lives in the image at PCH_ROOT/<lang>/bits/; compiling with
+# -I PCH_ROOT/<lang> makes `#include <bits/stdc++.h>` find the copy next to its .gch first.
+PCH_ROOT = "/opt/judge/pch"
+
+
+@dataclass(frozen=True)
+class Language:
+    key: str
+    name: str
+    extensions: tuple[str, ...]
+    src: str  # source file name inside the program directory
+    compile: tuple[str, ...]  # argv; empty: nothing to compile
+    run: tuple[str, ...]  # argv
+    artifacts: tuple[str, ...]  # files the run needs, shipped between workers
+    selftest: str
+    selftest_output: str = "Hello, World!\n"
+    pch_flags: tuple[str, ...] = ()  # the exact flags the header is precompiled with (C++ only)
+
+    @property
+    def has_pch(self) -> bool:
+        return bool(self.pch_flags)
+
+
+_CPP_TEST = """#include <bits/stdc++.h>
+int main() { std::string s; std::getline(std::cin, s); std::cout << s << std::endl; }
+"""
+_C_TEST = """#include <stdio.h>
+#include <math.h>
+int main(void) { char s[64]; if (!fgets(s, sizeof s, stdin)) return 1;
+  printf("%s", s); return (int)sqrt(0.0); }
+"""
+_PY_TEST = "print(input())\n"
+
+
+def _cpp(key: str, std: str) -> Language:
+    flags = ("-O2", f"-std={std}", "-DONLINE_JUDGE")
+    return Language(
+        key=key,
+        name=f"GNU G++ ({std})",
+        extensions=(".cpp", ".cc", ".cxx", ".c++") if key == "cpp17" else (),
+        src="main.cpp",
+        compile=("g++", *flags, "-I", f"{PCH_ROOT}/{key}", "-static", "-pipe", "-o", "main", "main.cpp"),
+        run=("./main",),
+        artifacts=("main",),
+        selftest=_CPP_TEST,
+        pch_flags=flags,
+    )
+
+
+LANGUAGES: dict[str, Language] = {
+    "cpp17": _cpp("cpp17", "gnu++17"),
+    "cpp20": _cpp("cpp20", "gnu++20"),
+    "c11": Language(
+        key="c11",
+        name="GNU GCC C11",
+        extensions=(".c",),
+        src="main.c",
+        compile=(
+            "gcc",
+            "-O2",
+            "-std=gnu11",
+            "-DONLINE_JUDGE",
+            "-static",
+            "-pipe",
+            "-o",
+            "main",
+            "main.c",
+            "-lm",
+        ),
+        run=("./main",),
+        artifacts=("main",),
+        selftest=_C_TEST,
+    ),
+    "python3": Language(
+        key="python3",
+        name="Python 3 (CPython)",
+        extensions=(".py",),
+        src="main.py",
+        # A syntax error is a compilation error on Codeforces too; the .pyc is not shipped.
+        compile=("python3", "-S", "-c", "import py_compile,sys; py_compile.compile('main.py', doraise=True)"),
+        run=("python3", "-S", "main.py"),
+        artifacts=("main.py",),
+        selftest=_PY_TEST,
+    ),
+    "pypy3": Language(
+        key="pypy3",
+        name="PyPy 3",
+        extensions=(),
+        src="main.py",
+        compile=("pypy3", "-c", "import ast,sys; ast.parse(open('main.py','rb').read(), 'main.py')"),
+        run=("pypy3", "main.py"),
+        artifacts=("main.py",),
+        selftest=_PY_TEST,
+    ),
+}
+
+ALIASES = {
+    "cpp": "cpp17",
+    "c++": "cpp17",
+    "c++17": "cpp17",
+    "c++20": "cpp20",
+    "c": "c11",
+    "py": "python3",
+    "python": "python3",
+    "pypy": "pypy3",
+}
+
+
+def get(key: str) -> Language:
+    """The spec for a language key (or a common alias); KeyError names the choices."""
+    spec = LANGUAGES.get(ALIASES.get(key.lower(), key.lower()))
+    if spec is None:
+        raise KeyError(f"unknown language {key!r}; choose one of: {', '.join(LANGUAGES)}")
+    return spec
+
+
+def detect(filename: str) -> Language:
+    """The language of a source file from its extension (.cpp -> cpp17, .c -> c11, .py -> python3)."""
+    lower = filename.lower()
+    for spec in LANGUAGES.values():
+        if any(lower.endswith(ext) for ext in spec.extensions):
+            return spec
+    raise KeyError(f"cannot tell the language of {filename!r} from its extension; pass --lang")

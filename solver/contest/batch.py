@@ -1,0 +1,119 @@
+"""Many contests, resumable and concurrent, summarised as one Elo-equivalent rating with intervals.
+
+The batch is a run in the run store whose events say which contests finished (with their whole result)
+and which contest run folder each one uses. Resuming replays those events: a finished contest is never
+run again, an interrupted one resumes in its own run folder.
+
+Concurrency: under the ``elapsed`` time model contests running side by side share the model, so each one
+sees a slower bot than it would alone; the default is one contest at a time, and the report names the
+number that ran in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from solver.contest.outcome import ContestResult
+from solver.contest.present import BatchSummary, Estimate
+from solver.contest.selection import Selection, Skipped
+from solver.errors import SolverError
+from solver.problem import Contest
+from solver.runstore import Run
+
+RunContest = Callable[[Contest, str | None], Awaitable[ContestResult]]  # (contest, run to resume) -> result
+
+
+@dataclass(frozen=True)
+class BatchState:
+    done: dict[int, ContestResult]
+    started: dict[int, str]  # contest id -> its contest run id
+
+    @staticmethod
+    def of(run: Run) -> BatchState:
+        done: dict[int, ContestResult] = {}
+        started: dict[int, str] = {}
+        for e in run.events():
+            if e.type == "batch_contest_started":
+                started[int(e.get("contest_id"))] = str(e.get("run_id"))
+            elif e.type == "batch_contest_done":
+                result = ContestResult.from_json(dict(e.get("result")))
+                done[result.contest_id] = result
+        return BatchState(done, started)
+
+
+async def run_batch(
+    run: Run,
+    selection: Selection,
+    run_contest: RunContest,
+    *,
+    parallel: int = 1,
+    console: Console | None = None,
+    on_started: Callable[[Contest, str], None] | None = None,
+) -> tuple[list[ContestResult], list[Skipped]]:
+    """Run every chosen contest not yet finished in this batch; return all results and the failures."""
+    state = BatchState.of(run)
+    results: dict[int, ContestResult] = dict(state.done)
+    failed: list[Skipped] = []
+    gate = asyncio.Semaphore(max(1, parallel))
+    todo = [c for c in selection.chosen if c.id not in state.done]
+    if console is not None and state.done:
+        console.print(f"resuming: {len(state.done)} contest(s) already finished, {len(todo)} to run")
+
+    async def one(contest: Contest) -> None:
+        async with gate:
+            resume = state.started.get(contest.id)
+            try:
+                result = await run_contest(contest, resume)
+            except SolverError as e:
+                run.append("batch_contest_failed", contest_id=contest.id, error=str(e))
+                failed.append(Skipped(contest.id, contest.name, f"failed: {e}"))
+                if console is not None:
+                    console.print(f"[red]contest {contest.id} failed:[/] {e}", highlight=False)
+                return
+            run.append("batch_contest_done", contest_id=contest.id, result=result.to_json())
+            results[contest.id] = result
+            if console is not None:
+                perf = result.placement.performance
+                console.print(
+                    f"contest {contest.id} done: rank {result.placement.rank:g}, performance "
+                    f"{'—' if perf is None else f'{perf:.0f}'}",
+                    highlight=False,
+                )
+
+    await asyncio.gather(*(one(c) for c in todo))
+    order = {c.id: i for i, c in enumerate(selection.chosen)}
+    ordered = sorted(results.values(), key=lambda r: order.get(r.contest_id, len(order)))
+    return ordered, failed
+
+
+EstimateMean = Callable[[Sequence[float]], tuple[float, float, float]]  # values -> (mean, low, high)
+EstimateMle = Callable[[Sequence[tuple[int, bool]]], tuple[float, float, float] | None]  # (d, solved)
+
+
+def summarise(
+    results: Sequence[ContestResult],
+    skipped: Sequence[Skipped],
+    mean_ci: EstimateMean,
+    problem_mle: EstimateMle,
+) -> BatchSummary:
+    """Overall and per-division mean performance with bootstrap CIs, and the problem-rating estimate."""
+    used = [r for r in results if r.placement.performance is not None]
+    perfs = [float(r.placement.performance) for r in used if r.placement.performance is not None]
+    overall = Estimate(*mean_ci(perfs), n=len(perfs)) if perfs else None
+    divisions: dict[str, Estimate] = {}
+    for div in sorted({r.division or "unknown" for r in used}):
+        vals = [
+            float(r.placement.performance)
+            for r in used
+            if (r.division or "unknown") == div and r.placement.performance is not None
+        ]
+        divisions[div] = Estimate(*mean_ci(vals), n=len(vals))
+    outcomes = [(int(p.rating), p.accepted) for r in results for p in r.problems if p.rating is not None]
+    fit = problem_mle(outcomes) if outcomes else None
+    problem = Estimate(*fit, n=len(outcomes)) if fit is not None else None
+    solved = sum(1 for _, ok in outcomes if ok)
+    return BatchSummary(tuple(results), tuple(skipped), overall, divisions, problem, (solved, len(outcomes)))

@@ -1,0 +1,122 @@
+"""The bot in the real final standings: its score, its place, and the performance rating that place is worth.
+
+Pure: the bot's outcomes and the contest's official rows and rated participants in, a Placement out. The
+arithmetic is the rating package's (``solver.rating.placement`` for points and places,
+``solver.rating.performance`` for the exact performance); this module only joins the pieces:
+
+- which submissions count: accepted ones, and rejected ones that Codeforces penalises (not a compilation
+  error, not a failure on test 1) — ``Submission.penalised``;
+- the rated field with the bot in it. Rated participants keep the rank Codeforces gave them
+  (``contest.ratingChanges``); the bot is placed by comparing its (points, penalty) with the official
+  rows: strictly between two ranks, or tied with a rank group, which then shares the worst place;
+- opponents' ratings as the algorithm sees them: for contests using the post-2020 system (id >= 1360),
+  a displayed 0 is a new account whose internal rating is 1400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from solver.contest.outcome import Placement, ProblemOutcome
+from solver.problem import ContestType
+from solver.rating.codeforces import Contestant, internal_rating, uses_new_system
+from solver.rating.performance import performance_of
+from solver.rating.placement import Attempt, Score, TimeModel, place, score
+
+BOT = "\u0000cp-solver-bot"  # cannot collide with a Codeforces handle
+
+
+@dataclass(frozen=True)
+class OfficialRow:
+    rank: int  # as the standings show it (ties share the best place of their group)
+    points: float
+    penalty: int
+
+
+@dataclass(frozen=True)
+class Rated:
+    handle: str
+    rank: int  # the rank Codeforces rated this participant at (its standings rank)
+    old_rating: int  # as the API shows it (the displayed rating since 2020)
+
+
+def bot_score(
+    problems: Sequence[ProblemOutcome],
+    rules: ContestType,
+    duration_s: int,
+    time_model: TimeModel,
+    *,
+    verified_only: bool = False,
+) -> Score:
+    """The bot's points and penalty; ``verified_only`` drops acceptances resting on local tests alone."""
+    attempts: list[Attempt] = []
+    points: dict[str, float] = {}
+    for p in problems:
+        if p.max_points is not None:
+            points[p.index] = p.max_points
+        elif rules is ContestType.CF:
+            points[p.index] = 0.0
+        for s in p.submissions:
+            if s.accepted and verified_only and s.judged != "pack":
+                continue
+            if s.accepted or s.penalised:
+                attempts.append(Attempt(p.index, s.at_s, s.accepted))
+    missing = [
+        i for i, v in points.items() if v <= 0 and any(a.problem == i and a.accepted for a in attempts)
+    ]
+    if missing:
+        raise ValueError(f"problems {', '.join(missing)} have no maximum points under Codeforces rules")
+    return score(rules, attempts, duration_s, time_model, points)
+
+
+def place_bot(
+    contest_id: int,
+    result: Score,
+    official: Sequence[OfficialRow],
+    rated: Sequence[Rated],
+) -> Placement:
+    """The bot's place among the official rows and, when there are rated participants, its performance."""
+    where = place(result.points, result.penalty, [(r.points, r.penalty) for r in official])
+    tied = where.worst > where.best
+    correction = uses_new_system(contest_id)
+    performance: float | None = None
+    if rated:
+        # The bot's key among standings ranks: its own group's rank when tied, else just above the next.
+        key = float(where.best) if tied else where.best - 0.5
+        rows = [
+            Contestant(r.handle, internal_rating(r.old_rating, contest_id), points=-float(r.rank))
+            for r in rated
+        ]
+        rows.append(Contestant(BOT, _bot_rating(rated, contest_id), points=-key))
+        performance = performance_of(rows, BOT)
+    return Placement(
+        points=result.points,
+        penalty=result.penalty,
+        rank=where.best,
+        rank_worst=where.worst,
+        participants=len(official),
+        performance=performance,
+        rated_participants=len(rated),
+        new_account_correction=correction,
+    )
+
+
+def _bot_rating(rated: Sequence[Rated], contest_id: int) -> int:
+    # The bot's own old rating does not change its performance (the search replaces it); any valid one does.
+    return internal_rating(0, contest_id) if uses_new_system(contest_id) else 1500
+
+
+def problem_scores(result: Score, problems: Sequence[ProblemOutcome], rules: ContestType) -> dict[str, str]:
+    """What the table shows per problem: points earned (CF) or the penalty minutes it added (ICPC)."""
+    by = {p.problem: p for p in result.problems}
+    out: dict[str, str] = {}
+    for p in problems:
+        s = by.get(p.index)
+        if s is None or not s.solved:
+            out[p.index] = "0" if rules is ContestType.CF else "—"
+        elif rules is ContestType.CF:
+            out[p.index] = f"{s.points:g}"
+        else:
+            out[p.index] = str(s.penalty)
+    return out

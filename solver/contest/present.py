@@ -1,0 +1,294 @@
+"""Turning contest and batch results into what a user sees: rich tables and Report values.
+
+Pure apart from writing to the Console it is handed (tests pass ``Console(file=StringIO())``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from solver.contest.outcome import ContestResult, ProblemOutcome
+from solver.contest.plots import PerfPoint, RatingBin, performance_plot, solve_rate_plot
+from solver.contest.report import Figure, Provenance, Report, Table
+from solver.contest.selection import Skipped
+from solver.rating.placement import TimeModel
+
+NEW_ACCOUNT_NOTE = (
+    "Since 2020 Codeforces shows new accounts' ratings starting from 0 while its algorithm uses an internal "
+    "rating starting at 1400; opponents' ratings were corrected back to internal ones (contest id >= 1360)."
+)
+
+
+def describe_time_model(tm: TimeModel) -> str:
+    if tm.kind == "elapsed":
+        return (
+            "elapsed: each submission at the real minute since the bot started the contest; "
+            "problems not solved within the contest's duration do not count"
+        )
+    if tm.kind == "zero":
+        return "zero: every submission at minute 0 (as CodeElo does); solving is not limited by the duration"
+    return f"fixed: every submission at minute {tm.fixed_minute}; solving is not limited by the duration"
+
+
+def _minute(p: ProblemOutcome) -> str:
+    m = p.minute_solved
+    return "—" if m is None else str(m)
+
+
+def problem_rows(result: ContestResult, scores: Mapping[str, str]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for p in result.problems:
+        rows.append(
+            (
+                f"{p.index}. {p.name}",
+                "—" if p.rating is None else str(p.rating),
+                p.verdict,
+                str(len(p.submissions)),
+                _minute(p),
+                scores.get(p.index, "—"),
+                p.note,
+            )
+        )
+    return rows
+
+
+def score_column(rules: str) -> str:
+    return "points" if rules == "CF" else "penalty"
+
+
+def print_contest(
+    console: Console, result: ContestResult, scores: Mapping[str, str], assumptions: Sequence[str]
+) -> None:
+    t = RichTable(title=f"Contest {result.contest_id}: {result.name}", show_lines=False)
+    for col in ("problem", "rating", "verdict", "attempts", "minute", score_column(result.rules), "note"):
+        t.add_column(col, overflow="fold")
+    for row in problem_rows(result, scores):
+        t.add_row(*row)
+    console.print(t)
+    pl = result.placement
+    score = f"{pl.points:g} points" if result.rules == "CF" else f"{pl.points:g} solved, penalty {pl.penalty}"
+    console.print(f"Score: {score}; rank {pl.rank:g} of {pl.participants} official contestants")
+    if pl.performance is None:
+        console.print("Performance: not computed (no rating changes for this contest)")
+    else:
+        line = f"Performance rating: [bold]{pl.performance:.0f}[/]"
+        iv = result.performance_interval
+        if iv and iv[0] != iv[1]:
+            line += f" (counting only hidden-test-verified solves: {iv[0]:.0f})"
+        console.print(line)
+    console.print("Assumptions:")
+    for a in assumptions:
+        console.print(f"  - {a}", highlight=False)
+
+
+def contest_assumptions(result: ContestResult, time_model_text: str) -> list[str]:
+    out = [
+        f"Time model — {time_model_text}.",
+        f"Rules: {'Codeforces scoring' if result.rules == 'CF' else 'ICPC (solved, then penalty minutes)'}.",
+    ]
+    local = [p.index for p in result.problems if p.accepted and p.judged == "local"]
+    if local:
+        out.append(
+            f"Problems {', '.join(local)} were accepted on local tests only (no usable hidden tests): "
+            "the performance is optimistic."
+        )
+    if result.placement.new_account_correction:
+        out.append(NEW_ACCOUNT_NOTE)
+    out.append("The rank is among the real final standings' official contestants; ties share the worst rank.")
+    out.extend(result.notes)
+    return out
+
+
+def contest_report(
+    result: ContestResult, scores: Mapping[str, str], provenance: Provenance, time_model_text: str
+) -> Report:
+    pl = result.placement
+    summary = [
+        ("contest", f"{result.contest_id} — {result.name}"),
+        ("division", result.division or "unknown"),
+        ("rules", result.rules),
+        ("score", f"{pl.points:g}" + ("" if result.rules == "CF" else f" solved, penalty {pl.penalty}")),
+        ("rank", f"{pl.rank:g} of {pl.participants}"),
+        ("performance", "not computed" if pl.performance is None else f"{pl.performance:.0f}"),
+        ("elapsed", f"{result.elapsed_s / 60:.1f} min of {result.duration_s // 60} min"),
+    ]
+    iv = result.performance_interval
+    points = (
+        []
+        if pl.performance is None
+        else [
+            PerfPoint(
+                str(result.contest_id),
+                pl.performance,
+                iv[0] if iv else pl.performance,
+                iv[1] if iv else pl.performance,
+                result.division,
+            )
+        ]
+    )
+    figures = [
+        Figure("performance", "Performance", performance_plot(points, None, None, provenance.caption()))
+    ]
+    bins = rating_bins([result])
+    if bins:
+        figures.append(
+            Figure(
+                "solve-rate",
+                "Solve rate against problem rating",
+                solve_rate_plot(bins, None, None, provenance.caption()),
+            )
+        )
+    cols = ("problem", "rating", "verdict", "attempts", "minute", score_column(result.rules), "note")
+    return Report(
+        title=f"cp-solver contest {result.contest_id}",
+        provenance=provenance,
+        summary=tuple(summary),
+        assumptions=tuple(contest_assumptions(result, time_model_text)),
+        tables=(Table("Problems", cols, tuple(problem_rows(result, scores))),),
+        figures=tuple(figures),
+        data={"contest": result.to_json(), "scores": dict(scores)},
+    )
+
+
+def rating_bins(results: Sequence[ContestResult], width: int = 200) -> list[RatingBin]:
+    acc: dict[int, list[int]] = {}
+    for r in results:
+        for p in r.problems:
+            if p.rating is None:
+                continue
+            b = acc.setdefault(int(p.rating // width), [0, 0])
+            b[0] += p.accepted
+            b[1] += 1
+    return [RatingBin(k * width + width / 2, v[0], v[1]) for k, v in sorted(acc.items())]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    value: float
+    low: float
+    high: float
+    n: int
+
+    def text(self) -> str:
+        return f"{self.value:.0f} (95% CI {self.low:.0f}–{self.high:.0f}, n={self.n})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "ci95": [self.low, self.high], "n": self.n}
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    results: tuple[ContestResult, ...]
+    skipped: tuple[Skipped, ...]
+    overall: Estimate | None
+    divisions: dict[str, Estimate]
+    problem_rating: Estimate | None
+    problem_counts: tuple[int, int]  # solved, attempted (problems with a known rating)
+
+
+def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str) -> Report:
+    cap = provenance.caption()
+    used = [r for r in b.results if r.placement.performance is not None]
+    points = []
+    for r in used:
+        iv = r.performance_interval or (r.placement.performance, r.placement.performance)
+        perf = r.placement.performance
+        assert perf is not None
+        points.append(PerfPoint(str(r.contest_id), perf, iv[0] or perf, iv[1] or perf, r.division))
+    ov = b.overall
+    figures = [
+        Figure(
+            "performance",
+            "Performance per contest",
+            performance_plot(points, ov.value if ov else None, (ov.low, ov.high) if ov else None, cap),
+        )
+    ]
+    pr = b.problem_rating
+    figures.append(
+        Figure(
+            "solve-rate",
+            "Solve rate against problem rating",
+            solve_rate_plot(
+                rating_bins(b.results), pr.value if pr else None, (pr.low, pr.high) if pr else None, cap
+            ),
+        )
+    )
+    summary = [
+        ("Elo-equivalent rating (mean performance)", ov.text() if ov else "not enough contests"),
+        ("estimate from problem ratings", pr.text() if pr else "no rated problems"),
+        ("contests used", str(len(used))),
+        ("contests not used", str(len(b.skipped) + len(b.results) - len(used))),
+    ]
+    for div, est in sorted(b.divisions.items()):
+        summary.append((f"division {div}", est.text()))
+    assumptions = [
+        f"Time model — {time_model_text}.",
+        "Rating: mean of per-contest performance ratings (Codeforces' algorithm, the rating at which the "
+        "bot's rating change would be zero); 95% CI by bootstrap over contests.",
+        "Second estimate: maximum likelihood of solve/fail against problem ratings with "
+        "P = 1 / (1 + 10^((d - r) / 400)), interval from the likelihood's curvature or bootstrap.",
+    ]
+    optimistic = [str(r.contest_id) for r in b.results if r.optimistic]
+    if optimistic:
+        assumptions.append(
+            f"Contests {', '.join(optimistic)} include problems accepted on local tests only: "
+            "their performances are optimistic (the plotted bar reaches down to the "
+            "performance counting only hidden-test-verified solves)."
+        )
+    if any(r.placement.new_account_correction for r in b.results):
+        assumptions.append(NEW_ACCOUNT_NOTE)
+    rows = []
+    for r in b.results:
+        pl = r.placement
+        solved = sum(p.accepted for p in r.problems)
+        rows.append(
+            (
+                str(r.contest_id),
+                r.name,
+                r.division or "?",
+                r.rules,
+                f"{solved}/{len(r.problems)}",
+                f"{pl.rank:g}/{pl.participants}",
+                "—" if pl.performance is None else f"{pl.performance:.0f}",
+                "yes" if r.optimistic else "no",
+                "used" if pl.performance is not None else "not used: no rating changes",
+            )
+        )
+    skipped_rows = tuple((str(s.contest_id), s.name, s.reason) for s in b.skipped)
+    tables = [
+        Table(
+            "Contests used",
+            ("contest", "name", "division", "rules", "solved", "rank", "performance", "optimistic", "status"),
+            tuple(rows),
+        )
+    ]
+    if skipped_rows:
+        tables.append(Table("Contests not used, and why", ("contest", "name", "reason"), skipped_rows))
+    data = {
+        "rating": ov.to_json() if ov else None,
+        "divisions": {k: v.to_json() for k, v in b.divisions.items()},
+        "problem_rating_estimate": pr.to_json() if pr else None,
+        "problems_solved": b.problem_counts[0],
+        "problems_attempted": b.problem_counts[1],
+        "contests": [r.to_json() for r in b.results],
+        "skipped": [{"contest_id": s.contest_id, "name": s.name, "reason": s.reason} for s in b.skipped],
+    }
+    return Report(
+        "cp-solver rating",
+        provenance,
+        tuple(summary),
+        tuple(assumptions),
+        tuple(tables),
+        tuple(figures),
+        data,
+    )
+
+
+def finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)

@@ -1,0 +1,474 @@
+"""One contest, end to end: solve every problem within the contest's time, submit, place, rate.
+
+Read top to bottom:
+
+    prepare       the contest, its problems, its final standings and rating changes (fetched before any
+                  solving, so a contest that cannot be placed fails in seconds, not after two hours)
+    play          every problem concurrently; under the ``elapsed`` time model the contest's duration is a
+                  hard deadline (problems still open then do not count)
+    play_problem  solve -> submit -> (hidden tests: accepted, or rejected and try again; at most 10)
+    conclude      score under the contest's rules, place in the real standings, performance rating
+
+The contest run is a run in the run store: the solve loop's events and ours share ``events.jsonl``, so an
+interrupted contest resumes without redoing a finished problem or a recorded submission. The clock
+resumes where it stopped: time while the process was not running is not charged to the bot.
+
+After a rejection on hidden tests the bot starts a fresh attempt at the problem (a new solve run with the
+next seed). It is told nothing about the hidden tests, as a contestant is told only the verdict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from solver.config import Config
+from solver.contest.outcome import MAX_SUBMISSIONS, ContestResult, ProblemOutcome, Submission
+from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
+from solver.contest.submit import PackJudge, pack_usable
+from solver.contest.testpack import TestPack, load_codecontests, load_tests_dir
+from solver.errors import NotFoundError, StoreError, UsageError
+from solver.llm.base import ChatParams, ModelBackend
+from solver.problem import Contest, ContestRef, ContestType, Problem
+from solver.rating.placement import TimeModel
+from solver.runstore import Run
+from solver.solve.loop import Env, solve_problem
+from solver.solve.model import ModelCalls
+from solver.solve.programs import Judge
+from solver.solve.work import ProblemResult, Progress, Settings
+from solver.sources.cf_api import RatingChange, Standings
+
+CLOCK_EVERY_S = 15.0
+
+
+class ContestSource(Protocol):
+    """What contest mode asks of the problem source (``solver.sources.codeforces.CodeforcesSource``)."""
+
+    async def contest_problems(self, ref: ContestRef) -> list[Problem]: ...
+
+    async def standings(self, contest_id: int, *, show_unofficial: bool = False) -> Standings: ...
+
+    async def rating_changes(self, contest_id: int) -> list[RatingChange]: ...
+
+
+@dataclass(frozen=True)
+class ContestOptions:
+    time_model: TimeModel = field(default_factory=TimeModel)
+    duration_s: int | None = None  # overrides the contest's duration (the elapsed model's deadline)
+    tests_dir: Path | None = None  # DIR/<index>/ test packs
+    codecontests: Path | None = None  # a CodeContests JSONL file
+    max_submissions: int = MAX_SUBMISSIONS
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "time_model": str(self.time_model),
+            "duration_s": self.duration_s,
+            "tests_dir": None if self.tests_dir is None else str(self.tests_dir),
+            "codecontests": None if self.codecontests is None else str(self.codecontests),
+            "max_submissions": self.max_submissions,
+        }
+
+    @staticmethod
+    def from_json(d: Mapping[str, Any]) -> ContestOptions:
+        return ContestOptions(
+            time_model=TimeModel.parse(str(d.get("time_model", "elapsed")).replace("fixed minute ", "")),
+            duration_s=d.get("duration_s"),
+            tests_dir=Path(d["tests_dir"]) if d.get("tests_dir") else None,
+            codecontests=Path(d["codecontests"]) if d.get("codecontests") else None,
+            max_submissions=int(d.get("max_submissions", MAX_SUBMISSIONS)),
+        )
+
+
+@dataclass
+class Services:
+    """What one contest run uses; the command builds it (tests build it with fakes)."""
+
+    source: ContestSource
+    backend: ModelBackend
+    judge: Judge
+    config: Config
+    settings: Settings
+    meta: dict[str, Any] = field(default_factory=dict)  # model name and digest, versions: into run.json
+    progress: Progress | None = None
+    log: Callable[[str], None] = lambda _line: None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    contest: Contest
+    problems: tuple[Problem, ...]
+    official: tuple[OfficialRow, ...]
+    rated: tuple[Rated, ...]
+    packs: dict[str, TestPack]
+
+    @property
+    def rules(self) -> ContestType:
+        return self.contest.type
+
+
+# --- prepare ----------------------------------------------------------------------------------------------
+
+
+def official_rows(standings: Standings) -> list[OfficialRow]:
+    """The official contestants of final standings (``showUnofficial=false`` may still list others)."""
+    rows = [r for r in standings.rows if r.participant_type == "CONTESTANT" and r.rank > 0]
+    if not rows:
+        rows = [r for r in standings.rows if r.rank > 0]
+    return [OfficialRow(r.rank, r.points, r.penalty) for r in rows]
+
+
+async def prepare(contest_id: int, source: ContestSource, options: ContestOptions) -> Prepared:
+    standings = await source.standings(contest_id)
+    contest = standings.contest
+    if contest.phase != "FINISHED":
+        raise UsageError(
+            f"contest {contest_id} ({contest.name}) is not finished (phase {contest.phase}): "
+            "its final standings do not exist yet"
+        )
+    if contest.type is ContestType.IOI:
+        raise UsageError(f"contest {contest_id} uses IOI rules: it has no Codeforces rating to compare with")
+    problems = await source.contest_problems(ContestRef(contest_id))
+    if not problems:
+        raise NotFoundError(f"contest {contest_id} has no problems")
+    info = {p.index: p for p in contest.problems}
+    merged = tuple(
+        replace(p, rating=p.rating if p.rating is not None else getattr(info.get(p.id.index), "rating", None))
+        for p in problems
+    )
+    try:
+        changes = await source.rating_changes(contest_id)
+    except NotFoundError:
+        changes = []
+    rated = tuple(Rated(c.handle, c.rank, c.old_rating) for c in changes)
+    packs: dict[str, TestPack] = {}
+    if options.codecontests is not None:
+        packs.update(load_codecontests(options.codecontests, contest_id))
+    if options.tests_dir is not None:
+        packs.update(load_tests_dir(options.tests_dir))  # a folder given by hand wins over the dataset
+    return Prepared(contest, merged, tuple(official_rows(standings)), rated, packs)
+
+
+# --- the clock --------------------------------------------------------------------------------------------
+
+
+class Clock:
+    """Seconds of contest time: what earlier sessions used plus this session's monotonic time."""
+
+    def __init__(self, offset_s: float, now: Callable[[], float] = time.monotonic) -> None:
+        self.offset_s = offset_s
+        self._now = now
+        self._start = now()
+
+    def elapsed(self) -> float:
+        return self.offset_s + (self._now() - self._start)
+
+
+# --- the state of a contest run, replayed from its events --------------------------------------------------
+
+
+@dataclass
+class State:
+    submissions: dict[str, list[tuple[int, Submission]]] = field(
+        default_factory=dict
+    )  # index -> (attempt, s)
+    finals: dict[str, ProblemOutcome] = field(default_factory=dict)
+    retry_runs: dict[tuple[str, int], str] = field(default_factory=dict)  # (index, attempt) -> folder
+    elapsed_s: float = 0.0
+    done: ContestResult | None = None
+
+    @staticmethod
+    def of(run: Run) -> State:
+        st = State()
+        for e in run.events():
+            if not e.type.startswith("contest_"):
+                continue
+            st.elapsed_s = max(st.elapsed_s, float(e.get("elapsed_s", 0.0) or 0.0))
+            if e.type == "contest_submission":
+                sub = Submission.from_json(dict(e.get("submission")))
+                st.submissions.setdefault(str(e.get("index")), []).append((int(e.get("attempt")), sub))
+            elif e.type == "contest_problem_final":
+                outcome = ProblemOutcome.from_json(dict(e.get("outcome")))
+                st.finals[outcome.index] = outcome
+            elif e.type == "contest_attempt_run":
+                st.retry_runs[(str(e.get("index")), int(e.get("attempt")))] = str(e.get("run"))
+            elif e.type == "contest_done":
+                st.done = ContestResult.from_json(dict(e.get("result")))
+        return st
+
+
+# --- play -------------------------------------------------------------------------------------------------
+
+
+class ContestPlay:
+    def __init__(self, run: Run, prep: Prepared, svc: Services, options: ContestOptions) -> None:
+        self.run = run
+        self.prep = prep
+        self.svc = svc
+        self.options = options
+        self.state = State.of(run)
+        self.clock = Clock(self.state.elapsed_s)
+        self.pack_judge = PackJudge(svc.judge)
+        self.duration_s = options.duration_s or prep.contest.duration_s
+
+    def log(self, type_: str, **data: Any) -> None:
+        self.run.append(type_, elapsed_s=round(self.clock.elapsed(), 3), **data)
+
+    async def play(self) -> list[ProblemOutcome]:
+        self.log("contest_session", resumed=bool(self.state.finals or self.state.submissions))
+        todo = [p for p in self.prep.problems if p.id.index not in self.state.finals]
+        tasks = {p.id.index: asyncio.create_task(self.play_problem(p)) for p in todo}
+        ticker = asyncio.create_task(self._tick())
+        try:
+            if tasks:
+                remaining = None
+                if self.options.time_model.kind == "elapsed":
+                    remaining = max(0.0, self.duration_s - self.clock.elapsed())
+                _, pending = await asyncio.wait(tasks.values(), timeout=remaining)
+                for t in pending:
+                    t.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+                for index, t in tasks.items():
+                    if t.cancelled():
+                        self._final(
+                            self._outcome(
+                                self._problem(index),
+                                "pack" if self._pack(index) else "local",
+                                f"not solved within the contest's {self.duration_s // 60} minutes",
+                            )
+                        )
+                    elif (error := t.exception()) is not None:
+                        raise error
+        finally:
+            ticker.cancel()
+            await asyncio.gather(ticker, return_exceptions=True)
+        return [self.state.finals[p.id.index] for p in self.prep.problems]
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(CLOCK_EVERY_S)
+            self.log("contest_clock")
+
+    def _problem(self, index: str) -> Problem:
+        return next(p for p in self.prep.problems if p.id.index == index)
+
+    def _pack(self, index: str) -> TestPack | None:
+        problem = self._problem(index)
+        pack = self.prep.packs.get(index)
+        return pack if pack_usable(problem, pack)[0] else None
+
+    def _outcome(self, problem: Problem, judged: str, note: str, runs: Sequence[str] = ()) -> ProblemOutcome:
+        index = problem.id.index
+        info = next((c for c in self.prep.contest.problems if c.index == index), None)
+        subs = tuple(s for _, s in sorted(self.state.submissions.get(index, []), key=lambda t: t[0]))
+        return ProblemOutcome(
+            index=index,
+            name=problem.name,
+            rating=problem.rating,
+            max_points=info.points if info is not None else None,
+            submissions=subs,
+            judged=judged,  # type: ignore[arg-type]
+            note=note,
+            solve_runs=tuple(runs),
+        )
+
+    def _final(self, outcome: ProblemOutcome) -> None:
+        self.state.finals[outcome.index] = outcome
+        self.log("contest_problem_final", index=outcome.index, outcome=outcome.to_json())
+
+    def _attempt_run(self, index: str, attempt: int) -> Run:
+        """Attempt 0 solves inside the contest run; later attempts get their own run folder under it."""
+        if attempt == 0:
+            return self.run
+        known = self.state.retry_runs.get((index, attempt))
+        if known is not None:
+            return Run.open(self.run.path, known)
+        child = Run.create(
+            self.run.path / "attempts",
+            f"{index}-attempt-{attempt}",
+            {"command": "contest-attempt", "parent": self.run.id, "problem": index, "attempt": attempt},
+        )
+        rel = str(child.path.relative_to(self.run.path))
+        self.state.retry_runs[(index, attempt)] = rel
+        self.log("contest_attempt_run", index=index, attempt=attempt, run=rel)
+        return child
+
+    async def _solve(self, problem: Problem, attempt: int) -> tuple[ProblemResult, Run]:
+        run = self._attempt_run(problem.id.index, attempt)
+        settings = replace(self.svc.settings, seed=self.svc.settings.seed + attempt)
+        calls = ModelCalls(self.svc.backend, run, run.index(), ChatParams(seed=settings.seed))
+        env = Env(self.svc.judge, run, calls, settings)
+        if self.svc.progress is not None:
+            env.progress = self.svc.progress
+        return await solve_problem(problem, env), run
+
+    async def play_problem(self, problem: Problem) -> None:
+        index = problem.id.index
+        pack = self.prep.packs.get(index)
+        usable, pack_note = pack_usable(problem, pack)
+        judged = "pack" if usable else "local"
+        runs: list[str] = []
+        attempt = 0
+        while True:
+            done = {a for a, _ in self.state.submissions.get(index, [])}
+            if attempt in done:  # submitted in an earlier session
+                sub = next(s for a, s in self.state.submissions[index] if a == attempt)
+                if sub.accepted:
+                    return self._final(self._outcome(problem, judged, pack_note, runs))
+                attempt += 1
+                continue
+            if attempt >= self.options.max_submissions:
+                note = f"{self.options.max_submissions} submissions rejected on hidden tests"
+                return self._final(self._outcome(problem, judged, note, runs))
+            result, run = await self._solve(problem, attempt)
+            runs.append(str(run.path.relative_to(self.run.path)) if run is not self.run else ".")
+            if not result.solved or result.solution is None:
+                return self._final(self._outcome(problem, judged, result.reason, runs))
+            at = self.clock.elapsed()
+            if not self.options.time_model.counts(at, self.duration_s):
+                note = f"passed local tests at minute {at / 60:.0f}, after the contest's end: does not count"
+                return self._final(self._outcome(problem, judged, note, runs))
+            source = (
+                f"{run.path.relative_to(self.run.path)}/{result.solution_path}"
+                if run is not self.run
+                else str(result.solution_path)
+            )
+            if usable and pack is not None:
+                pv = await self.pack_judge.verdict(problem, pack, result.solution, result.lang)
+                if pv.verdict == "JE":
+                    usable, judged = False, "local"
+                    pack_note = f"the hidden tests could not judge it ({pv.detail}); local acceptance taken"
+                    sub = Submission(
+                        at, self.options.time_model.minute(at), "AC", "local", None, pv.detail, source
+                    )
+                else:
+                    sub = Submission(
+                        at,
+                        self.options.time_model.minute(at),
+                        pv.verdict,
+                        "pack",
+                        pv.failed_test,
+                        pv.detail,
+                        source,
+                    )
+            else:
+                sub = Submission(
+                    at,
+                    self.options.time_model.minute(at),
+                    "AC",
+                    "local",
+                    None,
+                    "passed every local test",
+                    source,
+                )
+            self.state.submissions.setdefault(index, []).append((attempt, sub))
+            self.log("contest_submission", index=index, attempt=attempt, submission=sub.to_json())
+            self.svc.log(
+                f"{problem.id}: submission {attempt + 1} at minute {sub.minute}: {sub.verdict}"
+                + ("" if sub.judged == "pack" else " (local tests only)")
+            )
+            if sub.accepted:
+                return self._final(self._outcome(problem, judged, pack_note, runs))
+            attempt += 1
+
+
+# --- conclude ---------------------------------------------------------------------------------------------
+
+
+def conclude(
+    prep: Prepared, outcomes: Sequence[ProblemOutcome], options: ContestOptions, elapsed_s: float, run_id: str
+) -> tuple[ContestResult, dict[str, str]]:
+    contest = prep.contest
+    duration = options.duration_s or contest.duration_s
+    tm = options.time_model
+    full = bot_score(outcomes, contest.type, duration, tm)
+    placement = place_bot(contest.id, full, prep.official, prep.rated)
+    verified = None
+    if any(o.accepted and o.judged == "local" for o in outcomes):
+        strict = bot_score(outcomes, contest.type, duration, tm, verified_only=True)
+        verified = place_bot(contest.id, strict, prep.official, prep.rated)
+    notes: list[str] = []
+    if not prep.rated:
+        notes.append("Codeforces published no rating changes for this contest (unrated): no performance.")
+    if options.duration_s is not None and options.duration_s != contest.duration_s:
+        notes.append(
+            f"Duration overridden: {options.duration_s // 60} min instead of {contest.duration_s // 60}."
+        )
+    if any(len(o.submissions) > 1 for o in outcomes):
+        notes.append(
+            "After a rejection on hidden tests the bot started a fresh attempt with the next seed; "
+            "it was told only the verdict."
+        )
+    result = ContestResult(
+        contest_id=contest.id,
+        name=contest.name,
+        division=contest.division,
+        rules=contest.type.value,
+        duration_s=duration,
+        time_model=str(tm),
+        problems=tuple(outcomes),
+        placement=placement,
+        verified=verified,
+        elapsed_s=elapsed_s,
+        run_id=run_id,
+        notes=tuple(notes),
+    )
+    return result, problem_scores(full, outcomes, contest.type)
+
+
+# --- the whole thing --------------------------------------------------------------------------------------
+
+
+def open_contest_run(
+    runs: Path, contest_id: int, options: ContestOptions, svc: Services, resume: str | None
+) -> tuple[Run, ContestOptions]:
+    """A new contest run, or the one to resume (its options, not the command line's, then apply)."""
+    if resume is None:
+        meta = {
+            "command": "contest",
+            "contest_id": contest_id,
+            "options": options.to_json(),
+            **svc.meta,
+        }
+        return Run.create(runs, f"contest-{contest_id}", meta), options
+    run = Run.open(runs, resume)
+    meta = run.meta()
+    if meta.get("command") != "contest" or int(meta.get("contest_id", -1)) != contest_id:
+        raise StoreError(
+            f"run {run.id} is not a run of contest {contest_id}; start a new one without --resume"
+        )
+    run.update_meta(status="running")
+    return run, ContestOptions.from_json(meta.get("options", {}))
+
+
+async def run_contest(
+    contest_id: int,
+    svc: Services,
+    options: ContestOptions,
+    resume: str | None = None,
+    on_run: Callable[[Run], None] | None = None,
+) -> tuple[ContestResult, dict[str, str], Run]:
+    """Solve, place and rate one contest; ``on_run`` hears of a newly created run folder (batches)."""
+    prep = await prepare(contest_id, svc.source, options)
+    run, options = open_contest_run(svc.config.runs, contest_id, options, svc, resume)
+    if resume is None and on_run is not None:
+        on_run(run)
+    play = ContestPlay(run, prep, svc, options)
+    if play.state.done is not None:  # finished in an earlier session: place again, solve nothing
+        outcomes = list(play.state.done.problems)
+        elapsed = play.state.done.elapsed_s
+    else:
+        outcomes = await play.play()
+        elapsed = (
+            min(play.clock.elapsed(), float(play.duration_s))
+            if options.time_model.kind == "elapsed"
+            else play.clock.elapsed()
+        )
+    result, scores = conclude(prep, outcomes, options, elapsed, run.id)
+    if play.state.done is None:
+        run.append("contest_done", elapsed_s=round(elapsed, 3), result=result.to_json(), scores=scores)
+    run.update_meta(status="finished", result=result.placement.to_json())
+    return result, scores, run

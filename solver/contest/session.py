@@ -1,0 +1,191 @@
+"""The I/O edge of contest mode: model backend, problem source and judge opened together, and closed.
+
+Also the options the ``contest`` and ``rate`` commands share, so the two stay in step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from solver import __version__
+from solver.config import Config
+from solver.contest.outcome import MAX_SUBMISSIONS
+from solver.contest.report import Provenance
+from solver.contest.run import ContestOptions, Services
+from solver.errors import UsageError
+from solver.llm.cli_options import add_model_options
+from solver.rating.placement import TimeModel
+from solver.solve.budget import Budget
+from solver.solve.languages import LANGUAGES
+from solver.solve.work import Progress, Settings
+
+
+def add_contest_options(p: argparse.ArgumentParser) -> None:
+    add_model_options(p)
+    g = p.add_argument_group("contest options")
+    g.add_argument(
+        "--time-model",
+        default="elapsed",
+        metavar="MODEL",
+        help="minute of each submission: elapsed (real time since the start; default), zero "
+        "(every submission at minute 0, as CodeElo), or a fixed minute such as 30",
+    )
+    g.add_argument(
+        "--duration",
+        type=int,
+        default=None,
+        metavar="MINUTES",
+        help="override the contest's duration (the deadline under the elapsed time model)",
+    )
+    g.add_argument(
+        "--tests-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="hidden tests per problem in DIR/<index>/ (*.in + *.out/*.ans, or NN + NN.a; optional "
+        "checker.cpp or checker.txt)",
+    )
+    g.add_argument(
+        "--codecontests",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a CodeContests JSONL file: public, private and generated tests as hidden tests",
+    )
+    g.add_argument(
+        "--max-submissions",
+        type=int,
+        default=MAX_SUBMISSIONS,
+        metavar="N",
+        help=f"submissions per problem before giving up ({MAX_SUBMISSIONS})",
+    )
+    s = p.add_argument_group("solve options")
+    s.add_argument(
+        "--lang", default=None, choices=sorted(LANGUAGES), help="language of the solutions (cpp17)"
+    )
+    s.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates per problem (1)")
+    s.add_argument("--attempts", type=int, default=None, metavar="N", help="programs per problem attempt (8)")
+    s.add_argument(
+        "--max-tokens",
+        type=int,
+        default=None,
+        dest="max_tokens",
+        metavar="N",
+        help="token budget per problem attempt (unlimited)",
+    )
+    s.add_argument(
+        "--wall-time",
+        type=float,
+        default=None,
+        dest="wall_time_s",
+        metavar="SECONDS",
+        help="wall-time budget per problem attempt (unlimited)",
+    )
+    s.add_argument(
+        "--stress-tests",
+        type=int,
+        default=None,
+        dest="stress_tests",
+        metavar="K",
+        help="seeded random tests against the brute force (200)",
+    )
+    s.add_argument("--seed", type=int, default=None, help="seed of generated tests and model sampling (0)")
+
+
+def contest_options(args: argparse.Namespace) -> ContestOptions:
+    if args.max_submissions < 1:
+        raise UsageError("--max-submissions must be at least 1")
+    if args.duration is not None and args.duration < 1:
+        raise UsageError("--duration must be a positive number of minutes")
+    return ContestOptions(
+        time_model=TimeModel.parse(args.time_model),
+        duration_s=None if args.duration is None else args.duration * 60,
+        tests_dir=args.tests_dir,
+        codecontests=args.codecontests,
+        max_submissions=args.max_submissions,
+    )
+
+
+def settings_from(config: Config) -> Settings:
+    if config.candidates < 1 or config.attempts < 1 or config.stress_tests < 0:
+        raise UsageError("--candidates and --attempts must be at least 1, --stress-tests at least 0")
+    return Settings(
+        lang=config.lang,
+        candidates=config.candidates,
+        stress_tests=config.stress_tests,
+        seed=config.seed,
+        budget=Budget(attempts=config.attempts, tokens=config.max_tokens, wall_s=config.wall_time_s),
+    )
+
+
+def provenance(meta: dict[str, Any], time_model: str, contests: Sequence[int]) -> Provenance:
+    model = meta.get("model", {})
+    return Provenance(
+        model=str(model.get("name", "")),
+        model_digest=str(model.get("digest", "")),
+        seed=int(meta.get("seed", 0)),
+        time_model=time_model,
+        contests=tuple(contests),
+        tool_version=str(meta.get("versions", {}).get("tool", __version__)),
+        judge_image=str(meta.get("versions", {}).get("image", "")),
+        created_utc=str(meta.get("created_utc", "")),
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_services(
+    config: Config,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    log: Callable[[str], None] | None = None,
+) -> AsyncIterator[Services]:
+    from datetime import UTC, datetime
+
+    from sandbox.api import JudgeConfig
+    from sandbox.judge import open_judge
+    from solver.llm.factory import build_backend
+    from solver.sources.codeforces import open_source
+
+    backend = build_backend(config)
+    try:
+        infos = await backend.preflight()
+        async with open_source(config) as source:
+            judge = await open_judge(
+                JudgeConfig(backend=config.sandbox, image=config.image, workers=config.workers)
+            )
+            try:
+                meta = {
+                    "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()},
+                    "settings": asdict(settings),
+                    "model": {
+                        "name": config.model,
+                        "backend": config.backend,
+                        # The model layer's ModelInfo may carry the digest (Ollama's /api/tags has it).
+                        "digest": next(
+                            (str(getattr(i, "digest", "")) for i in infos if getattr(i, "digest", "")), ""
+                        ),
+                        "hosts": list(config.hosts),
+                    },
+                    "seed": settings.seed,
+                    "versions": {
+                        "tool": __version__,
+                        "python": sys.version.split()[0],
+                        "image": config.image,
+                        "image_id": str(getattr(judge, "image_id", "") or ""),
+                    },
+                    "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                }
+                yield Services(
+                    source, backend, judge, config, settings, meta, progress, log or (lambda _line: None)
+                )
+            finally:
+                await judge.close()
+    finally:
+        await backend.close()

@@ -1,0 +1,147 @@
+"""Hidden-test packs: where a contest's submissions are judged when the real judge cannot be asked.
+
+Two formats are imported:
+
+- CodeContests JSONL (DeepMind's dataset, one problem per line): ``cf_contest_id``, ``cf_index``,
+  ``public_tests``/``private_tests``/``generated_tests`` as ``{"input": [...], "output": [...]}``. Lines of
+  other contests are skipped after a cheap look at their ``cf_contest_id``, so a multi-gigabyte file is fine.
+- A plain directory per problem (``--tests-dir DIR`` reads ``DIR/<index>/``): ``NAME.in`` with ``NAME.out`` or
+  ``NAME.ans``, or Polygon's ``NN`` with ``NN.a``; an optional checker: ``checker.cpp``/``check.cpp`` (testlib
+  convention, compiled in the sandbox) or ``checker.txt`` naming a built-in comparison (``tokens``,
+  ``numbers 1e-6``, ``yesno``, ``lines``).
+
+Pure parsing: files in, frozen TestPack values out. Nothing here runs a program.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sandbox.api import CheckerKind, Test
+from solver.errors import UsageError
+
+
+@dataclass(frozen=True)
+class TestPack:
+    index: str  # the problem's index in its contest ("A", "F2")
+    tests: tuple[Test, ...]
+    origin: str  # where the tests came from, for the report
+    checker_kind: CheckerKind = CheckerKind.TOKENS
+    checker_eps: float = 1e-6
+    checker_source: str | None = None  # a testlib checker (C++), when the pack ships one
+
+    @property
+    def has_checker(self) -> bool:
+        return self.checker_source is not None or self.checker_kind is not CheckerKind.TOKENS
+
+
+_CF_ID = re.compile(rb'"cf_contest_id"\s*:\s*(\d+)')
+
+
+def _tests_of(block: Any, prefix: str) -> list[Test]:
+    if not isinstance(block, dict):
+        return []
+    ins, outs = block.get("input") or [], block.get("output") or []
+    return [
+        Test(f"{prefix}{i + 1}", str(a).encode(), str(b).encode())
+        for i, (a, b) in enumerate(zip(ins, outs, strict=False))
+    ]
+
+
+def iter_codecontests(path: Path, contest_id: int) -> Iterator[TestPack]:
+    """The problems of one contest in a CodeContests JSONL file, each as a TestPack."""
+    try:
+        fh = path.open("rb")
+    except OSError as e:
+        raise UsageError(f"cannot read the CodeContests file {path}: {e.strerror}") from None
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            m = _CF_ID.search(line)
+            if not m or int(m.group(1)) != contest_id:
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError:
+                raise UsageError(
+                    f"{path}:{lineno} is not valid JSON (is it a CodeContests .jsonl file?)"
+                ) from None
+            index = str(d.get("cf_index") or "").strip().upper()
+            if not index:
+                continue
+            tests = (
+                _tests_of(d.get("public_tests"), "public-")
+                + _tests_of(d.get("private_tests"), "private-")
+                + _tests_of(d.get("generated_tests"), "generated-")
+            )
+            if tests:
+                yield TestPack(index, tuple(tests), f"CodeContests {path.name}")
+
+
+def load_codecontests(path: Path, contest_id: int) -> dict[str, TestPack]:
+    return {p.index: p for p in iter_codecontests(path, contest_id)}
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def _pairs(folder: Path) -> list[tuple[str, Path, Path]]:
+    """(name, input, answer) for every test in a folder, in natural order."""
+    out: list[tuple[str, Path, Path]] = []
+    for f in folder.iterdir():
+        if not f.is_file():
+            continue
+        if f.suffix == ".in":
+            for ext in (".out", ".ans"):
+                ans = f.with_suffix(ext)
+                if ans.is_file():
+                    out.append((f.stem, f, ans))
+                    break
+        elif re.fullmatch(r"\d+", f.name) and (folder / f"{f.name}.a").is_file():
+            out.append((f.name, f, folder / f"{f.name}.a"))
+    return sorted(out, key=lambda t: _natural(t[0]))
+
+
+def _checker(folder: Path) -> tuple[CheckerKind, float, str | None]:
+    for name in ("checker.cpp", "check.cpp"):
+        if (folder / name).is_file():
+            return CheckerKind.PROGRAM, 1e-6, (folder / name).read_text(encoding="utf-8", errors="replace")
+    spec = folder / "checker.txt"
+    if spec.is_file():
+        words = spec.read_text(encoding="utf-8").split()
+        try:
+            kind = CheckerKind(words[0].lower()) if words else CheckerKind.TOKENS
+        except ValueError:
+            kind = CheckerKind.PROGRAM  # flagged below
+        if kind is CheckerKind.PROGRAM:
+            known = ", ".join(k.value for k in CheckerKind if k is not CheckerKind.PROGRAM)
+            raise UsageError(
+                f"{spec}: unknown checker {words[0]!r}; write one of {known}, or ship checker.cpp"
+            )
+        try:
+            eps = float(words[1]) if len(words) > 1 else 1e-6
+        except ValueError:
+            raise UsageError(f"{spec}: {words[1]!r} is not a tolerance (e.g. 1e-6)") from None
+        return kind, eps, None
+    return CheckerKind.TOKENS, 1e-6, None
+
+
+def load_tests_dir(root: Path) -> dict[str, TestPack]:
+    """Every ``root/<index>/`` folder holding tests, as a TestPack per problem index."""
+    if not root.is_dir():
+        raise UsageError(f"--tests-dir {root} is not a directory (expected DIR/<index>/ with *.in and *.out)")
+    packs: dict[str, TestPack] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        pairs = _pairs(folder)
+        if not pairs:
+            continue
+        kind, eps, source = _checker(folder)
+        tests = tuple(Test(name, i.read_bytes(), a.read_bytes()) for name, i, a in pairs)
+        index = folder.name.upper()
+        packs[index] = TestPack(index, tests, f"directory {folder}", kind, eps, source)
+    return packs

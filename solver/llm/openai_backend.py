@@ -1,0 +1,305 @@
+"""Any OpenAI-compatible server (vLLM, SGLang, llama.cpp's server, LM Studio, Ollama's /v1) via ``openai``.
+
+Streams ``/v1/chat/completions``; reasoning text comes from ``delta.reasoning_content`` (vLLM, SGLang,
+llama.cpp) or ``delta.reasoning`` (newer vLLM, Ollama's /v1) where the server sends it. The preflight lists
+``/v1/models``: the model must be there, and its context length is read where the server says it
+(``max_model_len`` in vLLM, ``meta.n_ctx_train`` in llama.cpp). The context window is the server's own
+setting, so nothing like ``num_ctx`` is sent; the configured budget only bounds the truncation check.
+Retries follow the same table as the Ollama backend (the client's own retries are switched off).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import openai
+
+from solver.llm.base import ChatParams, Chunk, Completion, Message, ModelInfo, OnChunk
+from solver.llm.errors import (
+    BadRequest,
+    ModelLayerError,
+    ModelNotFound,
+    ModelTimeout,
+    ModelUnreachable,
+    PromptTruncated,
+    ServerBusy,
+    StreamError,
+    ThinkingExhausted,
+)
+from solver.llm.limits import cannot_fit, estimate_tokens, thinking_exhausted, was_truncated
+from solver.llm.pool import EndpointPool
+from solver.llm.presets import merge, preset_for
+from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
+from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
+
+DEFAULT_TIMEOUTS = Timeouts()
+DEFAULT_RETRY = RetryPolicy()
+CONTEXT_WORDS = ("context length", "context window", "maximum context", "too many tokens")
+
+
+def base_url(host: str) -> str:
+    h = normalize_host(host, default_port=None)
+    return h if h.endswith("/v1") else h + "/v1"
+
+
+def translate(error: BaseException, host: str, model: str, *, streaming: bool = False,
+              limit: int | None = None, estimated: int = 0) -> ModelLayerError:
+    """The table from what ``openai``/httpx raised to our error kinds (which decide retries)."""
+    if isinstance(error, openai.APIStatusError):
+        status, text = error.status_code, _message(error)
+        if status == 404:
+            return ModelNotFound(model, host, ollama=False)
+        if status in (429, 503):
+            return ServerBusy(host, text)
+        if status == 400 and any(w in text.lower() for w in CONTEXT_WORDS):
+            return PromptTruncated(host, estimated=estimated, reported=0, limit=limit or 0, said=text)
+        if status >= 500:
+            return StreamError(host, f"HTTP {status}: {text}")
+        return BadRequest(host, f"HTTP {status}: {text}")
+    if isinstance(error, openai.APITimeoutError):
+        return ModelTimeout(host, waited_s=0, phase="(the HTTP client's own timeout)")
+    if isinstance(error, openai.APIConnectionError):
+        if streaming:
+            return StreamError(host, "the connection closed in the middle of the reply")
+        return ModelUnreachable(host, "connection refused")
+    if isinstance(error, openai.APIError):  # an error event inside the stream
+        return StreamError(host, f"error in the stream: {error.message}")
+    return StreamError(host, f"{type(error).__name__}: {error}")
+
+
+def _message(error: openai.APIStatusError) -> str:
+    body = error.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return str(inner["message"])
+        if isinstance(inner, str):
+            return inner
+        if isinstance(body.get("message"), str):
+            return str(body["message"])
+    return error.message
+
+
+# openai wraps its HTTP library's failures (also mid-stream) in APIConnectionError / APITimeoutError.
+CLIENT_ERRORS = (openai.OpenAIError,)
+
+
+def _context_of(extra: dict[str, Any]) -> int | None:
+    for key in ("max_model_len", "context_length", "context_window"):
+        if isinstance(extra.get(key), int):
+            return int(extra[key])
+    meta = extra.get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("n_ctx_train"), int):
+        return int(meta["n_ctx_train"])
+    return None
+
+
+def _reasoning(delta: Any) -> str:
+    for key in ("reasoning_content", "reasoning"):
+        value = getattr(delta, key, None)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+class OpenAIBackend:
+    name = "openai"
+
+    def __init__(
+        self,
+        model: str,
+        hosts: Sequence[str] = ("http://127.0.0.1:8000",),
+        slots_per_host: int = 1,
+        num_ctx: int | None = None,
+        *,
+        api_key: str | None = None,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        sleep: Sleep = asyncio.sleep,
+        on_retry: OnRetry | None = None,
+    ) -> None:
+        self.model = model
+        self.hosts = tuple(base_url(h) for h in hosts)
+        self.configured_num_ctx = num_ctx
+        self.timeouts = timeouts
+        self.retry = retry
+        self._sleep = sleep
+        self._on_retry = on_retry
+        self.pool = EndpointPool(self.hosts, slots_per_host)
+        key = api_key or os.environ.get("OPENAI_API_KEY") or "none"  # local servers ignore it
+        http_timeout = openai.Timeout(None, connect=timeouts.connect_s)
+        self._clients = {h: openai.AsyncOpenAI(base_url=h, api_key=key, timeout=http_timeout, max_retries=0)
+                         for h in self.hosts}
+        self._infos: dict[str, ModelInfo] = {}
+        self._ready = False
+        self._lock = asyncio.Lock()
+
+    @property
+    def limit(self) -> int | None:
+        """The context window the truncation check uses: the configured budget, else what servers report."""
+        known = [i.context_length for i in self._infos.values() if i.context_length]
+        if self.configured_num_ctx is not None:
+            return self.configured_num_ctx
+        return min(known) if known else None
+
+    async def _list(self, host: str) -> list[ModelInfo]:
+        try:
+            page = await asyncio.wait_for(self._clients[host].models.list(), self.timeouts.first_chunk_s)
+        except TimeoutError:
+            raise ModelTimeout(host, waited_s=self.timeouts.first_chunk_s,
+                               phase="listing the models") from None
+        except CLIENT_ERRORS as e:
+            raise translate(e, host, self.model) from e
+        return [ModelInfo(name=m.id, host=host, context_length=_context_of(m.model_extra or {}))
+                for m in page.data]
+
+    async def _check_host(self, host: str) -> ModelInfo:
+        infos = await self._list(host)
+        for info in infos:
+            if info.name == self.model:
+                return info
+        raise ModelNotFound(self.model, host, tuple(i.name for i in infos), ollama=False)
+
+    async def preflight(self) -> list[ModelInfo]:
+        async with self._lock:
+            if not self._ready:
+                infos = await asyncio.gather(*(self._checked(h) for h in self.hosts))
+                self._infos = dict(zip(self.hosts, infos, strict=True))
+                self._ready = True
+        return [self._infos[h] for h in self.hosts]
+
+    async def _checked(self, host: str) -> ModelInfo:
+        return await retrying(lambda _n: self._check_host(host), self.retry, sleep=self._sleep,
+                              on_retry=self._on_retry)
+
+    async def list_models(self) -> list[ModelInfo]:
+        out: list[ModelInfo] = []
+        for host in self.hosts:
+            out.extend(await self._list(host))
+        return out
+
+    def effective_params(self, params: ChatParams | None) -> ChatParams:
+        return merge(preset_for(self.model), params)
+
+    def _request(self, messages: Sequence[Message], p: ChatParams) -> dict[str, Any]:
+        kw: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        renames = (("temperature", "temperature"), ("top_p", "top_p"), ("num_predict", "max_tokens"),
+                   ("seed", "seed"))
+        for ours, theirs in renames:
+            if getattr(p, ours) is not None:
+                kw[theirs] = getattr(p, ours)
+        if p.stop:
+            kw["stop"] = list(p.stop)
+        extra: dict[str, Any] = {}
+        if p.top_k is not None:
+            extra["top_k"] = p.top_k  # vLLM, SGLang and llama.cpp accept it beside the OpenAI fields
+        if p.think is not None:
+            extra["chat_template_kwargs"] = {"enable_thinking": p.think}
+        if extra:
+            kw["extra_body"] = extra
+        return kw
+
+    async def chat(
+        self, messages: Sequence[Message], params: ChatParams | None = None, on_chunk: OnChunk | None = None
+    ) -> Completion:
+        await self.preflight()
+        p = self.effective_params(params)
+        estimated = estimate_tokens(messages)
+        if self.limit is not None and cannot_fit(estimated, self.limit):
+            raise PromptTruncated(self.hosts[0], estimated=estimated, reported=0, limit=self.limit)
+
+        async def attempt(n: int) -> Completion:
+            async with self.pool.lease() as host:
+                return await self._chat_once(host, messages, p, on_chunk, estimated, n)
+
+        return await retrying(attempt, self.retry, sleep=self._sleep, on_retry=self._on_retry)
+
+    async def _chat_once(
+        self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,
+        estimated: int, attempt: int,
+    ) -> Completion:
+        start = time.monotonic()
+        first: float | None = None
+        content: list[str] = []
+        thinking: list[str] = []
+        finish = ""
+        usage: Any = None
+        try:
+            try:
+                stream = await asyncio.wait_for(
+                    self._clients[host].chat.completions.create(**self._request(messages, p)),
+                    self.timeouts.first_chunk_s)
+            except TimeoutError:
+                raise ModelTimeout(host, waited_s=self.timeouts.first_chunk_s,
+                                   phase="waiting for the first chunk") from None
+            it = aiter(stream)
+            timeout, phase = self.timeouts.first_chunk_s, "waiting for the first chunk"
+            try:
+                while True:
+                    try:
+                        part = await next_within(it, timeout, host, phase)
+                    except StopAsyncIteration:
+                        break
+                    timeout, phase = self.timeouts.idle_s, "between two chunks of the reply"
+                    if part.usage is not None:
+                        usage = part.usage
+                    if not part.choices:
+                        continue
+                    choice = part.choices[0]
+                    chunk = Chunk(thinking=_reasoning(choice.delta), content=choice.delta.content or "")
+                    if chunk.thinking or chunk.content:
+                        first = time.monotonic() if first is None else first
+                        thinking.append(chunk.thinking)
+                        content.append(chunk.content)
+                        await emit(on_chunk, chunk)
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+            finally:
+                await stream.close()
+        except CLIENT_ERRORS as e:
+            raise translate(e, host, self.model, streaming=bool(content or thinking), limit=self.limit,
+                            estimated=estimated) from e
+        if not finish:
+            raise StreamError(host, "the stream ended without a finish reason")
+        end = time.monotonic()
+        first = first if first is not None else end
+        c = Completion(
+            content="".join(content),
+            thinking="".join(thinking),
+            done_reason=finish,
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            output_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            prompt_s=first - start,  # the server does not say; time to the first token is the nearest
+            gen_s=end - first,
+            model=self.model,
+            endpoint=host,
+            wall_s=end - start,
+            attempts=attempt,
+        )
+        if was_truncated(estimated, c.prompt_tokens, self.limit):
+            err: ModelLayerError = PromptTruncated(host, estimated=estimated, reported=c.prompt_tokens,
+                                                   limit=self.limit or c.prompt_tokens)
+            err.completion = c
+            raise err
+        if thinking_exhausted(c.content, c.thinking, c.done_reason):
+            lim, name = (p.num_predict, "max_tokens") if p.num_predict else (self.limit, "the context window")
+            err = ThinkingExhausted(host, limit=lim, limit_name=name, thinking_chars=len(c.thinking))
+            err.completion = c
+            raise err
+        return c
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+
+
+__all__ = ["OpenAIBackend", "base_url", "translate"]

@@ -1,0 +1,62 @@
+"""Shared pieces of the streaming backends: host names, per-chunk timeouts, chunk delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from solver.llm.base import Chunk, OnChunk
+from solver.llm.errors import ModelTimeout
+
+T = TypeVar("T")
+
+OLLAMA_PORT = 11434
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """No total timeout: a long think is fine as long as chunks keep coming.
+
+    ``warmup_s`` covers loading a large model from disk (minutes on a slow drive); ``first_chunk_s`` covers
+    evaluating a long prompt (and a reload if the model was evicted meanwhile); ``idle_s`` is the longest
+    silence tolerated between two chunks once the answer streams.
+    """
+
+    connect_s: float = 10.0
+    warmup_s: float = 900.0
+    first_chunk_s: float = 600.0
+    idle_s: float = 120.0
+
+
+def normalize_host(host: str, default_port: int | None = OLLAMA_PORT) -> str:
+    """``localhost`` -> ``http://localhost:11434``; an explicit scheme, port or path is kept."""
+    h = host.strip().rstrip("/")
+    if "://" not in h:
+        h = "http://" + h
+    parts = urlsplit(h)
+    if parts.port is None and default_port is not None and parts.scheme == "http" and not parts.path:
+        h = f"{parts.scheme}://{parts.hostname}:{default_port}"
+    return h
+
+
+async def next_within(it: AsyncIterator[T], timeout_s: float, host: str, phase: str) -> T:
+    """The next item, or ModelTimeout after ``timeout_s`` of silence. StopAsyncIteration passes through."""
+    try:
+        return await asyncio.wait_for(anext(it), timeout_s)
+    except TimeoutError:
+        raise ModelTimeout(host, waited_s=timeout_s, phase=phase) from None
+
+
+async def emit(on_chunk: OnChunk | None, chunk: Chunk) -> None:
+    if on_chunk is None:
+        return
+    result = on_chunk(chunk)
+    if inspect.isawaitable(result):
+        await result
+
+
+__all__ = ["Timeouts", "emit", "next_within", "normalize_host"]

@@ -1,0 +1,252 @@
+"""The terminal view: each output value rendered with rich (pure: values in, renderables out)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from sandbox.api import Verdict
+from sandbox.diff import Difference
+from solver.practice.machine import COMMANDS
+from solver.practice.model import (
+    BotState,
+    CaseOutcome,
+    Counterexample,
+    JudgeReport,
+    Output,
+    Say,
+    Session,
+    ShowBoard,
+    ShowHelp,
+    ShowHint,
+    ShowProblem,
+    ShowRatings,
+    ShowReport,
+    ShowReview,
+    ShowStatus,
+    ShowStress,
+    VirtualContest,
+)
+from solver.problem import Problem
+
+STYLES = {"info": "", "ok": "green", "warn": "yellow", "error": "bold red", "dim": "dim"}
+EXCERPT_LINES = 12
+
+
+def render(out: Output) -> RenderableType:
+    if isinstance(out, Say):
+        prefix = "error: " if out.style == "error" else ""
+        return Text(prefix + out.text, style=STYLES.get(out.style, ""))
+    if isinstance(out, ShowProblem):
+        return render_problem(out.problem)
+    if isinstance(out, ShowReport):
+        return render_report(out.report)
+    if isinstance(out, ShowStress):
+        o = out.outcome
+        if o.counterexample is None:
+            return Text(
+                f"stress: {o.tests_run} random tests, your program agrees with the bot on all", "green"
+            )
+        head = f"stress: counterexample after {o.tests_run} tests"
+        if o.shrunk_from:
+            head += f" (shrunk from {o.shrunk_from} bytes)"
+        return Group(
+            Text(head, "bold red"),
+            render_counterexample(o.counterexample),
+            Text("`save` keeps it as a test", "dim"),
+        )
+    if isinstance(out, ShowHint):
+        h = out.hint
+        style = "red" if h.level == 4 else "cyan"
+        return Panel(Text(h.text), title=f"hint {int(h.level)}/4: {h.level.label}", border_style=style)
+    if isinstance(out, ShowReview):
+        return Panel(Text(out.text), title="review", border_style="magenta")
+    if isinstance(out, ShowBoard):
+        return render_board(out.vc, out.now)
+    if isinstance(out, ShowRatings):
+        t = Table(title=f"virtual contest {out.ratings.contest_id}: performance from the real standings")
+        for col in ("", "solved", "points", "penalty", "rank", "performance"):
+            t.add_column(col, justify="right" if col else "left")
+        for r in out.ratings.sides:
+            rank = "-" if r.rank is None else f"{r.rank:g}"
+            perf = "-" if r.performance is None else str(r.performance)
+            t.add_row(r.who, str(r.solved), f"{r.points:g}", str(r.penalty), rank, perf)
+        notes = [Text(n, "dim") for n in (out.ratings.note, *(r.note for r in out.ratings.sides)) if n]
+        return Group(t, *notes)
+    if isinstance(out, ShowHelp):
+        return Group(Text("commands:", "bold"), *(Text("  " + h) for h in COMMANDS.values()))
+    if isinstance(out, ShowStatus):
+        return render_status(out.session)
+    raise TypeError(f"no view for {out!r}")  # pragma: no cover
+
+
+def render_problem(p: Problem) -> RenderableType:
+    head = Text(f"{p.id}. {p.name}", style="bold")
+    meta = f"time limit {p.time_limit_s:g} s · memory limit {p.memory_limit_mb} MB"
+    if p.rating:
+        meta += f" · rating {p.rating}"
+    if p.tags:
+        meta += " · " + ", ".join(p.tags)
+    if p.interactive:
+        meta += " · interactive"
+    parts: list[RenderableType] = [head, Text(meta, "dim"), Text(p.statement)]
+    for title, body in (("Input", p.input_spec), ("Output", p.output_spec), ("Interaction", p.interaction)):
+        if body:
+            parts += [Text(title, "bold"), Text(body)]
+    for i, s in enumerate(p.samples, 1):
+        t = Table(show_header=True, header_style="bold", expand=False)
+        t.add_column(f"sample {i}: input")
+        t.add_column("output")
+        t.add_row(Text(s.input.rstrip("\n")), Text(s.output.rstrip("\n")))
+        parts.append(t)
+    if p.notes:
+        parts += [Text("Note", "bold"), Text(p.notes)]
+    return Panel(Group(*parts), border_style="blue")
+
+
+def _excerpt(text: str, lines: int = EXCERPT_LINES) -> str:
+    rows = text.rstrip("\n").split("\n")
+    if len(rows) > lines:
+        return "\n".join(rows[:lines]) + f"\n… ({len(rows) - lines} more lines)"
+    return "\n".join(rows)
+
+
+def render_report(r: JudgeReport) -> RenderableType:
+    if r.verdict is Verdict.CE:
+        return Group(
+            Text("Compilation error", "bold red"), Panel(Text(r.compile_message.strip()), title="compiler")
+        )
+    t = Table(title=f"{r.verdict.long}: {r.passed}/{len(r.outcomes)} tests passed")
+    for col in ("test", "verdict", "time", "memory"):
+        t.add_column(col)
+    for o in r.outcomes:
+        style = "green" if o.verdict is Verdict.AC else "red"
+        t.add_row(
+            o.name,
+            Text(o.verdict.value, style),
+            f"{o.cpu_s:.2f} / {r.time_limit_s:g} s",
+            f"{o.memory_kb // 1024} MB",
+        )
+    parts: list[RenderableType] = [t]
+    first = next((o for o in r.outcomes if o.verdict is not Verdict.AC), None)
+    if first is not None:
+        parts.append(render_failure(first))
+    return Group(*parts)
+
+
+def render_failure(o: CaseOutcome) -> RenderableType:
+    parts: list[RenderableType] = []
+    if o.diff is not None:
+        parts.append(Text.from_markup(f"[bold]{escape(o.name)}[/]: " + _difference(o.diff)))
+        if o.diff.case_input:
+            parts.append(Text(f"input of test case {o.diff.case}:\n{o.diff.case_input}", "dim"))
+    elif o.detail:
+        parts.append(Text(f"{o.name}: {o.verdict.long}: {o.detail}", "red"))
+    else:
+        parts.append(Text(f"{o.name}: {o.verdict.long}", "red"))
+    parts.append(_side_by_side(o.input, o.expected or "", o.actual))
+    return Group(*parts)
+
+
+def render_counterexample(ce: Counterexample) -> RenderableType:
+    parts: list[RenderableType] = []
+    if ce.diff is not None:
+        parts.append(Text.from_markup(f"{ce.verdict.long}: " + _difference(ce.diff)))
+    else:
+        parts.append(Text(ce.verdict.long))
+    parts.append(_side_by_side(ce.input, ce.expected, ce.actual))
+    return Group(*parts)
+
+
+def _difference(d: Difference) -> str:
+    """The first difference in one line of markup: where (test case, line, token) and what."""
+    where = f"test case {d.case} of {d.cases}, " if d.case is not None else ""
+    where += f"line {d.line}, {d.unit} {d.index}"
+    exp, got = escape(d.expected), escape(d.found)
+    if d.kind == "missing":
+        return f"output ended early at {where}: expected [green]{exp}[/]"
+    if d.kind == "extra":
+        return f"output goes on past the answer at {where}: [red]{got}[/]"
+    return f"first difference at {where}: expected [green]{exp}[/], found [red]{got}[/]"
+
+
+def _side_by_side(inp: str, expected: str, actual: str) -> Table:
+    t = Table(show_lines=False)
+    t.add_column("input")
+    t.add_column("expected", style="green")
+    t.add_column("your output", style="red")
+    t.add_row(Text(_excerpt(inp)), Text(_excerpt(expected)), Text(_excerpt(actual)))
+    return t
+
+
+def clock(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def render_board(vc: VirtualContest, now: float) -> RenderableType:
+    state = "finished" if vc.finished else f"{clock(vc.remaining_s(now))} left"
+    t = Table(title=f"contest {vc.contest.id}: {vc.contest.name} ({state})")
+    t.add_column("")
+    for p in vc.problems:
+        t.add_column(p.id.index, justify="center")
+    t.add_column("solved", justify="right")
+    for who, scores in (("you", vc.user), ("bot", vc.bot)):
+        cells = []
+        for _, sc in scores:
+            if sc.solved_at_s is not None:
+                tries = f"+{sc.attempts}" if sc.attempts else "+"
+                cells.append(Text(f"{tries} {clock(sc.solved_at_s)}", "green"))
+            elif sc.attempts:
+                cells.append(Text(f"-{sc.attempts}", "red"))
+            else:
+                cells.append(Text("·", "dim"))
+        solved = sum(1 for _, sc in scores if sc.solved_at_s is not None)
+        t.add_row(who, *cells, str(solved))
+    return t
+
+
+def render_status(s: Session) -> RenderableType:
+    t = Table(show_header=False, box=None)
+    t.add_column(style="bold")
+    t.add_column()
+    p = s.problem
+    t.add_row("problem", f"{p.id} {p.name}" if p else "-")
+    window = (
+        f"{s.criteria.rating - s.criteria.below}..{s.criteria.rating + s.criteria.above}"
+        if (s.criteria.rating is not None)
+        else "-"
+    )
+    t.add_row("rating window", window)
+    t.add_row("handle", s.criteria.handle or "-")
+    t.add_row("hints", ", ".join(h.level.label for h in s.hints) or "none")
+    t.add_row("bot", BotState(s.bot).name.lower() + (f" ({s.bot_detail})" if s.bot_detail else ""))
+    t.add_row("tests run", str(s.attempts))
+    t.add_row("solved", "yes" if s.solved else "no")
+    if s.busy:
+        t.add_row("working on", ", ".join(sorted(s.busy)))
+    return t
+
+
+def toolbar(s: Session, now: float) -> str:
+    """The one status line under the prompt, redrawn every second (the live timer and scoreboard)."""
+    parts = []
+    if s.vc is not None:
+        vc = s.vc
+        mine = sum(1 for _, sc in vc.user if sc.solved_at_s is not None)
+        bots = sum(1 for _, sc in vc.bot if sc.solved_at_s is not None)
+        timer = "finished" if vc.finished else clock(vc.remaining_s(now)) + " left"
+        parts.append(f"vc {vc.contest.id} {timer} | you {mine} - bot {bots}")
+    if s.problem is not None:
+        parts.append(f"{s.problem.id}")
+    if s.hints:
+        parts.append(f"hints {max(int(h.level) for h in s.hints)}/4")
+    if s.bot is BotState.SOLVING:
+        parts.append("bot solving…")
+    if s.busy:
+        parts.append("working: " + ", ".join(sorted(s.busy)))
+    return " | ".join(parts) or "type `help`"

@@ -1,0 +1,289 @@
+"""Replay a real contest's rating changes: parse a standings-with-ratings file, recompute, compare.
+
+Accepted inputs (parsed tolerantly; the first that fits wins):
+
+- carrot's test rows: a list of ``[handle, points, penalty, rating, delta]`` lists (the format of
+  ``rounds/*-data.json``);
+- a list of objects with ``handle`` (or ``party.members[0].handle``), ``oldRating``, ``newRating`` (or a
+  ``delta``), and ``points``/``penalty`` and/or ``rank``;
+- a ``contest.ratingChanges`` API response ``{"status": "OK", "result": [RatingChange, ...]}`` (or its
+  bare list): rank, oldRating and newRating are enough, since equal ranks are ties.
+
+Displayed versus internal ratings (contest id >= 1360): a displayed oldRating of 0 is a new account,
+rated by the algorithm at 1400, whose displayed change carries the +500 promotion. Other accounts in their
+first six contests cannot be recognised from one contest's file; they are taken at their displayed
+rating (as carrot does), which is reported as an assumption.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from solver.rating.codeforces import (
+    Contestant,
+    compute,
+    contests_before_from_displayed,
+    displayed_delta,
+    internal_rating,
+    uses_new_system,
+)
+from solver.rating.performance import performances
+
+PerfMode = Literal["fast", "exact", "none"]
+
+
+class ReplayFormatError(ValueError):
+    """The file is not one of the standings-with-ratings formats."""
+
+
+@dataclass(frozen=True)
+class ReplayRow:
+    handle: str
+    old_rating: int  # as shown by the API (displayed)
+    real_delta: int | None  # newRating - oldRating, when known
+    points: float | None = None
+    penalty: int | None = None
+    rank: int | None = None
+
+
+@dataclass(frozen=True)
+class ReplayInput:
+    contest_id: int | None
+    source_format: Literal["carrot-rows", "rows", "ratingChanges"]
+    rows: tuple[ReplayRow, ...]
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    handle: str
+    rank: int  # the place the algorithm used (worst of a tie group)
+    old_rating: int  # displayed
+    internal_rating: int  # what the algorithm used
+    delta: int  # computed, as displayed (promotion included)
+    real_delta: int | None
+    performance: float | None
+
+    @property
+    def matches(self) -> bool | None:
+        return None if self.real_delta is None else self.delta == self.real_delta
+
+
+@dataclass(frozen=True)
+class ReplayReport:
+    contest_id: int | None
+    source_format: str
+    rows: tuple[RowOutcome, ...]
+    new_system: bool  # the displayed/internal correction applied (contest id >= 1360)
+    new_accounts: int  # rows corrected from displayed 0 to internal 1400
+    performance_method: PerfMode
+    notes: tuple[str, ...]
+
+    @property
+    def compared(self) -> int:
+        return sum(1 for r in self.rows if r.real_delta is not None)
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for r in self.rows if r.matches)
+
+    @property
+    def match_rate(self) -> float | None:
+        return self.matched / self.compared if self.compared else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contest_id": self.contest_id,
+            "source_format": self.source_format,
+            "rows": len(self.rows),
+            "compared": self.compared,
+            "matched": self.matched,
+            "match_rate": self.match_rate,
+            "new_rating_system_correction": self.new_system,
+            "new_accounts_corrected": self.new_accounts,
+            "performance_method": self.performance_method,
+            "notes": list(self.notes),
+            "results": [
+                {
+                    "handle": r.handle,
+                    "rank": r.rank,
+                    "old_rating": r.old_rating,
+                    "internal_rating": r.internal_rating,
+                    "delta": r.delta,
+                    "real_delta": r.real_delta,
+                    "matches": r.matches,
+                    "performance": _perf_json(r.performance),
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def _perf_json(p: float | None) -> float | str | None:
+    if p is None:
+        return None
+    return "Infinity" if math.isinf(p) else p
+
+
+_ID_IN_NAME = re.compile(r"(?:round-|ratingChanges_|contest[._-]?)(\d{1,5})", re.IGNORECASE)
+
+
+def contest_id_from_name(name: str) -> int | None:
+    m = _ID_IN_NAME.search(name)
+    return int(m.group(1)) if m else None
+
+
+def _int(v: Any, what: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int | float) or (isinstance(v, float) and not v.is_integer()):
+        raise ReplayFormatError(f"{what} should be an integer, got {v!r}")
+    return int(v)
+
+
+def _handle(obj: Mapping[str, Any]) -> str:
+    if isinstance(obj.get("handle"), str):
+        return str(obj["handle"])
+    party = obj.get("party")
+    if isinstance(party, Mapping):
+        members = party.get("members")
+        if isinstance(members, list) and members and isinstance(members[0], Mapping):
+            h = members[0].get("handle")
+            if isinstance(h, str):
+                return h
+    raise ReplayFormatError(f"row without a handle: {dict(obj)!r:.120}")
+
+
+def _object_row(obj: Mapping[str, Any]) -> ReplayRow:
+    handle = _handle(obj)
+    old = obj.get("oldRating", obj.get("old_rating", obj.get("rating")))
+    if old is None:
+        raise ReplayFormatError(f"row {handle!r} has no oldRating")
+    old_i = _int(old, f"oldRating of {handle!r}")
+    real: int | None = None
+    if obj.get("newRating") is not None:
+        real = _int(obj["newRating"], f"newRating of {handle!r}") - old_i
+    elif obj.get("delta") is not None:
+        real = _int(obj["delta"], f"delta of {handle!r}")
+    points = obj.get("points")
+    penalty = obj.get("penalty")
+    rank = obj.get("rank")
+    return ReplayRow(
+        handle=handle,
+        old_rating=old_i,
+        real_delta=real,
+        points=float(points) if isinstance(points, int | float) else None,
+        penalty=_int(penalty, f"penalty of {handle!r}") if penalty is not None else None,
+        rank=_int(rank, f"rank of {handle!r}") if rank is not None else None,
+    )
+
+
+def parse_replay(data: Any, name: str = "", contest_id: int | None = None) -> ReplayInput:
+    """Rows of one contest from any accepted format; ``contest_id`` overrides what the data/name say."""
+    found_id: int | None = None
+    if isinstance(data, Mapping):
+        if data.get("status") not in (None, "OK"):
+            raise ReplayFormatError(f"API response status {data.get('status')!r}: {data.get('comment', '')}")
+        inner = data.get("result", data.get("rows"))
+        if isinstance(inner, Mapping) and isinstance(inner.get("rows"), list):  # contest.standings
+            inner = inner["rows"]
+        if isinstance(data.get("contestId"), int):
+            found_id = int(data["contestId"])
+        data = inner
+    if not isinstance(data, list) or not data:
+        raise ReplayFormatError("expected a non-empty list of rows (or an API response with a result list)")
+    rows: list[ReplayRow]
+    fmt: Literal["carrot-rows", "rows", "ratingChanges"]
+    if all(isinstance(r, list) for r in data):
+        rows = []
+        for r in data:
+            if len(r) != 5 or not isinstance(r[0], str):
+                raise ReplayFormatError(f"expected [handle, points, penalty, rating, delta], got {r!r:.120}")
+            rating = None if r[3] is None else _int(r[3], f"rating of {r[0]!r}")
+            rows.append(
+                ReplayRow(
+                    handle=r[0],
+                    old_rating=1400 if rating is None else rating,  # carrot's default for an unrated account
+                    real_delta=None if r[4] is None else _int(r[4], f"delta of {r[0]!r}"),
+                    points=float(r[1]),
+                    penalty=_int(r[2], f"penalty of {r[0]!r}"),
+                )
+            )
+        fmt = "carrot-rows"
+    elif all(isinstance(r, Mapping) for r in data):
+        rows = [_object_row(r) for r in data]
+        ids = {r.get("contestId") for r in data if isinstance(r.get("contestId"), int)}
+        if len(ids) == 1:
+            found_id = int(next(iter(ids)))
+        is_api = all("contestId" in r and "rank" in r for r in data)
+        fmt = "ratingChanges" if is_api else "rows"
+        if is_api:
+            rows = [ReplayRow(r.handle, r.old_rating, r.real_delta, None, None, r.rank) for r in rows]
+    else:
+        raise ReplayFormatError("rows mix lists and objects")
+    has_order = all(r.rank is not None for r in rows) or all(r.points is not None for r in rows)
+    if not has_order:
+        raise ReplayFormatError("rows need either a rank or points (and penalty) to be ordered")
+    cid = (
+        contest_id
+        if contest_id is not None
+        else found_id
+        if found_id is not None
+        else contest_id_from_name(name)
+    )
+    return ReplayInput(cid, fmt, tuple(rows))
+
+
+def replay(inp: ReplayInput, perf: PerfMode = "fast") -> ReplayReport:
+    """Recompute the contest's changes and (optionally) every participant's performance."""
+    new_system = uses_new_system(inp.contest_id)
+    by_rank = all(r.rank is not None for r in inp.rows)
+    contestants: list[Contestant] = []
+    history: dict[str, int | None] = {}
+    for r in inp.rows:
+        before = contests_before_from_displayed(r.old_rating, inp.contest_id)
+        history[r.handle] = before
+        contestants.append(
+            Contestant(
+                handle=r.handle,
+                rating=internal_rating(r.old_rating, inp.contest_id, before),
+                points=r.points if r.points is not None else 0.0,
+                penalty=r.penalty if r.penalty is not None else 0,
+                rank=r.rank if by_rank else None,
+            )
+        )
+    result = compute(contestants)
+    perfs = performances(contestants, exact=perf == "exact") if perf != "none" else {}
+    internal = {c.handle: c.rating for c in contestants}
+    outcomes = tuple(
+        RowOutcome(
+            handle=r.handle,
+            rank=result.ranks[r.handle],
+            old_rating=r.old_rating,
+            internal_rating=internal[r.handle],
+            delta=displayed_delta(result.deltas[r.handle], inp.contest_id, history[r.handle]),
+            real_delta=r.real_delta,
+            performance=perfs.get(r.handle),
+        )
+        for r in sorted(inp.rows, key=lambda r: result.ranks[r.handle])
+    )
+    new_accounts = sum(1 for h, b in history.items() if b == 0) if new_system else 0
+    notes: list[str] = []
+    if inp.contest_id is None:
+        notes.append("contest id unknown: the 2020 displayed/internal rating correction was not applied")
+    elif new_system:
+        notes.append(
+            f"contest {inp.contest_id} >= 1360: displayed oldRating 0 taken as internal 1400 with the +500 "
+            f"promotion ({new_accounts} rows); accounts in contests 2-6 are not recognisable from this file "
+            f"and were taken at their displayed rating"
+        )
+    if perf == "fast":
+        notes.append(
+            "performance: fixed-adjustment search (carrot's in-browser method; at most a few above exact)"
+        )
+    elif perf == "exact":
+        notes.append("performance: exact (full recomputation near each decision)")
+    return ReplayReport(
+        inp.contest_id, inp.source_format, outcomes, new_system, new_accounts, perf, tuple(notes)
+    )

@@ -1,0 +1,71 @@
+"""Budgets per problem (attempts, tokens, wall time) and why the loop stopped. Pure except the clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Stop(StrEnum):
+    """Why the loop stopped for a problem."""
+
+    SOLVED = "solved"  # a candidate passed every local test
+    ATTEMPTS = "attempts"  # the attempt budget was spent
+    TOKENS = "tokens"  # the token budget was spent
+    WALL_TIME = "wall_time"  # the wall-time budget was spent
+    UNJUDGEABLE = "unjudgeable"  # the problem cannot be judged locally (the reason says why)
+    MODEL_ERROR = "model_error"  # the model layer failed for good (the reason says why)
+
+    @property
+    def text(self) -> str:
+        return {
+            Stop.SOLVED: "solved",
+            Stop.ATTEMPTS: "attempt budget spent",
+            Stop.TOKENS: "token budget spent",
+            Stop.WALL_TIME: "wall-time budget spent",
+            Stop.UNJUDGEABLE: "cannot be judged locally",
+            Stop.MODEL_ERROR: "the model failed",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Budget:
+    attempts: int = 8  # solution programs asked of the model (drafts + repairs), all candidates together
+    tokens: int | None = None  # prompt + output tokens of every model call for the problem
+    wall_s: float | None = None
+
+
+@dataclass
+class Spending:
+    """What a problem has spent so far; the orchestrator owns it and asks ``exhausted`` between steps."""
+
+    budget: Budget
+    clock: Callable[[], float] = time.monotonic
+    attempts: int = 0
+    tokens: int = 0
+    started: float = field(default=0.0)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+
+    @property
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def remaining_wall(self) -> float | None:
+        return None if self.budget.wall_s is None else max(0.0, self.budget.wall_s - self.elapsed)
+
+    def exhausted(self) -> Stop | None:
+        """The first budget spent (tokens before time before attempts), or None."""
+        if self.budget.tokens is not None and self.tokens >= self.budget.tokens:
+            return Stop.TOKENS
+        if self.budget.wall_s is not None and self.elapsed >= self.budget.wall_s:
+            return Stop.WALL_TIME
+        if self.attempts >= self.budget.attempts:
+            return Stop.ATTEMPTS
+        return None
+
+    def can_attempt(self) -> bool:
+        return self.exhausted() is None

@@ -1,0 +1,236 @@
+"""One candidate: draft -> compile -> local tests -> stress -> repair, until it passes or a budget is spent.
+
+Test anchors: every accepted version passes a set of pool tests; a repair must pass every one of them too, or
+it is rejected and the next repair starts again from the better version (told what the rejected one broke).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sandbox.api import TestResult, Verdict
+from solver.errors import ModelError
+from solver.llm.base import Message
+from solver.solve import evidence
+from solver.solve.budget import Stop
+from solver.solve.extract import extract_code
+from solver.solve.kit import Kit
+from solver.solve.programs import PoolTest, Program, build, by_name, solution_limits
+from solver.solve.prompts import messages
+from solver.solve.stress import StressOutcome, stress
+from solver.solve.work import Counterexample, Work
+
+
+@dataclass(frozen=True)
+class Version:
+    program: Program
+    passed: frozenset[str]  # names of the pool tests it passes
+    results: tuple[TestResult, ...]
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    name: str
+    best: Version | None  # the last accepted version
+    solved: bool
+    stress: StressOutcome | None
+    stop: Stop
+    reason: str
+
+
+class Unjudgeable(Exception):
+    """The problem cannot be judged locally (the message says why)."""
+
+
+async def evaluate(work: Work, kit: Kit, program: Program) -> Version:
+    """Judge ``program`` on every pool test (interactive problems: through the interactor)."""
+    limits = solution_limits(work.problem)
+    if work.problem.interactive:
+        helper = await kit.get("interactor")
+        if helper.program is None:
+            raise Unjudgeable(f"interactive problem without a working interactor: {helper.note}")
+        results = tuple(
+            [
+                await work.judge.interact(program.compiled, helper.program.compiled, t, limits)
+                for t in kit.example_tests
+            ]
+        )
+    else:
+        pool = list(work.pool)
+        judged = await work.judge.judge(
+            program.compiled, [t.to_test() for t in pool], limits, await kit.checker()
+        )
+        res = by_name(judged)
+        results = tuple(res[t.name] for t in pool if t.name in res)
+    passed = frozenset(r.test for r in results if r.verdict is Verdict.AC)
+    return Version(program, passed, results)
+
+
+def first_failure(work: Work, kit: Kit, version: Version) -> str | None:
+    """Evidence for the first failing pool test (examples first), or None when all pass."""
+    tests = {t.name: t for t in work.pool}
+    for r in version.results:
+        if r.verdict is Verdict.AC:
+            continue
+        t = tests.get(r.test)
+        tl = work.problem.time_limit_s
+        if t is None:  # interactive: the example's hidden data
+            said = r.check.message if r.check else ""
+            return f"On {r.test} the interactor reported {r.verdict.long}" + (f": {said}" if said else ".")
+        where = {"example": f"Example {t.name.split('-')[-1]}", "max-size": "a maximum-size test"}.get(
+            t.kind, "a test found by stress testing"
+        )
+        return evidence.from_test(r, t.input, t.answer, tl, large=t.large, where=where)
+    return None
+
+
+async def run_candidate(work: Work, kit: Kit, index: int) -> CandidateResult:
+    name = f"c{index}"
+    try:
+        return await _loop(work, kit, name)
+    except Unjudgeable as e:
+        work.log("unjudgeable", candidate=name, reason=str(e))
+        return CandidateResult(name, None, False, None, Stop.UNJUDGEABLE, str(e))
+    except ModelError as e:
+        work.log("model_failed", candidate=name, error=str(e))
+        return CandidateResult(name, work.best.get(name), False, None, Stop.MODEL_ERROR, str(e))
+
+
+async def _loop(work: Work, kit: Kit, name: str) -> CandidateResult:
+    pid, lang = work.pid, work.lang
+    base: Version | None = None  # the better version: anchors come from it, repairs start from it
+    base_evidence = ""
+    rejected: list[str] = []
+    prompt = messages("draft", problem=work.problem, lang=lang, feedback="")
+    last_stress: StressOutcome | None = None
+    n = 0
+    while True:
+        stop = work.spending.exhausted()
+        if stop is not None:
+            return CandidateResult(name, base, False, last_stress, stop, stop.text)
+        if n and work.solved_by:
+            why = f"{work.solved_by} already passes every local test"
+            return CandidateResult(name, base, False, last_stress, Stop.SOLVED, why)
+        work.spending.attempts += 1
+        n += 1
+        stage = "draft" if base is None and n == 1 else "repair"
+        work.progress(pid, name, stage=stage, attempt=n)
+        reply = await work.model.ask(
+            f"{pid}/{name}/solution/{n}", prompt, problem=pid, candidate=name, stage=stage, attempt=n
+        )
+        work.spending.tokens += reply.tokens
+        found = extract_code(reply.content, lang, reply.done_reason)
+        if not found.ok:
+            work.log("attempt_failed", candidate=name, attempt=n, reason=found.reason)
+            why = f"{found.reason}. End the answer with the complete program in one ```{lang.fence} block."
+            if base is not None:
+                prompt = _repair(
+                    work, base, base_evidence + f"\n\nYour last reply was unusable: {why}", rejected
+                )
+            else:
+                prompt = messages("draft", problem=work.problem, lang=lang, feedback=why)
+            continue
+        work.progress(pid, name, stage="compile", attempt=n)
+        program = await build(work.judge, work.run, work.problem, f"{name}-v{n}", found.code, lang.key)
+        if not program.ok:
+            ev = evidence.compile_error(program.compiled.message)
+            work.log("verdict", candidate=name, version=program.name, verdict="CE", evidence=ev)
+            if base is None:
+                prompt = messages(
+                    "repair", problem=work.problem, lang=lang, code=found.code, evidence=ev, rejected=[]
+                )
+            else:
+                rejected.append(f"a version did not compile: {_first_line(program.compiled.message)}")
+                work.log("repair_rejected", candidate=name, version=program.name, reason=rejected[-1])
+                prompt = _repair(work, base, base_evidence, rejected)
+            continue
+        work.progress(pid, name, stage="tests", attempt=n)
+        version = await evaluate(work, kit, program)
+        work.progress(pid, name, passed=len(version.passed), total=len(version.results))
+        work.log(
+            "verdict",
+            candidate=name,
+            version=program.name,
+            passed=sorted(version.passed),
+            failed={r.test: r.verdict.value for r in version.results if r.verdict is not Verdict.AC},
+        )
+        if base is not None and not base.passed <= version.passed:
+            lost = [r for r in version.results if r.test in base.passed and r.verdict is not Verdict.AC]
+            what = ", ".join(f"{r.test} ({r.verdict.value})" for r in lost[:3]) or "tests it passed before"
+            rejected.append(f"a repair broke {what}")
+            work.log(
+                "repair_rejected",
+                candidate=name,
+                version=program.name,
+                broke=[r.test for r in lost],
+                reason=rejected[-1],
+                kept=base.program.name,
+            )
+            prompt = _repair(work, base, base_evidence, rejected)
+            continue
+        if base is not None:
+            work.log("repair_accepted", candidate=name, version=program.name, replaces=base.program.name)
+        base, rejected = version, []
+        work.best[name] = version
+        _mark_fixed(work, version)
+        failure = first_failure(work, kit, version)
+        if failure is not None:
+            base_evidence = failure
+            prompt = _repair(work, base, base_evidence, rejected)
+            continue
+        work.progress(pid, name, stage="stress", attempt=n)
+        last_stress = outcome = await stress(work, kit, program)
+        finding = outcome.finding
+        if finding is None:
+            work.log("candidate_passed", candidate=name, version=program.name, stress=outcome.summary)
+            work.solved_by = work.solved_by or name
+            return CandidateResult(name, base, True, outcome, Stop.SOLVED, outcome.summary)
+        count = sum(1 for t in work.pool if t.kind == finding.kind) + 1
+        test = work.add_test(PoolTest(f"{finding.kind}-{count}", finding.kind, finding.input, finding.answer))
+        found_out = evidence.decode(finding.result.run.stdout)
+        cx = Counterexample(
+            program.name,
+            test.name,
+            finding.input,
+            finding.answer,
+            found_out[:4000],
+            finding.result.verdict.value,
+        )
+        work.counterexamples.append(cx)
+        work.log(
+            "counterexample",
+            candidate=name,
+            version=program.name,
+            test=test.name,
+            kind=finding.kind,
+            input=finding.input[:20000],
+            expected=finding.answer,
+            found=found_out[:20000],
+            verdict=finding.result.verdict.value,
+            evidence=finding.evidence,
+        )
+        base_evidence = finding.evidence
+        prompt = _repair(work, base, base_evidence, rejected)
+
+
+def _repair(work: Work, base: Version, ev: str, rejected: list[str]) -> tuple[Message, ...]:
+    return messages(
+        "repair",
+        problem=work.problem,
+        lang=work.lang,
+        code=base.program.code,
+        evidence=ev,
+        rejected=list(rejected),
+    )
+
+
+def _mark_fixed(work: Work, version: Version) -> None:
+    for k, cx in enumerate(work.counterexamples):
+        if not cx.fixed_by and cx.test in version.passed:
+            work.counterexamples[k] = replace(cx, fixed_by=version.program.name)
+            work.log("counterexample_fixed", test=cx.test, by=version.program.name)
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if "error" in line] or text.splitlines() or [""]
+    return lines[0][:200]

@@ -1,0 +1,124 @@
+"""Concrete evidence for a repair prompt: what was run, what was expected, what happened. Pure.
+
+A model repairs well from facts (the input, the expected and actual output, the first difference, the time
+against the limit, the compiler's message) and badly from "it is wrong". Long texts are cut with a note so a
+prompt never explodes; a max-size input is described by its size and first lines.
+"""
+
+from __future__ import annotations
+
+from sandbox.api import RunResult, TestResult, Verdict
+
+MAX_CHARS = 1500
+MAX_LINES = 40
+
+
+def clip(text: str, max_chars: int = MAX_CHARS, max_lines: int = MAX_LINES) -> str:
+    """``text`` cut to a readable size, saying how much was left out."""
+    lines = text.splitlines()
+    out = "\n".join(lines[:max_lines])
+    if len(out) > max_chars:
+        out = out[:max_chars]
+    if len(out) < len(text.rstrip("\n")):
+        rest = len(text) - len(out)
+        out = out.rstrip("\n") + f"\n... ({rest} more characters, {len(text.splitlines())} lines in all)"
+    return out
+
+
+def decode(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8", errors="replace")
+
+
+def first_difference(expected: str, actual: str) -> str:
+    """Where ``actual`` first differs from ``expected``, token by token (as Codeforces' wcmp compares)."""
+    exp_lines = expected.split("\n")
+    act_lines = actual.split("\n")
+    exp_tokens = [(i + 1, t) for i, line in enumerate(exp_lines) for t in line.split()]
+    act_tokens = [(i + 1, t) for i, line in enumerate(act_lines) for t in line.split()]
+    for k, ((line, e), (_, a)) in enumerate(zip(exp_tokens, act_tokens, strict=False)):
+        if e != a:
+            return f"token {k + 1} (expected line {line}): expected {e!r}, found {a!r}"
+    if len(act_tokens) < len(exp_tokens):
+        line, e = exp_tokens[len(act_tokens)]
+        return f"the output ends after {len(act_tokens)} tokens; expected {e!r} next (line {line})"
+    if len(act_tokens) > len(exp_tokens):
+        line, a = act_tokens[len(exp_tokens)]
+        return f"extra output after {len(exp_tokens)} tokens: {a!r} (line {line})"
+    return "the tokens are equal (the difference is in whitespace only)"
+
+
+def compile_error(message: str) -> str:
+    return "The program does not compile. The compiler says:\n```\n" + clip(message, 3000, 60) + "\n```"
+
+
+def describe_input(data: str, large: bool) -> str:
+    if not large:
+        return "Input:\n```\n" + clip(data) + "\n```"
+    head = "\n".join(data.splitlines()[:3])
+    return (
+        f"Input: a maximum-size test ({len(data)} bytes, {len(data.splitlines())} lines), "
+        f"starting with:\n```\n{clip(head, 300, 3)}\n```"
+    )
+
+
+def wrong_answer(
+    input_: str, expected: str | None, actual: str, detail: str = "", large: bool = False
+) -> str:
+    parts = [describe_input(input_, large)]
+    if expected is not None:
+        parts.append("Expected output:\n```\n" + clip(expected) + "\n```")
+    parts.append(
+        "Your program's output:\n```\n" + (clip(actual) if actual.strip() else "(nothing)") + "\n```"
+    )
+    if detail:
+        parts.append(f"Checker: {detail}")
+    elif expected is not None:
+        parts.append("First difference: " + first_difference(expected, actual))
+    return "\n".join(parts)
+
+
+def time_limit(input_: str, run: RunResult, limit_s: float, large: bool) -> str:
+    return (
+        f"Time limit exceeded: CPU time {run.cpu_s:.2f} s (wall {run.wall_s:.2f} s) against the limit of "
+        f"{limit_s:g} s. The algorithm is too slow for the largest inputs: find a lower complexity.\n"
+        + describe_input(input_, large)
+    )
+
+
+def runtime_error(input_: str, run: RunResult, large: bool) -> str:
+    what = run.detail or (f"exit code {run.exit_code}" if run.exit_code is not None else "killed")
+    if run.signal is not None and not run.detail:
+        what = f"killed by signal {run.signal}"
+    text = f"Runtime error ({what}).\n" + describe_input(input_, large)
+    err = decode(run.stderr).strip()
+    if err:
+        text += "\nStandard error:\n```\n" + clip(err, 800, 15) + "\n```"
+    return text
+
+
+def from_test(
+    result: TestResult,
+    input_: str,
+    expected: str | None,
+    limit_s: float,
+    large: bool = False,
+    where: str = "",
+) -> str:
+    """Evidence for one failed test, whatever its verdict; ``where`` names the test ("Example 2", ...)."""
+    run = result.run
+    head = f"On {where}: " if where else ""
+    v = result.verdict
+    if v is Verdict.TLE or v is Verdict.ILE:
+        body = time_limit(input_, run, limit_s, large)
+    elif v is Verdict.RE:
+        body = runtime_error(input_, run, large)
+    elif v is Verdict.MLE:
+        body = f"Memory limit exceeded ({run.memory_kb // 1024} MB used).\n" + describe_input(input_, large)
+    elif v is Verdict.OLE:
+        body = "Output limit exceeded: the program printed far too much.\n" + describe_input(input_, large)
+    else:
+        detail = result.check.message if result.check and result.check.message else result.diff
+        if expected is not None and not (result.check and result.check.message):
+            detail = ""  # our own first difference is more precise than a generic diff line
+        body = f"{v.long}.\n" + wrong_answer(input_, expected, decode(run.stdout), detail, large)
+    return head + body

@@ -1,0 +1,187 @@
+"""The orchestrator: problems -> candidates in parallel -> a chosen solution, with evidence.
+
+Read top to bottom:
+
+    solve_problems   many problems of one run concurrently (contest mode uses it too); finished ones are
+                     taken from the run store, never solved again
+    solve_problem    one problem: start the stress-test kit, run the candidates, stop on success or when a
+                     budget is spent, choose among the passing candidates, judge the choice on every local
+                     test, record the result
+    choose           the passing candidate from the largest cluster of identical behaviour
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sandbox.api import Verdict
+from solver.problem import Problem
+from solver.runstore import Run
+from solver.solve import cluster
+from solver.solve.budget import Spending, Stop
+from solver.solve.candidate import CandidateResult, Unjudgeable, evaluate, run_candidate
+from solver.solve.kit import Kit
+from solver.solve.languages import language
+from solver.solve.model import ModelCalls
+from solver.solve.programs import Judge, PoolTest
+from solver.solve.work import ProblemResult, Progress, Settings, TestVerdict, Work, _no_progress
+
+
+@dataclass
+class Env:
+    """What every problem of a run shares."""
+
+    judge: Judge
+    run: Run
+    model: ModelCalls
+    settings: Settings
+    progress: Progress = _no_progress
+
+
+async def solve_problems(problems: Sequence[Problem], env: Env, parallel: int = 4) -> list[ProblemResult]:
+    gate = asyncio.Semaphore(max(1, parallel))
+
+    async def one(p: Problem) -> ProblemResult:
+        async with gate:
+            return await solve_problem(p, env)
+
+    return list(await asyncio.gather(*(one(p) for p in problems)))
+
+
+async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
+    pid = str(problem.id)
+    done = env.model.index.finished.get(pid)
+    if done is not None:  # finished in an earlier session of this run
+        env.progress(pid, "problem", stage="done (resumed)")
+        return ProblemResult.from_json(done["result"])
+    settings = env.settings
+    work = Work(
+        problem=problem,
+        settings=settings,
+        lang=language(settings.lang),
+        helper_lang=language(settings.helper_lang),
+        judge=env.judge,
+        run=env.run,
+        model=env.model,
+        spending=Spending(settings.budget),
+        progress=env.progress,
+    )
+    work.log(
+        "problem_start",
+        name=problem.name,
+        interactive=problem.interactive,
+        several_answers=problem.several_answers,
+        problem_json=problem.to_json(),
+    )
+    for i, s in enumerate(problem.samples):
+        if not problem.interactive:
+            work.add_test(PoolTest(f"example-{i + 1}", "example", s.input, s.output))
+    kit = Kit(work)
+    tasks = [asyncio.create_task(run_candidate(work, kit, i)) for i in range(settings.candidates)]
+    wall_stop = False
+    try:
+        remaining = work.spending.remaining_wall()
+        _, pending = await asyncio.wait(tasks, timeout=remaining)
+        if pending:  # the wall-time budget ran out mid-work: keep the best versions reached so far
+            wall_stop = True
+            for t in pending:
+                t.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+    finally:
+        kit.cancel()
+    for t in tasks:
+        if t.done() and not t.cancelled() and (error := t.exception()) is not None:
+            raise error  # a bug, or the judge failing: never a property of the problem
+    results = [
+        t.result()
+        if t.done() and not t.cancelled()
+        else CandidateResult(
+            f"c{i}", work.best.get(f"c{i}"), False, None, Stop.WALL_TIME, Stop.WALL_TIME.text
+        )
+        for i, t in enumerate(tasks)
+    ]
+    result = await _conclude(work, kit, results, wall_stop)
+    work.log("problem_done", result=result.to_json())
+    env.progress(pid, "problem", stage="done", note=result.reason)
+    return result
+
+
+async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_stop: bool) -> ProblemResult:
+    passing = [r for r in results if r.solved and r.best is not None]
+    clusters: tuple[tuple[str, ...], ...] = ()
+    notes: list[str] = []
+    if passing:
+        stop, reason = Stop.SOLVED, f"solved: {passing[0].reason}"
+        chosen_result, clusters = choose(work, passing)
+        chosen = chosen_result.best
+    else:
+        stop = Stop.WALL_TIME if wall_stop else _worst_stop(results)
+        reason = next((r.reason for r in results if r.stop is stop), stop.text)
+        if stop is not Stop.UNJUDGEABLE:
+            reason = f"not solved: {reason}"
+        chosen_result = max(results, key=lambda r: len(r.best.passed) if r.best else -1)
+        chosen = chosen_result.best
+    verdicts: tuple[TestVerdict, ...] = ()
+    if chosen is not None:
+        try:
+            final = await evaluate(work, kit, chosen.program)  # on the final pool: every local test
+        except Unjudgeable:
+            final = chosen
+        kinds = {t.name: t.kind for t in work.pool}
+        verdicts = tuple(
+            TestVerdict(
+                r.test,
+                kinds.get(r.test, "example"),
+                r.verdict.value,
+                round(r.run.cpu_s, 3),
+                r.run.detail or (r.check.message if r.check else "") or r.diff,
+            )
+            for r in final.results
+        )
+        if stop is Stop.SOLVED and any(v.verdict != Verdict.AC.value for v in verdicts):
+            notes.append("the chosen program fails a test another candidate found; see the verdicts")
+    stress = chosen_result.stress.summary if chosen_result.stress else ""
+    for r in results:
+        if r.stress:
+            notes.extend(n for n in r.stress.notes if n not in notes)
+    return ProblemResult(
+        problem=work.pid,
+        stop=stop,
+        reason=reason,
+        lang=work.lang.key,
+        solution=chosen.program.code if chosen else None,
+        solution_path=chosen.program.path if chosen else None,
+        chosen=chosen.program.name if chosen else None,
+        verdicts=verdicts,
+        stress=stress,
+        counterexamples=tuple(work.counterexamples),
+        attempts=work.spending.attempts,
+        tokens=work.spending.tokens,
+        elapsed_s=round(work.spending.elapsed, 3),
+        clusters=clusters,
+        notes=tuple(notes),
+    )
+
+
+_STOP_ORDER = (Stop.UNJUDGEABLE, Stop.MODEL_ERROR, Stop.TOKENS, Stop.WALL_TIME, Stop.ATTEMPTS, Stop.SOLVED)
+
+
+def _worst_stop(results: list[CandidateResult]) -> Stop:
+    stops = {r.stop for r in results}
+    return next((s for s in _STOP_ORDER if s in stops), Stop.ATTEMPTS)
+
+
+def choose(work: Work, passing: list[CandidateResult]) -> tuple[CandidateResult, tuple[tuple[str, ...], ...]]:
+    """Cluster passing candidates by their outputs on the inputs all of them ran; pick from the largest."""
+    if len(passing) == 1 or work.problem.several_answers:
+        # several correct answers: different outputs are no evidence against a candidate
+        return passing[0], tuple((r.name,) for r in passing)
+    common = set.intersection(*(set(r.stress.outputs) if r.stress else set() for r in passing))
+    keys = sorted(common)
+    outputs = {r.name: [r.stress.outputs[k] for k in keys] if r.stress else [] for r in passing}
+    groups = cluster.clusters(outputs)
+    pick = groups[0][0]
+    work.log("chosen", candidate=pick, clusters=groups, inputs=len(keys))
+    return next(r for r in passing if r.name == pick), tuple(tuple(g) for g in groups)

@@ -1,0 +1,116 @@
+"""One model call, logged and cached in the run store.
+
+Every call has a logical key (``problem/who/stage/n``). Before asking the model, the run's index is consulted:
+a reply recorded under the same key in an earlier (interrupted) session of this run is reused, so a resumed
+run never asks the model twice for the same thing. Prompts, replies and thinking go to ``events.jsonl``.
+Concurrency and retries are the model layer's business (its limiter bounds requests in flight).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from solver.llm.base import ChatParams, Message, ModelBackend
+from solver.runstore import Run, RunIndex
+
+
+@dataclass(frozen=True)
+class Reply:
+    key: str
+    content: str
+    thinking: str
+    done_reason: str
+    prompt_tokens: int
+    output_tokens: int
+    seconds: float
+    cached: bool  # replayed from the run store, not asked again
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.output_tokens
+
+    @staticmethod
+    def from_event(data: Mapping[str, Any]) -> Reply:
+        return Reply(
+            key=str(data["key"]),
+            content=str(data.get("content", "")),
+            thinking=str(data.get("thinking", "")),
+            done_reason=str(data.get("done_reason", "stop")),
+            prompt_tokens=int(data.get("prompt_tokens", 0)),
+            output_tokens=int(data.get("output_tokens", 0)),
+            seconds=float(data.get("seconds", 0.0)),
+            cached=True,
+        )
+
+
+def prompt_digest(messages: Sequence[Message]) -> str:
+    h = hashlib.sha256()
+    for m in messages:
+        h.update(m.role.encode() + b"\0" + m.content.encode() + b"\0")
+    return h.hexdigest()[:16]
+
+
+class ModelCalls:
+    """The solve loop's door to the model: cached by key, logged, counted."""
+
+    def __init__(
+        self,
+        backend: ModelBackend,
+        run: Run,
+        index: RunIndex,
+        params: ChatParams | None = None,
+        on_reply: Callable[[Reply], None] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.run = run
+        self.index = index
+        self.params = params
+        self.on_reply = on_reply
+        self.asked = 0  # calls that reached the model in this session (cached ones excluded)
+
+    async def ask(self, key: str, messages: Sequence[Message], **tags: Any) -> Reply:
+        recorded = self.index.reply(key)
+        if recorded is not None:
+            reply = Reply.from_event(recorded)
+            self.run.append("model_reused", key=key, **tags)
+        else:
+            self.run.append(
+                "model_request",
+                key=key,
+                digest=prompt_digest(messages),
+                messages=[{"role": m.role, "content": m.content} for m in messages],
+                **tags,
+            )
+            t0 = time.monotonic()
+            done = await self.backend.chat(messages, self.params)
+            self.asked += 1
+            reply = Reply(
+                key,
+                done.content,
+                done.thinking,
+                done.done_reason,
+                done.prompt_tokens,
+                done.output_tokens,
+                time.monotonic() - t0,
+                cached=False,
+            )
+            event = self.run.append(
+                "model_reply",
+                key=key,
+                content=reply.content,
+                thinking=reply.thinking,
+                done_reason=reply.done_reason,
+                prompt_tokens=reply.prompt_tokens,
+                output_tokens=reply.output_tokens,
+                seconds=round(reply.seconds, 3),
+                model=done.model,
+                **tags,
+            )
+            self.index.replies[key] = {"key": key, **event.data}
+        if self.on_reply is not None:
+            self.on_reply(reply)
+        return reply

@@ -1,0 +1,147 @@
+"""What one problem's solving shares between its stages, and the values it produces.
+
+``Settings`` is frozen (from Config). ``Work`` is the per-problem context the orchestrator builds and
+hands to each stage: the problem, the judge, the run, the model door, the budget counters, the pool of
+local tests (grows with counterexamples) and the progress board. Results are frozen values that go to the
+run store and back (``ProblemResult.to_json``/``from_json``), so a finished problem is never solved again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sandbox.api import Checker
+from solver.problem import Problem
+from solver.runstore import Run
+from solver.solve.budget import Budget, Spending, Stop
+from solver.solve.checking import standard_checker
+from solver.solve.languages import Language
+from solver.solve.model import ModelCalls
+from solver.solve.programs import Judge, PoolTest
+
+
+@dataclass(frozen=True)
+class Settings:
+    lang: str = "cpp17"
+    helper_lang: str = "cpp17"  # brute force, generators, validator, checker, interactor: fast to run
+    candidates: int = 1
+    stress_tests: int = 200
+    max_tests: int = 2  # max-size inputs (seeds of the max-size generator) per problem
+    seed: int = 0
+    budget: Budget = field(default_factory=Budget)
+    kit_tries: int = 3  # model replies per helper program before giving up on it
+
+
+Progress = Callable[..., None]  # progress(problem, who, **fields): stage, attempt, passed, total, note
+
+
+def _no_progress(*_a: Any, **_k: Any) -> None:
+    return None
+
+
+@dataclass
+class Work:
+    problem: Problem
+    settings: Settings
+    lang: Language
+    helper_lang: Language
+    judge: Judge
+    run: Run
+    model: ModelCalls
+    spending: Spending
+    progress: Progress = _no_progress
+    pool: list[PoolTest] = field(default_factory=list)
+    counterexamples: list[Counterexample] = field(default_factory=list)
+    best: dict[str, Any] = field(default_factory=dict)  # candidate -> its last accepted Version
+    solved_by: str = ""  # the first candidate that passed every local test
+
+    @property
+    def pid(self) -> str:
+        return str(self.problem.id)
+
+    def log(self, type_: str, **data: Any) -> None:
+        self.run.append(type_, problem=self.pid, **data)
+
+    def add_test(self, test: PoolTest) -> PoolTest:
+        """Add a test to the shared pool (examples first, then what stress testing found), deduplicated."""
+        for t in self.pool:
+            if t.input == test.input:
+                return t
+        self.pool.append(test)
+        self.log("test_added", name=test.name, kind=test.kind, input=test.input, answer=test.answer)
+        return test
+
+    def default_checker(self) -> Checker:
+        return standard_checker(self.problem)
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """An input on which a candidate disagreed with the brute force (or ran out of time), shrunk."""
+
+    candidate: str  # the program version it broke, e.g. "c0-v1"
+    test: str  # its name in the pool
+    input: str
+    expected: str | None
+    found: str
+    detail: str
+    fixed_by: str = ""  # the first later version that passes it
+
+
+@dataclass(frozen=True)
+class TestVerdict:
+    name: str
+    kind: str
+    verdict: str
+    cpu_s: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ProblemResult:
+    problem: str
+    stop: Stop
+    reason: str  # one line: why the loop stopped, in words
+    lang: str
+    solution: str | None  # the chosen program's code
+    solution_path: str | None  # relative to the run folder
+    chosen: str | None  # the chosen version's name
+    verdicts: tuple[TestVerdict, ...] = ()
+    stress: str = ""  # what stress testing did, in words ("200/200 random tests agree with the brute force")
+    counterexamples: tuple[Counterexample, ...] = ()
+    attempts: int = 0
+    tokens: int = 0
+    elapsed_s: float = 0.0
+    clusters: tuple[tuple[str, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def solved(self) -> bool:
+        return self.stop is Stop.SOLVED
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["stop"] = self.stop.value
+        return d
+
+    @staticmethod
+    def from_json(d: Mapping[str, Any]) -> ProblemResult:
+        return ProblemResult(
+            problem=d["problem"],
+            stop=Stop(d["stop"]),
+            reason=d["reason"],
+            lang=d["lang"],
+            solution=d.get("solution"),
+            solution_path=d.get("solution_path"),
+            chosen=d.get("chosen"),
+            verdicts=tuple(TestVerdict(**v) for v in d.get("verdicts", ())),
+            stress=d.get("stress", ""),
+            counterexamples=tuple(Counterexample(**c) for c in d.get("counterexamples", ())),
+            attempts=int(d.get("attempts", 0)),
+            tokens=int(d.get("tokens", 0)),
+            elapsed_s=float(d.get("elapsed_s", 0.0)),
+            clusters=tuple(tuple(c) for c in d.get("clusters", ())),
+            notes=tuple(d.get("notes", ())),
+        )

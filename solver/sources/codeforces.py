@@ -1,0 +1,207 @@
+"""The problem source the rest of the pipeline calls: pages + API, through the problem store.
+
+    async with open_source(config) as source:
+        problem = await source.problem(ProblemId.parse("1999A"))
+        problems = await source.contest_problems(ContestRef(1999))
+        contest = await source.contest(1999)          # Contest with problems and their points
+        standings = await source.standings(1999)
+        changes = await source.rating_changes(1999)
+
+Rules: a stored problem is never fetched again unless ``refresh``; API answers are cached with a
+time-to-live (contest list: hours; a finished contest's standings and rating changes: forever);
+``offline`` reads the store only and names exactly what is missing. A failed fetch writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from solver.config import Config
+from solver.errors import OfflineError, ParseError
+from solver.problem import Contest, ContestRef, Problem, ProblemId, parse_ref
+from solver.sources import cf_api, cf_html
+from solver.sources.cf_api import CodeforcesApi, ParamValue, RateLimiter, RatingChange, Standings
+from solver.sources.http import DEFAULT_POLICY, RetryPolicy, new_session
+from solver.sources.pages import PageFetcher, contest_problems_path, problem_path
+from solver.sources.store import ProblemStore
+
+HOUR = 3600.0
+CONTEST_LIST_TTL_S = 6 * HOUR
+RUNNING_CONTEST_TTL_S = 300.0  # standings of a contest that is not finished change all the time
+EMPTY_RATING_CHANGES_TTL_S = HOUR  # rating changes appear a few hours after the end
+USER_TTL_S = 600.0
+PROBLEMSET_TTL_S = 6 * HOUR
+
+
+class CodeforcesSource:
+    def __init__(
+        self,
+        store: ProblemStore,
+        pages: PageFetcher | None,
+        api: CodeforcesApi | None,
+        *,
+        offline: bool = False,
+        refresh: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self._pages = pages
+        self._api = api
+        self.offline = offline
+        self.refresh = refresh
+        self._clock = clock
+
+    # --- problems -------------------------------------------------------------------------------------
+
+    async def fetch(self, target: str) -> list[Problem]:
+        """What a user typed (``1999``, ``1999A``, a URL) -> the problems, fetched or from the store."""
+        ref = parse_ref(target)
+        if isinstance(ref, ProblemId):
+            return [await self.problem(ref)]
+        return await self.contest_problems(ref)
+
+    async def problem(self, pid: ProblemId) -> Problem:
+        if not self.refresh:
+            stored = self.store.load(pid)
+            if stored is not None:
+                return stored
+        if self.offline:
+            raise OfflineError(
+                f"problem {pid} is not in the store ({self.store.folder(pid)}/problem.json is missing): "
+                f"run `python -m solver fetch {pid}` without --offline"
+            )
+        path = problem_path(pid)
+        page = await self._page_fetcher().get(path)
+        base = _base_of(page.url, path)
+        problem = cf_html.parse_problem(page.body, pid, url=pid.url(base), base_url=base)
+        self.store.save(problem, source=page.url)
+        return problem
+
+    async def contest_problems(self, ref: ContestRef) -> list[Problem]:
+        indices = self.store.contest_indices(ref)
+        if indices is not None and not self.refresh:
+            have = {i: self.store.load(ref.problem(i)) for i in indices}
+            if all(p is not None for p in have.values()):
+                return [p for p in have.values() if p is not None]
+            if self.offline:
+                missing = [str(ref.problem(i)) for i, p in have.items() if p is None]
+                raise OfflineError(
+                    f"contest {ref} is only partly in the store: missing {', '.join(missing)}; "
+                    f"run `python -m solver fetch {ref}` without --offline"
+                )
+        if self.offline:
+            raise OfflineError(
+                f"contest {ref} is not in the store (no {self.store.root}/_contests/ index): "
+                f"run `python -m solver fetch {ref}` without --offline"
+            )
+        path = contest_problems_path(ref)
+        page = await self._page_fetcher().get(path)
+        problems = cf_html.parse_problems(page.body, ref, base_url=_base_of(page.url, path))
+        if not problems:
+            raise ParseError(f"the problems page of contest {ref} lists no problems")
+        result = []
+        for problem in problems:
+            stored = None if self.refresh else self.store.load(problem.id)
+            if stored is None:
+                self.store.save(problem, source=page.url)
+            result.append(stored or problem)
+        self.store.save_contest(ref, [p.id.index for p in problems])
+        return result
+
+    # --- API ------------------------------------------------------------------------------------------
+
+    async def contest(self, contest_id: int) -> Contest:
+        """The contest with its problems and their points (from ``contest.standings``, one row)."""
+        raw = await self._cached(
+            "contest.standings", {"contestId": contest_id, "from": 1, "count": 1}, _standings_ttl
+        )
+        return cf_api.standings_from_json(raw).contest
+
+    async def standings(self, contest_id: int, *, show_unofficial: bool = False) -> Standings:
+        raw = await self._cached(
+            "contest.standings", {"contestId": contest_id, "showUnofficial": show_unofficial}, _standings_ttl
+        )
+        return cf_api.standings_from_json(raw)
+
+    async def rating_changes(self, contest_id: int) -> list[RatingChange]:
+        raw = await self._cached(
+            "contest.ratingChanges",
+            {"contestId": contest_id},
+            lambda r: None if r else EMPTY_RATING_CHANGES_TTL_S,
+        )
+        return cf_api.rating_changes_from_json(raw)
+
+    async def contest_list(self, *, gym: bool = False) -> list[Contest]:
+        raw = await self._cached("contest.list", {"gym": gym}, lambda _: CONTEST_LIST_TTL_S)
+        return [cf_api.contest_from_json(c) for c in raw]
+
+    async def user_rating(self, handle: str) -> list[RatingChange]:
+        raw = await self._cached("user.rating", {"handle": handle}, lambda _: USER_TTL_S)
+        return cf_api.rating_changes_from_json(raw)
+
+    async def problemset_problems(self) -> dict[str, Any]:
+        raw: dict[str, Any] = await self._cached("problemset.problems", {}, lambda _: PROBLEMSET_TTL_S)
+        return raw
+
+    async def _cached(
+        self, method: str, params: Mapping[str, ParamValue], ttl: Callable[[Any], float | None]
+    ) -> Any:
+        key = cf_api.format_params(params)
+        hit = self.store.api_get(method, key)
+        if hit is not None and (self.offline or (not self.refresh and hit.fresh(self._clock()))):
+            return hit.result
+        if self.offline:
+            raise OfflineError(
+                f"Codeforces API {method} ({', '.join(f'{k}={v}' for k, v in key.items())}) is not cached "
+                f"in the store ({self.store.api_path(method, key)}): run once without --offline"
+            )
+        if self._api is None:
+            raise OfflineError(f"no Codeforces API client to call {method} with")
+        result = await self._api.call(method, **params)
+        self.store.api_put(method, key, result, ttl(result))
+        return result
+
+    def _page_fetcher(self) -> PageFetcher:
+        if self._pages is None:
+            raise OfflineError("no page fetcher: this source only reads the store")
+        return self._pages
+
+
+def _base_of(url: str, path: str) -> str:
+    """The base URL that actually served ``path`` (a mirror, perhaps): statements' links resolve there."""
+    return url[: -len(path)] if url.endswith(path) else url
+
+
+def _standings_ttl(result: Any) -> float | None:
+    phase = result.get("contest", {}).get("phase") if isinstance(result, dict) else None
+    return None if phase == "FINISHED" else RUNNING_CONTEST_TTL_S
+
+
+@asynccontextmanager
+async def open_source(
+    config: Config,
+    *,
+    limiter: RateLimiter | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
+    clock: Callable[[], float] = time.time,
+) -> AsyncIterator[CodeforcesSource]:
+    """A CodeforcesSource for this configuration, with its own HTTP session for the duration."""
+    store = ProblemStore(config.store, clock=clock)
+    async with new_session() as session:
+        yield CodeforcesSource(
+            store,
+            PageFetcher(session, config.base_urls, policy=policy),
+            CodeforcesApi(session, config.api_url, limiter=limiter, policy=policy),
+            offline=config.offline,
+            refresh=config.refresh,
+            clock=clock,
+        )
+
+
+async def fetch_problem(pid: ProblemId, config: Config) -> Problem:
+    """One problem for this configuration: from the store, else fetched (the one-call convenience)."""
+    async with open_source(config) as source:
+        return await source.problem(pid)

@@ -1,0 +1,86 @@
+"""Placing the bot in real standings: Codeforces Round 641 (Div. 1), contest 1349, every official row.
+
+The rows (handle, points, penalty, old rating, delta) and carrot's performance values are the rating
+helper's fixtures (tests/fixtures/rating/), real data of that contest.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from solver.contest.outcome import ProblemOutcome, Submission
+from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
+from solver.problem import ContestType
+from solver.rating.placement import Score, TimeModel, standing_places
+from tests.conftest import FIXTURES
+
+DATA = FIXTURES / "rating" / "round-1349-641-div1-data.json"
+PERFS = FIXTURES / "rating" / "round-1349-641-div1-perfs.json"
+
+
+@pytest.fixture(scope="module")
+def field() -> tuple[list[OfficialRow], list[Rated], list[list]]:  # type: ignore[type-arg]
+    rows = json.loads(DATA.read_text())
+    places = standing_places([(float(r[1]), int(r[2])) for r in rows])
+    official = [OfficialRow(p.best, float(r[1]), int(r[2])) for r, p in zip(rows, places, strict=True)]
+    rated = [Rated(r[0], p.best, int(r[3])) for r, p in zip(rows, places, strict=True)]
+    return official, rated, rows
+
+
+def test_the_bot_with_a_real_rows_score_gets_that_rows_standings_rank(field) -> None:  # type: ignore[no-untyped-def]
+    official, rated, rows = field
+    for i in range(0, len(rows), 37):
+        pl = place_bot(1349, Score(float(rows[i][1]), int(rows[i][2]), ()), official, [])
+        assert pl.rank == official[i].rank, rows[i]
+        group = sum(
+            1 for o in official if o.points == official[i].points and o.penalty == official[i].penalty
+        )
+        assert pl.rank_worst == official[i].rank + group  # tied with the whole group, the bot included
+        assert pl.participants == len(rows) and pl.performance is None
+
+
+def test_the_bots_performance_at_a_real_rows_place_is_that_rows_performance(field) -> None:  # type: ignore[no-untyped-def]
+    official, rated, rows = field
+    carrot = {h: (math.inf if v == "Infinity" else float(v)) for h, v in json.loads(PERFS.read_text())}
+    # A bot tied with a participant pushes that tie group one place down: its performance is the
+    # participant's performance one place lower, so a few points below carrot's value, never above it.
+    for i in (30, 200, 600, 1000):
+        pl = place_bot(1349, Score(float(rows[i][1]), int(rows[i][2]), ()), official, rated)
+        assert pl.performance is not None and pl.rated_participants == len(rows)
+        assert carrot[rows[i][0]] - 30 <= pl.performance <= carrot[rows[i][0]] + 1, (rows[i], pl.performance)
+    top = place_bot(1349, Score(float(rows[0][1]) + 1, 0, ()), official, rated)
+    assert top.rank == 1 and top.performance == math.inf
+    last = place_bot(1349, Score(0.0, 0, ()), official, rated)
+    assert last.performance is not None and last.performance <= min(carrot.values())  # with the zeros
+
+
+def _sub(t: float, verdict: str, judged: str = "pack", failed: int | None = 5) -> Submission:
+    return Submission(t, int(t // 60), verdict, judged, None if verdict == "AC" else failed)  # type: ignore[arg-type]
+
+
+def test_bot_score_counts_penalised_rejections_and_can_drop_local_acceptances() -> None:
+    a = ProblemOutcome(
+        "A",
+        "",
+        800,
+        500.0,
+        (_sub(60, "CE"), _sub(120, "WA", failed=0), _sub(300, "WA"), _sub(600, "AC")),
+        judged="pack",
+    )
+    b = ProblemOutcome("B", "", 1200, 1000.0, (_sub(1800, "AC", "local"),), judged="local")
+    c = ProblemOutcome("C", "", 1900, 1500.0, ())
+    cf = bot_score([a, b, c], ContestType.CF, 7200, TimeModel())
+    # A: 500 - 500*10/250 - 50 (one penalised WA; the CE and the test-1 failure are free); B: 1000 - 1000*30/250
+    assert [round(p.points) for p in cf.problems] == [430, 880]
+    assert problem_scores(cf, [a, b, c], ContestType.CF) == {"A": "430", "B": "880", "C": "0"}
+    verified = bot_score([a, b, c], ContestType.CF, 7200, TimeModel(), verified_only=True)
+    assert verified.points == 430
+    icpc = bot_score([a, b, c], ContestType.ICPC, 7200, TimeModel())
+    assert (icpc.points, icpc.penalty) == (2, 10 + 10 + 30)
+    zero = bot_score([a, b, c], ContestType.ICPC, 7200, TimeModel.parse("zero"))
+    assert zero.penalty == 10
+    late = ProblemOutcome("D", "", None, 500.0, (_sub(7300, "AC"),))
+    assert bot_score([late], ContestType.CF, 7200, TimeModel()).points == 0  # after the end: does not count

@@ -1,0 +1,128 @@
+"""Reports: Markdown, a self-contained HTML page with inline SVG figures, and JSON with every number."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from solver.contest.outcome import ContestResult, Placement, ProblemOutcome, Submission
+from solver.contest.present import (
+    BatchSummary,
+    Estimate,
+    batch_report,
+    contest_report,
+    describe_time_model,
+    print_contest,
+)
+from solver.contest.report import Provenance, write_report
+from solver.contest.selection import Skipped
+from solver.rating.placement import TimeModel
+
+
+def _result(cid: int, perf: float, verified: float | None, division: str = "2") -> ContestResult:
+    a = ProblemOutcome(
+        "A",
+        "Sum",
+        800,
+        500.0,
+        (
+            Submission(300.0, 5, "WA", "pack", 3, "Wrong answer on test 4"),
+            Submission(600.0, 10, "AC", "pack"),
+        ),
+        judged="pack",
+        note="judged on 12 hidden tests",
+    )
+    b = ProblemOutcome(
+        "B",
+        "Paths",
+        1400,
+        1000.0,
+        (Submission(1500.0, 25, "AC", "local"),),
+        judged="local",
+        note="no hidden-test pack: accepted on local tests only (optimistic)",
+    )
+    c = ProblemOutcome("C", "Trees", 2100, 1500.0, (), note="budget exhausted: attempts")
+    pl = Placement(1306.0, 0, 2500, 2500, 9000, perf, 8000, True)
+    ver = None if verified is None else Placement(440.0, 0, 6000, 6003, 9000, verified, 8000, True)
+    return ContestResult(
+        cid,
+        f"Codeforces Round {cid} (Div. {division})",
+        division,
+        "CF",
+        7200,
+        "elapsed",
+        (a, b, c),
+        pl,
+        ver,
+        elapsed_s=1500.0,
+        run_id=f"run-{cid}",
+    )
+
+
+PROV = Provenance("gemma4:31b", "sha256:abc123", 7, "elapsed", (1990, 1991, 1992, 1995), "0.1.0")
+
+
+def test_contest_result_round_trips_and_counts_penalised_attempts() -> None:
+    r = _result(1990, 1650.0, 1200.0)
+    back = ContestResult.from_json(json.loads(json.dumps(r.to_json())))
+    assert back == r
+    a, b, c = r.problems
+    assert (a.accepted, a.minute_solved, a.rejected, a.verdict) == (True, 10, 1, "AC")
+    assert (b.verdict, c.verdict, c.minute_solved) == ("AC (local)", "—", None)
+    assert r.optimistic and r.performance_interval == (1200.0, 1650.0)
+    free = ProblemOutcome(
+        "D", "", None, None, (Submission(1, 0, "CE", "pack"), Submission(2, 0, "WA", "pack", 0))
+    )
+    assert free.rejected == 0  # a compilation error and a failure on test 1 cost nothing on Codeforces
+
+
+def test_time_models_are_described_for_the_report() -> None:
+    assert "real minute" in describe_time_model(TimeModel())
+    assert "CodeElo" in describe_time_model(TimeModel.parse("zero"))
+    assert "minute 45" in describe_time_model(TimeModel.parse("45"))
+
+
+def test_contest_report_files_are_self_contained_and_carry_provenance(tmp_path: Path) -> None:
+    r = _result(1990, 1650.0, 1200.0)
+    scores = {"A": "460", "B": "900", "C": "0"}
+    report = contest_report(r, scores, PROV, describe_time_model(TimeModel()))
+    paths = write_report(report, tmp_path)
+    html = paths["html"].read_text()
+    assert "<svg" in html and "sha256:abc123" in html and "seed 7" in html and "1990-1992, 1995" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from elsewhere
+    assert "accepted on local tests only" in html and "optimistic" in html
+    md = paths["markdown"].read_text()
+    assert "| A. Sum | 800 | AC | 2 | 10 | 460 |" in md
+    data = json.loads(paths["json"].read_text())
+    assert data["provenance"]["model_digest"] == "sha256:abc123"
+    assert data["contest"]["placement"]["performance"] == 1650.0
+    assert data["contest"]["performance_interval"] == [1200.0, 1650.0]
+    assert (tmp_path / "report-performance.svg").read_text().startswith("<svg")
+
+    out = io.StringIO()
+    print_contest(Console(file=out, width=140), r, scores, ["Time model — elapsed."])
+    text = out.getvalue()
+    assert "Performance rating: 1650" in text and "rank 2500 of 9000" in text and "AC (local)" in text
+
+
+def test_batch_report_lists_used_and_unused_contests_with_reasons(tmp_path: Path) -> None:
+    results = (_result(1990, 1650.0, 1200.0), _result(1991, 1400.0, None, "3"))
+    summary = BatchSummary(
+        results,
+        (Skipped(1992, "Kotlin Heroes", "unrated: Codeforces published no rating changes"),),
+        Estimate(1525.0, 1400.0, 1650.0, 2),
+        {"2": Estimate(1650, 1650, 1650, 1), "3": Estimate(1400, 1400, 1400, 1)},
+        Estimate(1480.0, 1300.0, 1700.0, 6),
+        (4, 6),
+    )
+    paths = write_report(batch_report(summary, PROV, "elapsed"), tmp_path, "rating")
+    data = json.loads(paths["json"].read_text())
+    assert data["rating"] == {"value": 1525.0, "ci95": [1400.0, 1650.0], "n": 2}
+    assert data["skipped"][0]["reason"].startswith("unrated")
+    html = paths["html"].read_text()
+    assert html.count("<svg") == 2 and "fitted rating 1480" in html and "Kotlin Heroes" in html
+    assert "mean 1525 (95% CI 1400–1650)" in html

@@ -1,0 +1,67 @@
+"""Fixtures of the model-layer tests: fake servers and backends pointed at them with fast retries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from solver.llm.ollama_backend import OllamaBackend
+from solver.llm.openai_backend import OpenAIBackend
+from solver.llm.retry import RetryPolicy
+from solver.llm.streaming import Timeouts
+from tests.fakes.fixtures import fake_ollama, fake_openai  # noqa: F401  (fixtures)
+
+FAST_RETRY = RetryPolicy(attempts=3, base_s=0.01, factor=2.0, max_s=0.05)
+QUICK = Timeouts(connect_s=2.0, warmup_s=10.0, first_chunk_s=10.0, idle_s=5.0)
+
+
+class SleepLog:
+    """An injected sleep: records the backoff delays and does not wait them."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> SleepLog:
+    return SleepLog()
+
+
+@pytest.fixture
+async def make_ollama(sleeps: SleepLog) -> AsyncIterator[Callable[..., OllamaBackend]]:
+    made: list[OllamaBackend] = []
+
+    def make(*hosts: str, **kw: Any) -> OllamaBackend:
+        kw.setdefault("retry", FAST_RETRY)
+        kw.setdefault("timeouts", QUICK)
+        kw.setdefault("sleep", sleeps)
+        b = OllamaBackend(hosts=hosts, **kw)
+        made.append(b)
+        return b
+
+    yield make
+    for b in made:
+        await b.close()
+
+
+@pytest.fixture
+async def make_openai(sleeps: SleepLog) -> AsyncIterator[Callable[..., OpenAIBackend]]:
+    made: list[OpenAIBackend] = []
+
+    def make(*hosts: str, **kw: Any) -> OpenAIBackend:
+        kw.setdefault("model", "google/gemma-4-31b-it")
+        kw.setdefault("retry", FAST_RETRY)
+        kw.setdefault("timeouts", QUICK)
+        kw.setdefault("sleep", sleeps)
+        b = OpenAIBackend(hosts=hosts, **kw)
+        made.append(b)
+        return b
+
+    yield make
+    for b in made:
+        await b.close()

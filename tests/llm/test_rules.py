@@ -1,0 +1,121 @@
+"""The pure rules: presets, context windows, truncation, the retry table and backoff."""
+
+from __future__ import annotations
+
+import pytest
+
+from solver.errors import ModelError, SolverError
+from solver.llm.base import ChatParams, Message
+from solver.llm.errors import (
+    BadRequest,
+    ModelNotFound,
+    ModelTimeout,
+    ModelUnreachable,
+    PromptTruncated,
+    ServerBusy,
+    StreamError,
+    ThinkingExhausted,
+)
+from solver.llm.limits import choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
+from solver.llm.presets import PRESETS, merge, preset_for
+from solver.llm.retry import RetryPolicy, is_retryable, retrying
+
+
+@pytest.mark.parametrize("name", ["gemma4:31b", "gemma4:26b", "gemma4:e4b", "gemma4:e2b"])
+def test_gemma4_presets(name: str) -> None:
+    p = PRESETS[name]
+    assert (p.temperature, p.top_p, p.top_k, p.think) == (1.0, 0.95, 64, True)
+    assert preset_for(name) == p
+
+
+def test_other_models_get_the_servers_defaults() -> None:
+    assert preset_for("qwen3:32b") == ChatParams()
+    assert preset_for("gemma3:27b") == ChatParams()
+    assert preset_for("gemma4:31b-it-qat").top_k == 64
+
+
+def test_merge_keeps_what_the_caller_did_not_set() -> None:
+    merged = merge(PRESETS["gemma4:31b"], ChatParams(temperature=0.0, think=False, stop=("x",)))
+    assert merged == ChatParams(temperature=0.0, top_p=0.95, top_k=64, think=False, stop=("x",))
+    assert merge(PRESETS["gemma4:31b"], None) == PRESETS["gemma4:31b"]
+
+
+def test_num_ctx_choice() -> None:
+    assert choose_num_ctx(None, None) == 32768
+    assert choose_num_ctx(131072, None) == 32768
+    assert choose_num_ctx(8192, None) == 8192
+    assert choose_num_ctx(131072, 100000) == 100000
+    assert choose_num_ctx(65536, 100000) == 65536
+
+
+def test_estimate() -> None:
+    assert estimate_tokens([Message("user", "x" * 400)]) == 104
+    assert estimate_tokens([Message("system", ""), Message("user", "abcd")]) == 9
+
+
+@pytest.mark.parametrize(
+    ("estimated", "reported", "num_ctx", "cut"),
+    [
+        (1000, 980, 4096, False),  # a normal prompt
+        (1000, 1300, 4096, False),  # the template adds tokens
+        (1000, 0, 4096, False),  # not reported
+        (1000, None, 4096, False),
+        (5000, 300, 4096, True),  # messages dropped
+        (5000, 4096, 4096, True),  # cut to the window
+        (4200, 4000, 4096, True),  # fills the window: no room to answer
+        (3000, 3900, 4096, False),  # our estimate was low; the prompt is whole (3900 < 95 % of the window)
+        (5000, 6000, 4096, False),  # above the window: cannot be a cut to it
+    ],
+)
+def test_truncation_rule(estimated: int, reported: int | None, num_ctx: int, cut: bool) -> None:
+    assert was_truncated(estimated, reported, num_ctx) is cut
+
+
+def test_thinking_exhausted_rule() -> None:
+    assert thinking_exhausted("", "long thought", "length")
+    assert thinking_exhausted("  \n", "long thought", "length")
+    assert not thinking_exhausted("42", "long thought", "length")
+    assert not thinking_exhausted("", "long thought", "stop")
+    assert not thinking_exhausted("", "", "length")
+
+
+def test_retry_table() -> None:
+    retried = [
+        ModelUnreachable("h"),
+        ServerBusy("h"),
+        StreamError("h", "x"),
+        ModelTimeout("h", waited_s=1, phase="p"),
+    ]
+    final = [
+        ModelNotFound("m", "h"),
+        BadRequest("h", "x"),
+        PromptTruncated("h", estimated=1, reported=1, limit=1),
+        ThinkingExhausted("h", limit=1, limit_name="num_predict", thinking_chars=1),
+    ]
+    assert all(is_retryable(e) for e in retried)
+    assert not any(is_retryable(e) for e in final)
+    assert all(isinstance(e, ModelError) and isinstance(e, SolverError) for e in retried + final)
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    p = RetryPolicy(attempts=6, base_s=1, factor=2, max_s=5)
+    assert [p.delay(i) for i in range(1, 6)] == [1, 2, 4, 5, 5]
+
+
+async def test_retrying_stops_on_a_final_error_and_counts_attempts() -> None:
+    calls: list[int] = []
+    slept: list[float] = []
+
+    async def sleep(s: float) -> None:
+        slept.append(s)
+
+    async def op(n: int) -> str:
+        calls.append(n)
+        if n < 3:
+            raise ServerBusy("h", "busy")
+        raise BadRequest("h", "nope")
+
+    with pytest.raises(BadRequest) as e:
+        await retrying(op, RetryPolicy(attempts=5, base_s=0.5), sleep=sleep)
+    assert calls == [1, 2, 3] and slept == [0.5, 1.0] and e.value.attempts == 3
+    assert str(e.value) == "the model server at h refused the request: nope (gave up after 3 attempts)"

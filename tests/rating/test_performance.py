@@ -1,0 +1,92 @@
+"""Performance ratings against carrot's reference values for a real contest (every row)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from solver.rating.codeforces import Contestant, Field
+from solver.rating.performance import performance_of, performances, performances_with_stats
+from tests.rating.realdata import PERFS_1349, ROUND_1349, contestants, load_perfs, load_rows
+
+
+@pytest.fixture(scope="module")
+def field() -> list[Contestant]:
+    return contestants(load_rows(ROUND_1349))
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict[str, float]:
+    return load_perfs(PERFS_1349)
+
+
+def test_exact_performances_equal_carrots_reference_for_every_row(field, reference) -> None:  # type: ignore[no-untyped-def]
+    perfs, stats = performances_with_stats(field, exact=True)
+    assert stats is not None and stats.recomputed > 0
+    wrong = {h: (perfs[h], v) for h, v in reference.items() if perfs[h] != v}
+    print(f"contest 1349 exact performances: {len(reference) - len(wrong)}/{len(reference)} match; {stats}")
+    assert len(reference) == 1248 and not wrong
+    assert stats.max_adjustment_shift < 6  # the guard was never the deciding assumption
+
+
+def test_single_exact_performance_recomputes_every_probe(field, reference) -> None:  # type: ignore[no-untyped-def]
+    for handle in ("tourist", "maroonrk", "ZieiN", "Son", "Alex_Dumitrescu"):
+        assert performance_of(field, handle) == reference[handle]
+    assert performance_of(field, "Um_nik") == math.inf  # rank 1 always gains
+    with pytest.raises(KeyError):
+        performance_of(field, "nobody")
+
+
+def test_the_delta_at_the_performance_is_zero_and_one_below_is_positive(field, reference) -> None:  # type: ignore[no-untyped-def]
+    f = Field(field)
+    for handle in ("tourist", "jiangly", "Errichto", "kilotaras"):
+        i = f.handles.index(handle)
+        p = int(reference[handle])
+        assert f.delta_if_rated(i, p) == 0
+        assert f.delta_if_rated(i, p - 1) > 0
+
+
+def test_fast_performances_stay_within_carrots_bound(field, reference) -> None:  # type: ignore[no-untyped-def]
+    fast = performances(field)
+    diffs = Counter(fast[h] - v for h, v in reference.items() if not math.isinf(v))
+    print(f"fast - reference: {dict(diffs)}")
+    assert set(diffs) <= {0, 1, 2, 3, 4}
+    assert fast["Um_nik"] == math.inf
+
+
+def test_performance_rises_with_the_result() -> None:
+    base = [Contestant(f"u{i}", 1200 + 10 * i, float(1000 - 7 * i), 0) for i in range(60)]
+    perfs = performances(base)
+    ordered = [perfs[f"u{i}"] for i in range(1, 60)]
+    assert all(a >= b for a, b in itertools.pairwise(ordered))
+
+
+SHARED_EXACT_SAMPLE = 40  # exact recomputation costs ~0.1 s per participant in a 15,000-row contest
+
+
+def test_shared_perfs_match(shared_data: Path) -> None:
+    """Fast performances of every row within carrot's bound; exact ones equal on a spread of rows."""
+    pairs = []
+    for perf_file in sorted(shared_data.glob("codeforces/**/*-perfs.json")):
+        stem = perf_file.name[: -len("-perfs.json")]
+        data = next(iter(sorted(shared_data.glob(f"codeforces/**/{stem}-data.json"))), None)
+        if data is not None:
+            pairs.append((data, perf_file))
+    if not pairs:
+        pytest.skip("no *-data.json / *-perfs.json pairs in the shared data")
+    for data, perf_file in pairs:
+        ref = load_perfs(perf_file)
+        field = contestants(load_rows(data))
+        fast = performances(field)
+        diffs = Counter(fast[h] - v for h, v in ref.items() if not math.isinf(v))
+        handles = sorted(ref, key=lambda h: -fast[h])
+        sample = handles[:: max(1, len(handles) // SHARED_EXACT_SAMPLE)] + handles[-1:]
+        wrong = [(h, ref[h]) for h in sample if performance_of(field, h) != ref[h]]
+        exact_ok = len(sample) - len(wrong)
+        print(f"{data.name}: fast-ref {dict(diffs)}; exact {exact_ok}/{len(sample)} sampled rows")
+        assert set(diffs) <= {0, 1, 2, 3, 4}, (data.name, diffs)
+        assert not wrong, (data.name, wrong[:5])

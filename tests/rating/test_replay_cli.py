@@ -1,0 +1,77 @@
+"""`python -m solver rating replay` on real data: the rows file and a ratingChanges response."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from solver.cli import main
+from solver.rating.replay import ReplayFormatError, contest_id_from_name, parse_replay
+from tests.rating.realdata import ROUND_1349, as_rating_changes, load_rows
+
+
+def test_replay_prints_the_match_rate_and_performances(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rating", "replay", str(ROUND_1349), "--rows", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "contest 1349" in out and "1248/1248" in out and "100.00%" in out
+    assert "Um_nik" in out and "3699" in out  # maroonrk's performance
+    assert "correction: not applicable" in out
+
+
+def test_replay_json_for_a_rating_changes_response(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "contest.ratingChanges_1349.json"
+    f.write_text(json.dumps(as_rating_changes(load_rows(ROUND_1349), 1349)))
+    assert main(["rating", "replay", str(f), "--json", "--perf", "none"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["matched"], doc["compared"], doc["match_rate"]) == (1248, 1248, 1.0)
+    assert doc["source_format"] == "ratingChanges" and doc["new_rating_system_correction"] is False
+    tied = [r for r in doc["results"] if r["real_delta"] is not None and r["rank"] == 1248]
+    assert len(tied) == 35  # the API's shared best place became the group's worst place
+
+
+def test_a_wrong_row_is_reported_and_the_exit_code_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = load_rows(ROUND_1349)
+    rows[10][4] += 1
+    f = tmp_path / "round-1349-edited-data.json"
+    f.write_text(json.dumps(rows))
+    assert main(["rating", "replay", str(f), "--perf", "none"]) == 1
+    out = capsys.readouterr().out
+    assert "1247/1248" in out and "mismatches: 1" in out and rows[10][0] in out
+
+
+def test_unreadable_inputs_give_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"status": "FAILED", "comment": "contestId: Rating changes are unavailable"}')
+    assert main(["rating", "replay", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "unavailable" in err and len(err.strip().splitlines()) <= 2
+    assert main(["rating", "replay", str(tmp_path / "missing.json")]) == 2
+
+
+def test_parsing_is_tolerant_of_the_row_shapes() -> None:
+    objs = [
+        {
+            "party": {"members": [{"handle": "a"}]},
+            "points": 10,
+            "penalty": 0,
+            "oldRating": 1500,
+            "newRating": 1520,
+        },
+        {"handle": "b", "points": 5, "penalty": 0, "oldRating": 1500, "delta": -20},
+    ]
+    inp = parse_replay({"rows": objs, "contestId": 1349}, "whatever.json")
+    assert inp.contest_id == 1349 and inp.source_format == "rows"
+    assert [r.real_delta for r in inp.rows] == [20, -20]
+    with pytest.raises(ReplayFormatError):
+        parse_replay([{"handle": "a", "oldRating": 1500}], "x.json")  # neither rank nor points
+    with pytest.raises(ReplayFormatError):
+        parse_replay([["a", 1, 2]], "x.json")
+    assert contest_id_from_name("contest.ratingChanges_1999.json") == 1999
+    assert contest_id_from_name("round-1326-global-7-data.json") == 1326
+    assert contest_id_from_name("standings.json") is None

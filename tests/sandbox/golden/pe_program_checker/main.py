@@ -1,0 +1,2 @@
+n = int(input())
+print("a =", 1, "b =", n - 1)

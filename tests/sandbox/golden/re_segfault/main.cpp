@@ -1,0 +1,2 @@
+#include <bits/stdc++.h>
+int main() { volatile int* p = nullptr; *p = 1; std::cout << *p; }

@@ -1,0 +1,86 @@
+"""python -m sandbox: option parsing (pure) and real runs through Docker."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from sandbox.api import CheckerKind
+from sandbox.cli import CliError, load_tests, main, parse_checker_spec
+
+AB_PY = "a, b = map(int, input().split())\nprint(a + b)\n"
+
+
+def test_checker_specs(tmp_path: Path) -> None:
+    assert parse_checker_spec("tokens").kind is CheckerKind.TOKENS  # type: ignore[union-attr]
+    num = parse_checker_spec("numbers:1e-4")
+    assert not isinstance(num, Path) and num.kind is CheckerKind.NUMBERS and num.eps == 1e-4
+    assert parse_checker_spec("yesno").kind is CheckerKind.YESNO  # type: ignore[union-attr]
+    src = tmp_path / "chk.cpp"
+    src.write_text("int main(){}")
+    assert parse_checker_spec(str(src)) == src
+    with pytest.raises(CliError, match="numbers:1e-6"):
+        parse_checker_spec("numbers:abc")
+    with pytest.raises(CliError, match="neither"):
+        parse_checker_spec("nonsense")
+
+
+def test_tests_folder_pairs_in_with_out_or_ans(tmp_path: Path) -> None:
+    (tmp_path / "10.in").write_bytes(b"a")
+    (tmp_path / "10.ans").write_bytes(b"A")
+    (tmp_path / "2.in").write_bytes(b"b")
+    (tmp_path / "2.out").write_bytes(b"B")
+    (tmp_path / "x.in").write_bytes(b"c")
+    tests = load_tests(tmp_path)
+    assert [(t.name, t.answer) for t in tests] == [("2", b"B"), ("10", b"A"), ("x", None)]
+    with pytest.raises(CliError, match=r"no NAME\.in"):
+        load_tests(tmp_path / "empty") if (tmp_path / "empty").mkdir() is None else None
+
+
+def test_unknown_extension_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "prog.rs"
+    src.write_text("fn main(){}")
+    (tmp_path / "1.in").write_text("")
+    assert main(["run", str(src), "--input", str(tmp_path / "1.in")]) == 2
+    err = capsys.readouterr().err
+    assert "pass --lang" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.docker
+def test_run_tests_folder_json_and_table(tmp_path: Path, judge: object) -> None:
+    (tmp_path / "1.in").write_text("1 2\n")
+    (tmp_path / "1.out").write_text("3\n")
+    (tmp_path / "2.in").write_text("2 2\n")
+    (tmp_path / "2.ans").write_text("5\n")
+    src = tmp_path / "ab.py"
+    src.write_text(AB_PY)
+    out = io.StringIO()
+    assert main(["run", str(src), "--tests", str(tmp_path), "--json"], out=out) == 1
+    doc = json.loads(out.getvalue())
+    assert doc["verdict"] == "WA" and doc["passed"] == 1
+    assert [t["verdict"] for t in doc["tests"]] == ["AC", "WA"]
+    assert doc["tests"][1]["cpu_s"] >= 0 and doc["tests"][1]["memory_kb"] > 0
+    assert "expected '5', found '4'" in doc["tests"][1]["diff"]
+    table = io.StringIO()
+    assert main(["run", str(src), "--tests", str(tmp_path), "--checker", "lines"], out=table) == 1
+    text = table.getvalue()
+    assert "WA" in text and "1/2 tests passed" in text and "First difference" in text
+
+
+@pytest.mark.docker
+def test_run_single_input_and_compile_error(tmp_path: Path, judge: object) -> None:
+    (tmp_path / "in.txt").write_text("20 22\n")
+    src = tmp_path / "ab.cpp"
+    src.write_text('#include <cstdio>\nint main(){int a,b;scanf("%d%d",&a,&b);printf("%d\\n",a+b);}\n')
+    out = io.StringIO()
+    assert main(["run", str(src), "--input", str(tmp_path / "in.txt"), "--time-limit", "1"], out=out) == 0
+    assert "42" in out.getvalue() and "AC" in out.getvalue()
+    bad = tmp_path / "bad.c"
+    bad.write_text("int main(void) { return y; }\n")
+    out = io.StringIO()
+    assert main(["run", str(bad), "--input", str(tmp_path / "in.txt"), "--json"], out=out) == 1
+    doc = json.loads(out.getvalue())
+    assert doc["verdict"] == "CE" and "'y' undeclared" in doc["compile_message"]

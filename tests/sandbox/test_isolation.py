@@ -1,0 +1,96 @@
+"""The sandbox holds: nothing a program does leaks into the next run, and a dead runner is replaced."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.api import Compiled, Limits, Source, Verdict
+from sandbox.docker_backend import DockerWorker
+from sandbox.judge import Judge
+
+pytestmark = pytest.mark.docker
+
+
+async def _c(judge: Judge, code: str, lang: str = "cpp17") -> Compiled:
+    exe = await judge.compile(Source(code, lang))
+    assert exe.ok, exe.message
+    return exe
+
+
+async def test_a_killed_runner_is_replaced_and_the_job_retried(judge: Judge) -> None:
+    exe = await _c(judge, "print(sum(map(int, input().split())))\n", "python3")
+    assert (await judge.run(exe, b"1 2\n")).stdout == b"3\n"
+    before = judge.replacements
+    for slot in judge._slots:  # kill every runner, so whichever worker takes the job finds it dead
+        worker = slot.worker
+        assert isinstance(worker, DockerWorker) and worker.runner_pid > 0
+        code, out = worker.container.exec_run(["sh", "-c", f"kill -9 {worker.runner_pid}"], user="root")
+        assert code == 0, out
+    r = await judge.run(exe, b"20 22\n")
+    assert r.status is Verdict.AC and r.stdout == b"42\n"
+    assert judge.replacements > before
+    # The program was installed into the new container from the host's copy.
+    assert (await judge.run(exe, b"1 1\n")).stdout == b"2\n"
+
+
+SPY = """import os, glob
+left = glob.glob('/tmp/*') + glob.glob('/dev/shm/*') + glob.glob('/dev/mqueue/*')
+me = os.getuid()
+procs = [p for p in os.listdir('/proc')
+         if p.isdigit() and os.stat('/proc/' + p).st_uid == me and int(p) != os.getpid()]
+print(len(left), len(procs), sorted(left)[:3])
+"""
+
+LITTER = """import os, sys, time
+open('/tmp/secret', 'w').write('x')
+os.makedirs('/tmp/d/e', exist_ok=True); open('/tmp/d/e/f', 'w').write('y'); os.chmod('/tmp/d', 0)
+open('/dev/shm/shared', 'w').write('z')
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(1000)  # a daemon that outlives the program
+    os._exit(0)
+print('done')
+"""
+
+
+async def test_nothing_leaks_to_the_next_run(judge: Judge) -> None:
+    litter, spy = await _c(judge, LITTER, "python3"), await _c(judge, SPY, "python3")
+    for _ in range(judge.workers * 2):  # every worker, whichever takes the job
+        r = await judge.run(litter, b"", Limits(2.0, 256))
+        assert r.status is Verdict.AC and r.stdout == b"done\n", r.detail
+        s = await judge.run(spy, b"", Limits(2.0, 256))
+        assert s.stdout.startswith(b"0 0 "), s.stdout
+
+
+async def test_a_program_cannot_kill_its_parent_or_write_outside_scratch(judge: Judge) -> None:
+    code = """import os, signal
+for what in (lambda: os.kill(os.getppid(), signal.SIGKILL), lambda: os.kill(1, signal.SIGKILL),
+             lambda: open('/etc/passwd', 'a'), lambda: open('/box/p/x', 'w'), lambda: os.listdir('/box/io')):
+    try:
+        what(); print('allowed')
+    except OSError as e:
+        print('denied')
+"""
+    exe = await _c(judge, code, "python3")
+    r = await judge.run(exe, b"", Limits(2.0, 256))
+    assert r.stdout.split() == [b"denied"] * 5, r.stdout + r.stderr
+
+
+async def test_fork_bomb_is_contained(judge: Judge) -> None:
+    bomb = await _c(judge, "#include <unistd.h>\nint main(){ for(;;) fork(); }")
+    r = await judge.run(bomb, b"", Limits(1.0, 256, wall_factor=1.0))
+    assert r.status is Verdict.TLE, r.detail
+    ok = await _c(judge, "print('alive')\n", "python3")
+    assert (await judge.run(ok, b"")).stdout == b"alive\n"
+
+
+async def test_no_network(judge: Judge) -> None:
+    code = """import socket
+try:
+    socket.create_connection(('1.1.1.1', 80), timeout=1); print('connected')
+except OSError:
+    print('no network')
+"""
+    exe = await _c(judge, code, "python3")
+    assert (await judge.run(exe, b"", Limits(3.0, 256))).stdout == b"no network\n"

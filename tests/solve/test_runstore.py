@@ -1,0 +1,55 @@
+"""The run store: atomic run.json, fsync'd append-only events, torn-tail repair, replay index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from solver.errors import StoreError
+from solver.runstore import Run
+
+
+def test_create_append_reopen_and_index(tmp_path: Path) -> None:
+    run = Run.create(tmp_path, "solve 1999A", {"command": "solve", "seed": 3})
+    assert run.path.parent == tmp_path and "solve-1999A" in run.id
+    assert run.meta()["status"] == "running" and run.meta()["seed"] == 3
+    run.append("model_reply", key="1999A/c0/solution/1", content="```cpp\n```", problem="1999A")
+    run.append("problem_done", problem="1999A", result={"stop": "solved"})
+    path = run.write_file("1999A/c0-v1.cpp", "int main(){}\n")
+    assert path.read_text() == "int main(){}\n"
+    again = Run.open(tmp_path, run.id)
+    index = again.index()
+    assert index.reply("1999A/c0/solution/1") is not None
+    assert index.finished["1999A"]["result"] == {"stop": "solved"}
+    e = again.append("session_start")
+    assert e.seq == 3  # numbering continues after the replayed events
+    lines = (run.path / "events.jsonl").read_text().splitlines()
+    assert [json.loads(x)["seq"] for x in lines] == [1, 2, 3]
+    assert all("ts" in json.loads(x) for x in lines)
+
+
+def test_a_torn_last_line_is_cut_on_open(tmp_path: Path) -> None:
+    run = Run.create(tmp_path, "x", {})
+    run.append("a", n=1)
+    with open(run.path / "events.jsonl", "a") as f:
+        f.write('{"seq": 2, "type": "model_reply", "key": "k", "content": "half')  # killed mid-write
+    again = Run.open(tmp_path, str(run.path))
+    assert [e.type for e in again.events()] == ["a"]
+    again.append("b")
+    assert [e.type for e in Run.open(tmp_path, run.id).events()] == ["a", "b"]
+
+
+def test_update_meta_is_atomic_and_errors_are_clear(tmp_path: Path) -> None:
+    run = Run.create(tmp_path, "x", {"command": "solve"})
+    run.update_meta(status="finished")
+    assert run.meta()["status"] == "finished" and run.meta()["command"] == "solve"
+    assert not list(run.path.glob(".*.tmp"))
+    with pytest.raises(StoreError, match="no run 'nope'"):
+        Run.open(tmp_path, "nope")
+    (run.path / "run.json").write_text("{broken")
+    with pytest.raises(StoreError, match="cannot be resumed"):
+        Run.open(tmp_path, run.id)
+    with pytest.raises(StoreError, match="outside the run folder"):
+        Run(run.path).write_file("../evil.txt", "x")

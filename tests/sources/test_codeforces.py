@@ -1,0 +1,209 @@
+"""The facade the pipeline calls: store first, then pages/API; caching, --refresh, --offline, failures."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from solver.config import Config
+from solver.errors import ApiError, NotFoundError, OfflineError, ParseError
+from solver.problem import ContestKind, ContestRef, ProblemId
+from solver.sources.cf_api import RateLimiter
+from solver.sources.codeforces import CodeforcesSource, fetch_problem, open_source
+from tests.sources.cf_server import CfServer, Failure
+from tests.sources.conftest import CF, FAST, page
+
+DAY = 86400.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@asynccontextmanager
+async def source_for(
+    server: CfServer, store_dir: Path, clock: Clock | None = None, **flags: bool
+) -> AsyncIterator[CodeforcesSource]:
+    config = Config(store=store_dir, base_urls=(server.url,), api_url=server.api_url, **flags)
+    async with open_source(config, limiter=RateLimiter(0.01), policy=FAST, clock=clock or Clock()) as source:
+        yield source
+
+
+def serve_1294(server: CfServer) -> None:
+    server.add_page("/contest/1294/problems", page("contest-1294-problems.html"))
+    server.add_page("/contest/1294/problem/B", page("1294B.html"))
+
+
+def api_doc(name: str) -> dict[str, object]:
+    doc: dict[str, object] = json.loads((CF / "api" / name).read_text(encoding="utf-8"))
+    return doc
+
+
+async def test_a_problem_is_fetched_once_then_read_from_the_store(
+    cf_server: CfServer, store_dir: Path
+) -> None:
+    serve_1294(cf_server)
+    async with source_for(cf_server, store_dir) as source:
+        first = await source.problem(ProblemId(1294, "B"))
+        again = await source.problem(ProblemId(1294, "B"))
+    assert first == again and first.name == "Collecting Packages"
+    assert first.url == f"{cf_server.url}/contest/1294/problem/B"
+    assert len(cf_server.page_requests) == 1
+    assert (store_dir / "1294B" / "problem.json").is_file()
+    async with source_for(cf_server, store_dir, refresh=True) as source:
+        await source.problem(ProblemId(1294, "B"))
+    assert len(cf_server.page_requests) == 2
+
+
+async def test_fetch_problem_convenience(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    config = Config(store=store_dir, base_urls=(cf_server.url,), api_url=cf_server.api_url)
+    assert (await fetch_problem(ProblemId(1294, "B"), config)).samples[0].output.startswith("YES\n")
+
+
+async def test_a_whole_contest(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    async with source_for(cf_server, store_dir) as source:
+        problems = await source.fetch("https://codeforces.com/contest/1294")
+        assert [str(p.id) for p in problems] == ["1294A", "1294B"]
+        assert await source.fetch("1294") == problems  # from the store now
+    assert len(cf_server.page_requests) == 1
+    assert json.loads((store_dir / "_contests" / "1294.json").read_text())["indices"] == ["A", "B"]
+    async with source_for(cf_server, store_dir, offline=True) as source:
+        assert await source.contest_problems(ContestRef(1294)) == problems
+
+
+async def test_fetching_a_contest_keeps_problems_already_stored(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    async with source_for(cf_server, store_dir) as source:
+        await source.problem(ProblemId(1294, "B"))
+        before = (store_dir / "1294B" / "problem.json").read_bytes()
+        await source.contest_problems(ContestRef(1294))
+    assert (store_dir / "1294B" / "problem.json").read_bytes() == before
+
+
+async def test_offline_says_exactly_what_is_missing(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    async with source_for(cf_server, store_dir, offline=True) as source:
+        with pytest.raises(OfflineError, match=r"problem 1294B is not in the store \(.*1294B/problem.json"):
+            await source.problem(ProblemId(1294, "B"))
+        with pytest.raises(OfflineError, match="contest 1294 is not in the store"):
+            await source.contest_problems(ContestRef(1294))
+        with pytest.raises(OfflineError, match=r"contest.standings \(contestId=2022, from=1, count=1\)"):
+            await source.contest(2022)
+    async with source_for(cf_server, store_dir) as source:
+        await source.contest_problems(ContestRef(1294))
+    (store_dir / "1294A" / "problem.json").unlink()
+    async with source_for(cf_server, store_dir, offline=True) as source:
+        with pytest.raises(OfflineError, match="only partly in the store: missing 1294A;"):
+            await source.contest_problems(ContestRef(1294))
+    assert cf_server.api_calls == []
+
+
+async def test_a_failed_fetch_overwrites_nothing(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    async with source_for(cf_server, store_dir) as source:
+        await source.problem(ProblemId(1294, "B"))
+    before = {p.name: p.read_bytes() for p in (store_dir / "1294B").iterdir()}
+    outage = "<html><body>Codeforces is temporarily unavailable</body></html>"
+    cf_server.add_page("/contest/1294/problem/B", outage)
+    async with source_for(cf_server, store_dir, refresh=True) as source:
+        with pytest.raises(ParseError, match="not a Codeforces problem page"):
+            await source.problem(ProblemId(1294, "B"))
+    cf_server.fail("/contest/1294/problem/B", Failure.challenge())
+    async with source_for(cf_server, store_dir, refresh=True) as source:
+        with pytest.raises(Exception, match="Cloudflare"):
+            await source.problem(ProblemId(1294, "B"))
+    assert {p.name: p.read_bytes() for p in (store_dir / "1294B").iterdir()} == before
+
+
+async def test_unknown_problem(cf_server: CfServer, store_dir: Path) -> None:
+    async with source_for(cf_server, store_dir) as source:
+        with pytest.raises(NotFoundError):
+            await source.problem(ProblemId(1294, "Z"))
+    assert not (store_dir / "1294Z").exists()
+
+
+async def test_gym_problem_goes_to_its_own_folder(cf_server: CfServer, store_dir: Path) -> None:
+    cf_server.add_page("/gym/102644/problem/A", page("gym-102644A.html"))
+    async with source_for(cf_server, store_dir) as source:
+        problem = await source.problem(ProblemId.parse("https://codeforces.com/gym/102644/problem/A"))
+    assert problem.id.kind is ContestKind.GYM
+    assert (store_dir / "gym-102644A" / "01.in").read_text().startswith("3\n1 2\n")
+
+
+async def test_contest_with_points_and_standings_cached_forever_once_finished(
+    cf_server: CfServer, store_dir: Path
+) -> None:
+    doc = api_doc("contest.standings-2022.json")
+    cf_server.add_api_response("contest.standings", doc, {"contestId": "2022"})
+    clock = Clock()
+    async with source_for(cf_server, store_dir, clock) as source:
+        contest = await source.contest(2022)
+        assert [(p.index, p.points) for p in contest.problems] == [("A", 750.0), ("B", 1000.0), ("C", 1500.0)]
+        assert contest.duration_s == 7200 and contest.division == "2"
+        full = await source.standings(2022)
+        assert [r.handles[0] for r in full.rows] == ["alpha", "beta", "gamma"]
+        clock.now += 365 * DAY
+        assert await source.contest(2022) == contest
+        assert await source.standings(2022) == full
+    assert [c.query.get("count") for c in cf_server.api_calls] == ["1", None]
+
+
+async def test_running_contest_standings_expire(cf_server: CfServer, store_dir: Path) -> None:
+    doc = api_doc("contest.standings-2022.json")
+    doc["result"]["contest"]["phase"] = "CODING"  # type: ignore[index]
+    cf_server.add_api_response("contest.standings", doc)
+    clock = Clock()
+    async with source_for(cf_server, store_dir, clock) as source:
+        await source.standings(2022)
+        clock.now += 60
+        await source.standings(2022)
+        assert len(cf_server.api_calls) == 1
+        clock.now += 600
+        await source.standings(2022)
+    assert len(cf_server.api_calls) == 2
+
+
+async def test_rating_changes_and_contest_list_ttls(cf_server: CfServer, store_dir: Path) -> None:
+    cf_server.add_api("contest.ratingChanges", [], {"contestId": "2031"})  # not rated yet
+    changes = api_doc("contest.ratingChanges-2022.json")
+    cf_server.add_api_response("contest.ratingChanges", changes, {"contestId": "2022"})
+    cf_server.add_api_response("contest.list", api_doc("contest.list.json"))
+    clock = Clock()
+    async with source_for(cf_server, store_dir, clock) as source:
+        assert len(await source.rating_changes(2022)) == 3
+        assert await source.rating_changes(2031) == []
+        assert len(await source.contest_list()) == 4
+        clock.now += 2 * 3600
+        await source.rating_changes(2022)
+        await source.rating_changes(2031)
+        await source.contest_list()
+        assert [c.method for c in cf_server.api_calls] == [
+            "contest.ratingChanges", "contest.ratingChanges", "contest.list", "contest.ratingChanges",
+        ]
+        clock.now += 5 * 3600
+        await source.contest_list()
+    assert [c.method for c in cf_server.api_calls][-1] == "contest.list"
+    assert len(cf_server.api_calls) == 5
+    async with source_for(cf_server, store_dir, clock, offline=True) as source:
+        clock.now += 100 * DAY
+        assert len(await source.contest_list()) == 4  # offline: a stale answer beats none
+    async with source_for(cf_server, store_dir, clock, refresh=True) as source:
+        await source.rating_changes(2022)
+    assert len(cf_server.api_calls) == 6
+
+
+async def test_api_errors_reach_the_caller_and_are_not_cached(cf_server: CfServer, store_dir: Path) -> None:
+    async with source_for(cf_server, store_dir) as source:
+        with pytest.raises(ApiError, match="Contest with id 99999 not found"):
+            await source.contest(99999)
+    assert not (store_dir / "_api" / "contest.standings").exists()
