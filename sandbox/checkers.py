@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sandbox.api import Checker, CheckerKind, CheckResult, Verdict
 
@@ -38,8 +38,13 @@ __all__ = [
     "double_compare",
     "double_delta",
     "english_ending",
+    "first_line_difference",
+    "first_token_difference",
+    "iter_tokens",
+    "normalized_lines",
+    "normalized_tokens",
+    "nth_token_span",
     "parse_double",
-    "token_spans",
     "tokens",
 ]
 
@@ -65,9 +70,112 @@ def tokens(data: bytes) -> list[bytes]:
     return _TOKEN.findall(data)
 
 
-def token_spans(data: bytes) -> list[tuple[int, int]]:
-    """(start, end) byte offsets of each token, for error positions."""
-    return [m.span() for m in _TOKEN.finditer(data)]
+def iter_tokens(data: bytes) -> Iterator[re.Match[bytes]]:
+    """The tokens lazily, with their offsets: outputs may hold tens of millions of tokens."""
+    return _TOKEN.finditer(data)
+
+
+# Outputs reach 64 MB, so whole-output work is done by C-speed bytes operations over one copy, never by
+# lists of tokens or lines (a list of 30 million small bytes objects takes gigabytes).
+_BLANK_TO_SPACE = bytes.maketrans(b"\t\r\n", b"   ")
+_SHAPE = bytes(32 if c in b" \t\r\n" else 120 for c in range(256))  # blank -> " ", anything else -> "x"
+_LINE_TAIL = re.compile(rb"[ \t\r]+(?=\n)")
+
+
+def normalized_tokens(data: bytes) -> bytes:
+    """The token stream as one string: the tokens joined by single spaces."""
+    t = data.translate(_BLANK_TO_SPACE)
+    while b"  " in t:
+        t = t.replace(b"  ", b" ")  # each pass halves every run of spaces
+    return t.strip(b" ")
+
+
+def normalized_lines(data: bytes) -> bytes:
+    """The lines without trailing blanks, and without trailing blank lines."""
+    return _LINE_TAIL.sub(b"", data).rstrip(b" \t\r\n")
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    n = min(len(a), len(b))
+    step = 1 << 16
+    for i in range(0, n, step):
+        j = min(i + step, n)
+        if a[i:j] != b[i:j]:
+            while a[i] == b[i]:
+                i += 1
+            return i
+    return n
+
+
+def _around(data: bytes, k: int, sep: bytes) -> bytes:
+    """The sep-delimited piece of data containing offset k (a token or a line)."""
+    start = data.rfind(sep, 0, k) + 1
+    end = data.find(sep, k)
+    return data[start : len(data) if end < 0 else end]
+
+
+def first_token_difference(output: bytes, answer: bytes) -> tuple[str, int, bytes, bytes] | None:
+    """Where the token streams first differ, as (kind, n, expected, found): kind "differ" (the n-th tokens
+    differ), "missing" (the output ends before token n) or "extra" (the output has a token n); None if
+    the streams are equal."""
+    na, nb = normalized_tokens(answer), normalized_tokens(output)
+    if na == nb:
+        return None
+    k = _common_prefix(na, nb)
+    if k == len(na) and (not na or nb[k] == 32):
+        n = na.count(b" ") + 2 if na else 1
+        return "extra", n, b"", _around(nb, k + (1 if na else 0), b" ")
+    if k == len(nb) and (not nb or na[k] == 32):
+        n = nb.count(b" ") + 2 if nb else 1
+        return "missing", n, _around(na, k + (1 if nb else 0), b" "), b""
+    n = na.count(b" ", 0, k) + 1
+    return "differ", n, _around(na, k, b" "), _around(nb, k, b" ")
+
+
+def first_line_difference(output: bytes, answer: bytes) -> tuple[str, int, int, bytes, bytes] | None:
+    """Where the significant lines first differ, as (kind, line, column, expected, found); kind "differ"
+    (a missing output line counts as an empty one) or "extra" (the output has more lines)."""
+    na, nb = normalized_lines(answer), normalized_lines(output)
+    if na == nb:
+        return None
+    k = _common_prefix(na, nb)
+    if k == len(na) and (not na or nb[k] == 10):
+        n = na.count(b"\n") + 2 if na else 1
+        return "extra", n, 1, b"", _around(nb, k + (1 if na else 0), b"\n")
+    if k == len(nb) and (not nb or na[k] == 10):
+        # The output ran out of lines; a missing line reads as an empty one, so the first difference is
+        # the answer's next non-empty line (the answer has no trailing blank lines, so there is one).
+        start = k + 1 if nb else 0
+        rest = na[start:]
+        skipped = len(rest) - len(rest.lstrip(b"\n"))
+        n = (nb.count(b"\n") + 2 if nb else 1) + skipped
+        return "differ", n, 1, _around(na, start + skipped, b"\n"), b""
+    n = na.count(b"\n", 0, k) + 1
+    column = k - (na.rfind(b"\n", 0, k) + 1) + 1
+    return "differ", n, column, _around(na, k, b"\n"), _around(nb, k, b"\n")
+
+
+def nth_token_span(data: bytes, n: int) -> tuple[int, int]:
+    """(start, end) offsets of the n-th token (1-based) of data, which must have at least n tokens."""
+    shape = data.translate(_SHAPE)
+    seen = 1 if shape[:1] == b"x" else 0
+    start, pos, chunk = 0, 0, 1 << 20
+    while seen < n:
+        end = min(pos + chunk, len(shape))
+        found = shape.count(b" x", pos, end + 1)  # token starts in [pos, end)
+        if seen + found < n:
+            seen, pos = found + seen, end
+            if end >= len(shape):
+                raise IndexError(f"data has only {seen} tokens, not {n}")
+            continue
+        i = pos
+        while seen < n:
+            i = shape.find(b" x", i, end + 1)
+            seen += 1
+            start = i + 1
+            i += 2
+    stop = shape.find(b" ", start)
+    return start, len(shape) if stop < 0 else stop
 
 
 def compress(token: bytes) -> str:
@@ -178,18 +286,53 @@ def _too_long(token: bytes, is_answer: bool) -> CheckResult | None:
 # ---------------------------------------------------------------- the checkers
 
 
+def _first_overlong(norm: bytes) -> int | None:
+    """Index (1-based) of the first token longer than MAX_TOKEN_LENGTH in a normalized stream."""
+    if len(norm) <= MAX_TOKEN_LENGTH:
+        return None
+    m = _OVERLONG.search(norm)
+    return None if m is None else norm.count(b" ", 0, m.start()) + 1
+
+
+_OVERLONG = re.compile(rb"(?:^|(?<= ))[^ ]{%d}" % (MAX_TOKEN_LENGTH + 1))
+
+
+def _overlong(output: bytes, answer: bytes, pairs: int) -> CheckResult | None:
+    """testlib reads the answer token, then the output token, of each of the first ``pairs`` pairs; an
+    over-long one stops it: FAIL in the answer, PE in the output."""
+    if max(len(output), len(answer)) <= MAX_TOKEN_LENGTH:
+        return None
+    na, nb = normalized_tokens(answer), normalized_tokens(output)
+    ia, ib = _first_overlong(na), _first_overlong(nb)
+    if ia is not None and ia <= pairs and (ib is None or ia <= ib):
+        return _too_long(_around(na, _nth_start(na, ia), b" "), True)
+    if ib is not None and ib <= pairs:
+        return _too_long(_around(nb, _nth_start(nb, ib), b" "), False)
+    return None
+
+
+def _nth_start(norm: bytes, n: int) -> int:
+    return nth_token_span(norm, n)[0]
+
+
 def _wcmp(output: bytes, answer: bytes) -> CheckResult:
     """wcmp.cpp: compare sequences of tokens."""
-    ans, out = tokens(answer), tokens(output)
-    for n, (j, p) in enumerate(zip(ans, out, strict=False), start=1):
-        bad = _too_long(j, True) or _too_long(p, False)
+    diff = first_token_difference(output, answer)
+    if diff is None:
+        count = normalized_tokens(answer).count(b" ") + 1 if answer.strip(b" \t\r\n") else 0
+        bad = _overlong(output, answer, count)
         if bad is not None:
             return bad
-        if j != p:
-            return _wa(_differ(n, "words", j, p))
-    if len(ans) == len(out):
-        return _ok(f'"{compress(ans[0])}"') if len(ans) == 1 else _ok(f"{len(ans)} tokens")
-    if len(out) > len(ans):
+        if count == 1:
+            return _ok(f'"{compress(normalized_tokens(answer))}"')
+        return _ok(f"{count} tokens")
+    kind, n, expected, found = diff
+    bad = _overlong(output, answer, n if kind == "differ" else n - 1)
+    if bad is not None:
+        return bad
+    if kind == "differ":
+        return _wa(_differ(n, "words", expected, found))
+    if kind == "extra":
         return _wa("Participant output contains extra tokens")
     return _wa("Unexpected EOF in the participants output")
 
@@ -198,18 +341,21 @@ def _rcmp(output: bytes, answer: bytes, eps: float) -> CheckResult:
     """rcmp6.cpp generalised to any eps: every answer number needs a close-enough output number."""
     # rcmp6 (eps 1e-6) prints 7 decimals, rcmp9 prints 10: one more digit than eps resolves.
     digits = min(max(math.ceil(-math.log10(eps) - 1e-9), 0) + 1, 20) if eps > 0 else 10
-    ans, out = tokens(answer), tokens(output)
+    out = iter_tokens(output)
     j = p = 0.0
-    for n, raw_j in enumerate(ans, start=1):
+    n = 0
+    for n, m in enumerate(iter_tokens(answer), start=1):
+        raw_j = m.group()
         bad = _too_long(raw_j, True)
         if bad is not None:
             return bad
         parsed_j = parse_double(raw_j)
         if parsed_j is None:
             return _fail(f'Expected double, but "{compress(raw_j)}" found')
-        if n > len(out):
+        got = next(out, None)
+        if got is None:
             return _pe("Unexpected end of file - double expected")
-        raw_p = out[n - 1]
+        raw_p = got.group()
         bad = _too_long(raw_p, False)
         if bad is not None:
             return bad
@@ -222,12 +368,12 @@ def _rcmp(output: bytes, answer: bytes, eps: float) -> CheckResult:
                 f"{n}{english_ending(n)} numbers differ - expected: '{j:.{digits}f}', "
                 f"found: '{p:.{digits}f}', error = '{double_delta(j, p):.{digits}f}'"
             )
-    if len(out) > len(ans):
+    if next(out, None) is not None:
         return _pe(_EXTRA)
-    if len(ans) == 1:
+    if n == 1:
         delta = double_delta(j, p)
         return _ok(f"found '{p:.{digits}f}', expected '{j:.{digits}f}', error '{delta:.{digits}f}'")
-    return _ok(f"{len(ans)} numbers")
+    return _ok(f"{n} numbers")
 
 
 _YES_NO = (b"YES", b"NO")
@@ -235,8 +381,15 @@ _YES_NO = (b"YES", b"NO")
 
 def _yesno(output: bytes, answer: bytes) -> CheckResult:
     """Tokens as in wcmp, except that an expected YES/NO is matched case-insensitively (nyesno.cpp)."""
-    ans, out = tokens(answer), tokens(output)
-    for n, (j, p) in enumerate(zip(ans, out, strict=False), start=1):
+    ans, out = iter_tokens(answer), iter_tokens(output)
+    n, first = 0, b""
+    while (mj := next(ans, None)) is not None:
+        mp = next(out, None)
+        if mp is None:
+            return _wa("Unexpected EOF in the participants output")
+        n += 1
+        j, p = mj.group(), mp.group()
+        first = first or j
         bad = _too_long(j, True) or _too_long(p, False)
         if bad is not None:
             return bad
@@ -250,36 +403,26 @@ def _yesno(output: bytes, answer: bytes) -> CheckResult:
                 return _wa(f"expected {compress(ja)}, found {compress(pa)} {where}")
         elif j != p:
             return _wa(_differ(n, "words", j, p))
-    if len(ans) == len(out):
-        if len(ans) == 1:
-            shown = ans[0].upper() if ans[0].upper() in _YES_NO else ans[0]
-            return _ok(f"answer is {compress(shown)}")
-        return _ok(f"{len(ans)} tokens")
-    if len(out) > len(ans):
+    if next(out, None) is not None:
         return _wa("Participant output contains extra tokens")
-    return _wa("Unexpected EOF in the participants output")
-
-
-def _significant_lines(data: bytes) -> list[bytes]:
-    lines = [line.rstrip(_TRAILING_BLANKS) for line in data.split(b"\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
+    if n == 1:
+        shown = first.upper() if first.upper() in _YES_NO else first
+        return _ok(f"answer is {compress(shown)}")
+    return _ok(f"{n} tokens")
 
 
 def _lines(output: bytes, answer: bytes) -> CheckResult:
     """Lines compared exactly after dropping trailing blanks at line ends and trailing blank lines;
     messages as lcmp.cpp prints them."""
-    ans, out = _significant_lines(answer), _significant_lines(output)
-    for n, j in enumerate(ans, start=1):
-        p = out[n - 1] if n <= len(out) else b""
-        if j != p:
-            return _wa(_differ(n, "lines", j, p))
-    if len(out) > len(ans):
+    diff = first_line_difference(output, answer)
+    if diff is None:
+        norm = normalized_lines(answer)
+        count = norm.count(b"\n") + 1 if norm else 0
+        return _ok(f"single line: '{compress(norm)}'") if count == 1 else _ok(f"{count} lines")
+    kind, n, _, expected, found = diff
+    if kind == "extra":
         return _pe(_EXTRA)
-    if len(ans) == 1:
-        return _ok(f"single line: '{compress(ans[0])}'")
-    return _ok(f"{len(ans)} lines")
+    return _wa(_differ(n, "lines", expected, found))
 
 
 _CHECKERS: dict[CheckerKind, Callable[[Checker, bytes, bytes], CheckResult]] = {

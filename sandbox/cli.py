@@ -2,8 +2,8 @@
 
 python -m sandbox build-image [--force] [--dockerfile]
 python -m sandbox selftest
-python -m sandbox run SOURCE (--tests DIR | --input FILE) [--lang L] [--time-limit S] [--memory-limit MB]
-                           [--checker tokens|numbers[:EPS]|yesno|lines|CHECKER_SOURCE] [--interactor SRC] [--json]
+python -m sandbox run SOURCE (--tests DIR | --input FILE) [--lang L] [--time-limit S]
+    [--memory-limit MB] [--checker tokens|numbers[:EPS]|yesno|lines|SRC] [--interactor SRC] [--json]
 """
 
 from __future__ import annotations

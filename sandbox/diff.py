@@ -6,6 +6,9 @@ line, column, expected vs found and a few lines of context from both sides. For 
 line a single integer t) it also says which test case the mismatch belongs to, found by counting: when
 the answer has exactly t lines, line k is case k; otherwise when its tokens split evenly into t groups,
 token i is case ceil(i / (tokens / t)). Where neither holds, the case is left unknown rather than guessed.
+
+The judge calls this on every Wrong Answer and outputs reach 64 MB, so the work is done with C-speed
+bytes operations (counts and finds over one copy), never with lists of all tokens or lines.
 """
 
 from __future__ import annotations
@@ -13,11 +16,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.api import CheckerKind
-from sandbox.checkers import compress, double_compare, parse_double, token_spans
+from sandbox.checkers import (
+    compress,
+    double_compare,
+    first_line_difference,
+    first_token_difference,
+    iter_tokens,
+    normalized_lines,
+    normalized_tokens,
+    nth_token_span,
+    parse_double,
+)
 
 __all__ = ["Difference", "describe", "first_difference"]
 
 _MAX_LINE = 100  # characters of a context line shown around the difference
+_CASE_INPUT_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -39,25 +53,41 @@ class Difference:
     found_context: tuple[tuple[int, str], ...] = ()  # (line number, text) around line
 
 
-def _line_starts(data: bytes) -> list[int]:
-    starts = [0]
-    pos = data.find(b"\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = data.find(b"\n", pos + 1)
-    return starts
+# ---------------------------------------------------------------- positions in big texts
 
 
-def _position(starts: list[int], offset: int) -> tuple[int, int]:
+def _position(data: bytes, offset: int) -> tuple[int, int]:
     """(line, column), 1-based, of a byte offset."""
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:  # last line start <= offset
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo + 1, offset - starts[lo] + 1
+    return data.count(b"\n", 0, offset) + 1, offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _line_start(data: bytes, line: int) -> int:
+    """Offset where the 1-based ``line`` starts (len(data) past the end), found a megabyte at a time."""
+    seen, pos, chunk = 1, 0, 1 << 20
+    while seen < line:
+        end = min(pos + chunk, len(data))
+        found = data.count(b"\n", pos, end)
+        if seen + found < line:
+            seen, pos = seen + found, end
+            if end >= len(data):
+                return len(data)
+            continue
+        while seen < line:
+            pos = data.find(b"\n", pos, end) + 1
+            seen += 1
+    return pos
+
+
+def _lines_from(data: bytes, first: int, count: int) -> list[bytes]:
+    """``count`` lines of data from the 1-based line ``first`` (fewer at the end)."""
+    pos = _line_start(data, first)
+    out: list[bytes] = []
+    while len(out) < count and pos < len(data):
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end
+        out.append(data[pos:end])
+        pos = end + 1
+    return out
 
 
 def _clip(line: bytes, column: int) -> str:
@@ -72,11 +102,53 @@ def _clip(line: bytes, column: int) -> str:
 
 
 def _context(data: bytes, line: int, column: int, radius: int) -> tuple[tuple[int, str], ...]:
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    first, last = max(1, line - radius), min(len(lines), line + radius)
-    return tuple((n, _clip(lines[n - 1], column if n == line else 1)) for n in range(first, last + 1))
+    """Lines line-radius .. line+radius of data (those that exist), each clipped around the column."""
+    first = max(1, line - radius)
+    rows = _lines_from(data, first, line + radius - first + 1)
+    return tuple((n, _clip(text, column if n == line else 1)) for n, text in enumerate(rows, start=first))
+
+
+# ---------------------------------------------------------------- test cases of multi-test inputs
+
+
+def _multitest(input: bytes) -> int | None:
+    """t when the input's first line is one positive integer."""
+    end = input.find(b"\n")
+    first = (input if end < 0 else input[:end]).split()
+    if len(first) != 1 or not first[0].isdigit() or len(first[0]) > 9:
+        return None
+    t = int(first[0])
+    return t if t >= 1 else None
+
+
+def _case_of(
+    input: bytes, answer: bytes, index: int | None, answer_line: int
+) -> tuple[int | None, int | None, str]:
+    """(case, t, that case's input) for the answer token ``index`` (None: a whole line) on ``answer_line``."""
+    t = _multitest(input)
+    if t is None or t < 2:
+        return None, t, ""
+    body = answer.strip(b" \t\r\n")
+    lines = body.count(b"\n") + 1 if body else 0
+    n_tokens = normalized_tokens(answer).count(b" ") + 1 if body else 0
+    case: int | None = None
+    if lines == t and b"\n\n" not in normalized_lines(answer):
+        case = answer_line if answer_line <= t else None
+    elif index is not None and n_tokens and n_tokens % t == 0 and index <= n_tokens:
+        case = (index - 1) // (n_tokens // t) + 1
+    case_input = ""
+    rest = input[input.find(b"\n") + 1 :].rstrip(b" \t\r\n") if b"\n" in input else b""
+    rest_lines = rest.count(b"\n") + 1 if rest else 0
+    if case is not None and rest_lines and rest_lines % t == 0:
+        per = rest_lines // t
+        shown = _lines_from(rest, (case - 1) * per + 1, min(per, _CASE_INPUT_LINES))
+        case_input = "\n".join(_clip(line, 1) for line in shown)
+        if per > _CASE_INPUT_LINES:
+            case_input += f"\n… ({per - _CASE_INPUT_LINES} more lines)"
+    return case, t, case_input
+
+
+# ---------------------------------------------------------------- finding the difference
 
 
 def _same(kind: CheckerKind, eps: float, expected: bytes, found: bytes) -> bool:
@@ -91,65 +163,32 @@ def _same(kind: CheckerKind, eps: float, expected: bytes, found: bytes) -> bool:
     return False
 
 
-def _multitest(input: bytes) -> tuple[int | None, list[bytes]]:
-    """t when the input's first line is one positive integer, and the remaining input lines."""
-    lines = input.split(b"\n")
-    first = lines[0].split()
-    if len(first) != 1 or not first[0].isdigit():
-        return None, []
-    t = int(first[0])
-    rest = lines[1:]
-    while rest and not rest[-1].strip():
-        rest.pop()
-    return (t if t >= 1 else None), rest
-
-
-def _case_of(
-    input: bytes, answer: bytes, index: int | None, answer_line: int
-) -> tuple[int | None, int | None, str]:
-    """(case, t, that case's input) for the answer token ``index`` (None: a whole line) on ``answer_line``."""
-    t, rest = _multitest(input)
-    if t is None or t < 2:
-        return None, t, ""
-    answer_lines = answer.rstrip(b" \t\r\n").split(b"\n")
-    n_tokens = len(token_spans(answer))
-    case: int | None = None
-    if len(answer_lines) == t and all(line.strip() for line in answer_lines):
-        case = answer_line if answer_line <= t else None
-    elif index is not None and n_tokens and n_tokens % t == 0 and index <= n_tokens:
-        case = (index - 1) // (n_tokens // t) + 1
-    case_input = ""
-    if case is not None and rest and len(rest) % t == 0:
-        per_lines = len(rest) // t
-        chunk = rest[(case - 1) * per_lines : case * per_lines]
-        case_input = "\n".join(_clip(line, 1) for line in chunk[:10])
-        if len(chunk) > 10:
-            case_input += f"\n… ({len(chunk) - 10} more lines)"
-    return case, t, case_input
-
-
 def _token_difference(
     output: bytes, answer: bytes, kind: CheckerKind, eps: float
 ) -> tuple[str, int, int, int, bytes, bytes] | None:
     """(kind, index, output offset, answer offset, expected, found) of the first token mismatch."""
-    out_spans, ans_spans = token_spans(output), token_spans(answer)
-    for i, ((a0, a1), (o0, o1)) in enumerate(zip(ans_spans, out_spans, strict=False)):
-        if not _same(kind, eps, answer[a0:a1], output[o0:o1]):
-            return "differ", i + 1, o0, a0, answer[a0:a1], output[o0:o1]
-    if len(out_spans) < len(ans_spans):
-        a0, a1 = ans_spans[len(out_spans)]
-        return "missing", len(out_spans) + 1, len(output), a0, answer[a0:a1], b""
-    if len(out_spans) > len(ans_spans):
-        o0, o1 = out_spans[len(ans_spans)]
-        return "extra", len(ans_spans) + 1, o0, max(len(answer) - 1, 0), b"", output[o0:o1]
+    if kind is CheckerKind.TOKENS or normalized_tokens(output) == normalized_tokens(answer):
+        diff = first_token_difference(output, answer)
+        if diff is None:
+            return None
+        what, n, expected, found = diff
+        out_at = nth_token_span(output, n)[0] if what != "missing" else len(output)
+        ans_at = nth_token_span(answer, n)[0] if what != "extra" else max(len(answer.rstrip()) - 1, 0)
+        return what, n, out_at, ans_at, expected, found
+    # Tolerant kinds walk token by token (as far as the jury's answer goes, so the cost is bounded by it).
+    ans, out = iter_tokens(answer), iter_tokens(output)
+    n = 0
+    while (mj := next(ans, None)) is not None:
+        n += 1
+        mp = next(out, None)
+        if mp is None:
+            return "missing", n, len(output), mj.start(), mj.group(), b""
+        if not _same(kind, eps, mj.group(), mp.group()):
+            return "differ", n, mp.start(), mj.start(), mj.group(), mp.group()
+    mp = next(out, None)
+    if mp is not None:
+        return "extra", n + 1, mp.start(), max(len(answer.rstrip()) - 1, 0), b"", mp.group()
     return None
-
-
-def _significant(data: bytes) -> list[bytes]:
-    lines = [line.rstrip(b" \t\r") for line in data.split(b"\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    return lines
 
 
 def first_difference(
@@ -163,47 +202,41 @@ def first_difference(
 ) -> Difference | None:
     """The first mismatch as the ``kind`` checker sees it, or None when there is none to show."""
     if kind is CheckerKind.LINES:
-        out_lines, ans_lines = _significant(output), _significant(answer)
-        for n in range(1, max(len(out_lines), len(ans_lines)) + 1):
-            j = ans_lines[n - 1] if n <= len(ans_lines) else None
-            p = out_lines[n - 1] if n <= len(out_lines) else None
-            if j == p:
-                continue
-            what = "missing" if p is None else "extra" if j is None else "differ"
-            column = next(
-                (i + 1 for i, (x, y) in enumerate(zip(j or b"", p or b"", strict=False)) if x != y),
-                min(len(j or b""), len(p or b"")) + 1,
-            )
-            answer_line = min(n, max(len(ans_lines), 1))
-            case, cases, case_input = (None, None, "")
-            if j is not None:
-                case, cases, case_input = _case_of(input, answer, None, answer_line)
-            return Difference(
-                kind=what,
-                unit="line",
-                index=n,
-                line=n,
-                column=column,
-                answer_line=answer_line,
-                expected=compress(j or b""),
-                found=compress(p or b""),
-                case=case,
-                cases=cases,
-                case_input=case_input,
-                expected_context=_context(answer, answer_line, column, context),
-                found_context=_context(output, n, column, context),
-            )
-        return None
+        diff = first_line_difference(output, answer)
+        if diff is None:
+            return None
+        what, n, column, expected, found = diff
+        if what == "differ" and not found and n > normalized_lines(output).count(b"\n") + 1:
+            what = "missing"
+        lines_in_answer = normalized_lines(answer).count(b"\n") + 1
+        answer_line = min(n, lines_in_answer)
+        case, cases, case_input = (None, None, "")
+        if what != "extra":
+            case, cases, case_input = _case_of(input, answer, None, answer_line)
+        return Difference(
+            kind=what,
+            unit="line",
+            index=n,
+            line=n,
+            column=column,
+            answer_line=answer_line,
+            expected=compress(expected),
+            found=compress(found),
+            case=case,
+            cases=cases,
+            case_input=case_input,
+            expected_context=_context(answer, answer_line, column, context),
+            found_context=_context(output, n, column, context),
+        )
 
-    found = _token_difference(output, answer, kind, eps)
-    if found is None:
+    found_diff = _token_difference(output, answer, kind, eps)
+    if found_diff is None:
         return None
-    what, index, out_offset, ans_offset, expected, got = found
-    out_starts, ans_starts = _line_starts(output), _line_starts(answer)
-    line, column = _position(out_starts, out_offset)
-    answer_line, answer_column = _position(ans_starts, ans_offset)
+    what, index, out_offset, ans_offset, expected, got = found_diff
+    line, column = _position(output, out_offset)
+    answer_line, answer_column = _position(answer, ans_offset)
     if what == "extra":
-        case, cases, case_input = None, _multitest(input)[0], ""
+        case, cases, case_input = None, _multitest(input), ""
     else:
         case, cases, case_input = _case_of(input, answer, index, answer_line)
     return Difference(

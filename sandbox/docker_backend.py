@@ -16,7 +16,18 @@ from typing import Any
 from sandbox.backend import RUNNER_PATH, FrameReader, Header, WorkerDied, encode_frame
 
 LABEL = "cp-solver.judge"
+OWNER = "cp-solver.owner"  # host:pid of the judge process, so a later judge can sweep orphans
 CAPS = ["SETUID", "SETGID", "KILL"]  # drop to a uid, and kill what it leaves behind; nothing else
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _uid_base() -> int:
@@ -100,6 +111,17 @@ class DockerBackend:
         self.memory_mb, self.box_mb = memory_mb, box_mb
         self.client = docker.from_env(timeout=120)
         self.ncpu = os.cpu_count() or 1
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Remove workers left behind by judge processes of this machine that died without closing."""
+        host = socket.gethostname()
+        for c in self.client.containers.list(all=True, filters={"label": LABEL}):
+            owner_host, _, pid = str(c.labels.get(OWNER, "")).rpartition(":")
+            if owner_host != host or not pid.isdigit() or _alive(int(pid)):
+                continue
+            with contextlib.suppress(Exception):  # another judge may be sweeping the same one
+                c.remove(force=True)
 
     def start_worker(self, index: int) -> DockerWorker:
         base = _uid_base()
@@ -108,7 +130,7 @@ class DockerBackend:
             ["sleep", "infinity"],
             detach=True,
             name=f"cp-judge-{os.getpid()}-{index}-{secrets.token_hex(3)}",
-            labels={LABEL: "1"},
+            labels={LABEL: "1", OWNER: f"{socket.gethostname()}:{os.getpid()}"},
             network_mode="none",
             init=True,
             read_only=True,

@@ -15,6 +15,7 @@ worker starts, so changing it needs no rebuild.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -127,11 +128,18 @@ def _mirror() -> str:
 Log = Callable[[str], None]
 
 
-def _run(cmd: list[str], log: Log, **kw: object) -> None:
+def _run(cmd: list[str], log: Log, *, stream: bool = False, env: dict[str, str] | None = None) -> None:
+    """Run a build step; stream: show its output lines as progress (debootstrap takes minutes)."""
     log("$ " + " ".join(cmd))
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)  # type: ignore[call-overload]
-    if proc.returncode != 0:
-        tail = "\n".join(proc.stdout.splitlines()[-20:])
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    for line in proc.stdout:
+        lines.append(line.rstrip())
+        if stream:
+            log("  " + line.rstrip())
+    if proc.wait() != 0:
+        tail = "\n".join(lines[-20:])
         raise ImageError(f"{cmd[0]} failed (exit {proc.returncode}):\n{tail}")
 
 
@@ -244,9 +252,25 @@ def ensure_image(
         client.close()
     if status.current and not force:
         return False
+    # One build at a time on this machine (two test sessions may both find the image missing).
+    lock_path = _cache_dir() / "build.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        client = docker.from_env()
+        try:
+            status = image_status(client, image)
+        finally:
+            client.close()
+        if status.current and not force:
+            return False
+        _build(status, image, dockerfile, say)
+    return True
+
+
+def _build(status: ImageStatus, image: str, dockerfile: bool, say: Log) -> None:
     if status.exists:
         say(f"judge image {image} is from an older recipe ({status.found}); rebuilding ({status.recipe})")
     else:
         say(f"judge image {image} is missing; building it ({status.recipe})")
     (build_dockerfile if dockerfile else build_offline)(image, say)
-    return True

@@ -44,6 +44,7 @@ from sandbox.backend import Backend, Header, Worker, WorkerDied
 from sandbox.languages import Language, get
 
 MB = 1 << 20
+MAX_INSTALLED = 48  # programs kept in one worker's scratch (static C++ binaries are ~2 MB each)
 
 
 class JudgeUnavailable(RuntimeError):
@@ -67,9 +68,15 @@ _LIMITS = Limits()
 _TOKENS = Checker()
 _CONFIG = JudgeConfig()
 
-# Extra address space an interpreter needs beyond the program's own data (reserved, mostly untouched),
-# so RLIMIT_AS does not turn a 256 MB limit into a smaller one. Peak RSS decides MLE.
-_AS_EXTRA_MB = {"python3": 64, "pypy3": 1024}
+# Address space beyond the memory limit (RLIMIT_AS counts reserved, mostly untouched memory: a thread
+# stack sized by the stack limit, interpreters' arenas; PyPy reserves gigabytes for deep recursion).
+# Peak RSS decides MLE; the address-space limit stops runaway allocations early (at twice the limit).
+_AS_EXTRA_MB = {"pypy3": 4096}
+
+
+def _as_extra_mb(lang: str, memory_mb: int) -> int:
+    return _AS_EXTRA_MB.get(lang, max(64, memory_mb))
+
 
 _SIGNAMES = {s.value: s.name for s in signal.Signals}
 
@@ -85,11 +92,28 @@ def run_limits(limits: Limits, lang: str) -> dict[str, Any]:
     return {
         "time_s": limits.time_s,
         "wall_s": limits.time_s * limits.wall_factor + 0.5,
-        "as_mb": limits.memory_mb + _AS_EXTRA_MB.get(lang, 0),
+        "as_mb": limits.memory_mb + _as_extra_mb(lang, limits.memory_mb),
         "stack_mb": limits.memory_mb,  # Codeforces-like: the stack may use all the memory
         "output_mb": limits.output_mb,
         "idle_s": limits.idle_s if limits.idle_s is not None else max(1.0, limits.time_s),
     }
+
+
+def static_memory_kb(binary: bytes) -> int:
+    """Memory an ELF executable maps before running a line (code, data, bss: the PT_LOAD sizes), pure.
+
+    A global array beyond the limit is an MLE on Codeforces even when untouched; 0 when not ELF64."""
+    if len(binary) < 64 or binary[:5] != b"\x7fELF\x02":
+        return 0
+    phoff = int.from_bytes(binary[32:40], "little")
+    entsize = int.from_bytes(binary[54:56], "little")
+    count = int.from_bytes(binary[56:58], "little")
+    total = 0
+    for k in range(count):
+        ph = binary[phoff + k * entsize : phoff + (k + 1) * entsize]
+        if len(ph) >= 48 and int.from_bytes(ph[0:4], "little") == 1:  # PT_LOAD
+            total += int.from_bytes(ph[40:48], "little")
+    return total // 1024
 
 
 def classify(raw: dict[str, Any], limits: Limits) -> tuple[Verdict, str]:
@@ -103,11 +127,16 @@ def classify(raw: dict[str, Any], limits: Limits) -> tuple[Verdict, str]:
         if f"Errno {errno.ENOMEM}]" in exec_error or f"Errno {errno.E2BIG}]" in exec_error:
             return Verdict.MLE, f"the program does not fit in {limits.memory_mb} MB ({exec_error})"
         return Verdict.JE, exec_error
+    static_kb = int(raw.get("static_kb", 0))
+    if static_kb > mem_kb:
+        return Verdict.MLE, f"static memory {static_kb / 1024:.1f} MB > {limits.memory_mb} MB"
     if raw.get("idle_killed"):
         return (
             Verdict.ILE,
             f"idle for {run_limits(limits, '')['idle_s']:.1f} s while waiting (CPU {cpu:.2f} s)",
         )
+    if rss > mem_kb:  # it would have been stopped there, before running out of time
+        return Verdict.MLE, f"peak memory {rss / 1024:.1f} MB > {limits.memory_mb} MB"
     if cpu > limits.time_s or sig == signal.SIGXCPU:
         return Verdict.TLE, f"CPU {cpu:.2f} s > {limits.time_s:.2f} s"
     if raw.get("wall_killed"):
@@ -115,8 +144,6 @@ def classify(raw: dict[str, Any], limits: Limits) -> tuple[Verdict, str]:
         return Verdict.TLE, f"killed at the wall-clock limit {wall:.1f} s (CPU {cpu:.2f} s)"
     if int(raw.get("out_size", 0)) > limits.output_mb * MB or sig == signal.SIGXFSZ:
         return Verdict.OLE, f"output over {limits.output_mb} MB"
-    if rss > mem_kb:
-        return Verdict.MLE, f"peak memory {rss / 1024:.1f} MB > {limits.memory_mb} MB"
     failed = sig is not None or (code is not None and code != 0)
     if failed and sig == signal.SIGKILL:
         # We did not send it (wall and idle kills are reported above): the kernel did, for memory.
@@ -130,8 +157,10 @@ def classify(raw: dict[str, Any], limits: Limits) -> tuple[Verdict, str]:
     return Verdict.AC, ""
 
 
-def _run_result(raw: dict[str, Any], stdout: bytes, stderr: bytes, limits: Limits) -> RunResult:
-    verdict, detail = classify(dict(raw, stderr_tail=stderr[-4096:]), limits)
+def _run_result(
+    raw: dict[str, Any], stdout: bytes, stderr: bytes, limits: Limits, static_kb: int = 0
+) -> RunResult:
+    verdict, detail = classify(dict(raw, stderr_tail=stderr[-4096:], static_kb=static_kb), limits)
     return RunResult(
         status=verdict,
         exit_code=raw.get("exit"),
@@ -179,13 +208,14 @@ def checker_result(raw: dict[str, Any], stderr: bytes, stdout: bytes) -> CheckRe
 class _Program:
     lang: Language
     files: tuple[tuple[str, bytes], ...]
+    static_kb: int = 0  # of the executable, see static_memory_kb
 
 
 @dataclass
 class _Slot:
     index: int
     worker: Worker | None = None
-    installed: set[str] = field(default_factory=set)
+    installed: dict[str, None] = field(default_factory=dict)  # handles, least recently used first
 
 
 class Judge:
@@ -236,7 +266,7 @@ class Judge:
     # ------------------------------------------------------------ plumbing
     async def _replace(self, slot: _Slot) -> None:
         old, slot.worker = slot.worker, None
-        slot.installed = set()
+        slot.installed = {}
         self.replacements += 1
         if old is not None:
             await asyncio.to_thread(old.close)
@@ -259,8 +289,11 @@ class Judge:
                     if slot.worker is None:
                         await self._replace(slot)
                     assert slot.worker is not None
+                    await self._evict(slot, keep=needs)
                     for handle in needs:
-                        if handle not in slot.installed:
+                        if handle in slot.installed:
+                            slot.installed[handle] = slot.installed.pop(handle)  # most recently used
+                        else:
                             await self._install(slot, handle)
                     reply, out = await asyncio.to_thread(slot.worker.call, header, blobs, timeout)
                 except WorkerDied as e:
@@ -289,7 +322,23 @@ class Judge:
         )
         if not reply.get("ok"):
             raise JudgeFailure(f"cannot install a program: {reply.get('error')}")
-        slot.installed.add(handle)
+        slot.installed[handle] = None
+
+    async def _evict(self, slot: _Slot, keep: Sequence[str]) -> None:
+        """Bound the programs a worker holds (its scratch is memory): forget the least recently used
+        ones and released ones; the host keeps the artifacts, so they are reinstalled if needed."""
+        assert slot.worker is not None
+        gone = [h for h in slot.installed if h not in self._programs and h not in keep]
+        extra = len(slot.installed) - len(gone) - (MAX_INSTALLED - len(keep) - 1)
+        if extra > 0:
+            gone += [h for h in slot.installed if h in self._programs and h not in keep][:extra]
+        for handle in gone:
+            await asyncio.to_thread(slot.worker.call, {"op": "forget", "handle": handle}, [], 60.0)
+            slot.installed.pop(handle, None)
+
+    def release(self, compiled: Compiled) -> None:
+        """Forget a program this judge compiled (its files leave the workers at their next job)."""
+        self._programs.pop(compiled.handle, None)
 
     def _program(self, compiled: Compiled) -> _Program:
         if not compiled.ok:
@@ -320,8 +369,9 @@ class Judge:
         reply, files, slot = await self._call(header, [source.code.encode()], limits.wall_s + 30)
         if not reply["compiled"]:
             return Compiled("", lang.key, False, str(reply.get("message", "")), float(reply.get("time", 0.0)))
-        self._programs[handle] = _Program(lang, tuple(zip(lang.artifacts, files, strict=True)))
-        slot.installed.add(handle)
+        static_kb = max((static_memory_kb(data) for data in files), default=0)
+        self._programs[handle] = _Program(lang, tuple(zip(lang.artifacts, files, strict=True)), static_kb)
+        slot.installed[handle] = None
         return Compiled(handle, lang.key, True, str(reply.get("message", "")), float(reply.get("time", 0.0)))
 
     async def run(self, compiled: Compiled, input: bytes, limits: Limits = _LIMITS) -> RunResult:
@@ -384,7 +434,8 @@ class Judge:
             except JudgeFailure as e:
                 return [judge_error_run(str(e)) for _ in idx]
             res = [
-                _run_result(raw, out[2 * k], out[2 * k + 1], limits) for k, raw in enumerate(reply["results"])
+                _run_result(raw, out[2 * k], out[2 * k + 1], limits, prog.static_kb)
+                for k, raw in enumerate(reply["results"])
             ]
             return res
 
@@ -494,7 +545,7 @@ class Judge:
         except JudgeFailure as e:
             return TestResult(test.name, Verdict.JE, judge_error_run(str(e)))
         _tout, serr, ierr = out
-        srun = _run_result(reply["solution"], b"", serr, limits)
+        srun = _run_result(reply["solution"], b"", serr, limits, sprog.static_kb)
         iraw = reply["interactor"]
         check = checker_result(iraw, ierr, b"")
         if iraw.get("idle_killed") and srun.status is Verdict.ILE:

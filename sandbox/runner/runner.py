@@ -536,8 +536,14 @@ class Runner:
 
     def op_forget(self, h: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
         pdir = prog_dir(h["handle"])
-        as_uid(self.uids.compile, lambda: _wipe_tree(pdir) if os.path.isdir(pdir) else None)
-        return {"ok": True}, []
+
+        def remove() -> None:
+            if os.path.isdir(pdir):
+                _wipe_tree(pdir)
+                os.rmdir(pdir)
+
+        err = as_uid(self.uids.compile, remove)
+        return {"ok": not err, "error": err}, []
 
     def _run_limits(self, lim: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from solver.config import Config
-from solver.errors import ModelError, UsageError
+from solver.errors import UsageError
 from solver.llm.base import ChatParams, Chunk, Completion, Message, ModelBackend
 from solver.llm.cli_options import add_model_options
 from solver.llm.errors import ModelLayerError
@@ -26,7 +26,8 @@ from solver.llm.transcript import Transcript
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser("ask", parents=[parent], help="send one prompt to the model and stream its answer",
-                       description=__doc__)
+                       description="Send one prompt to the model and stream its thinking (dim) and its "
+                                   "answer; checks the setup first (server, model, context length).")
     p.add_argument("prompt", nargs="+", help="the prompt (several words are joined; '-' reads stdin)")
     add_model_options(p)
     p.add_argument("--no-think", action="store_true", help="ask the model not to think first")
@@ -58,20 +59,23 @@ class StreamPrinter:
             self.console.out(chunk.content, end="", highlight=False)
 
     def finish(self) -> None:
+        """End the streamed text with a newline; a retry then starts on a fresh line, header and all."""
         if self.state:
             self.console.out("", highlight=False)
+        self.state = ""
 
 
 def summary(c: Completion) -> str:
-    retried = f", {c.attempts - 1} retries" if c.attempts > 1 else ""
+    n = c.attempts - 1
+    retried = f", {n} {'retry' if n == 1 else 'retries'}" if n else ""
     return (f"{c.model} at {c.endpoint}: {c.prompt_tokens} prompt + {c.output_tokens} output tokens, "
             f"{c.wall_s:.1f} s (load {c.load_s:.1f} s, prompt {c.prompt_s:.1f} s, generation {c.gen_s:.1f} s)"
             f", done: {c.done_reason}{retried}")
 
 
 async def ask(backend: ModelBackend, messages: list[Message], params: ChatParams, console: Console,
-              err: Console, as_json: bool) -> Completion:
-    printer = StreamPrinter(console)
+              err: Console, as_json: bool, printer: StreamPrinter | None = None) -> Completion:
+    printer = printer or StreamPrinter(console)
     try:
         completion = await backend.chat(messages, params, None if as_json else printer)
     finally:
@@ -95,17 +99,17 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     params = ChatParams(think=False if args.no_think else None, num_predict=config.max_tokens)
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
+    printer = StreamPrinter(console)
 
     def on_retry(e: ModelLayerError, attempt: int, wait: float) -> None:
+        printer.finish()  # a reply broken off mid-stream is followed by the retried one, not glued to it
         err.print(f"attempt {attempt} failed: {e}; retrying in {wait:g} s", style="yellow", soft_wrap=True,
                   markup=False)
 
     backend = build_backend(config, on_retry=on_retry)
     transcript = Transcript(args.transcript) if args.transcript else None
     try:
-        await ask(recorded(backend, transcript, "ask"), messages, params, console, err, config.json)
-    except ModelError:
-        raise
+        await ask(recorded(backend, transcript, "ask"), messages, params, console, err, config.json, printer)
     finally:
         await backend.close()
     return 0

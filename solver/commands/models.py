@@ -18,7 +18,8 @@ from solver.llm.factory import build_backend
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser("models", parents=[parent], help="list the models on the model servers",
-                       description=__doc__)
+                       description="List the models on the configured model servers with their context "
+                                   "length and whether they think; * marks the configured model.")
     add_model_options(p)
     p.set_defaults(func=run)
 

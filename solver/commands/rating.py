@@ -45,7 +45,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         choices=("fast", "exact", "none"),
         default="fast",
         help="performance ratings: fast (adjustment held fixed; default), exact (the reference definition: "
-        "about 2 s for 1,250 rows, minutes for 15,000), none",
+        "about 1.5 s for 1,250 rows, a minute for 15,000), none",
     )
     r.add_argument("--rows", type=int, default=SHOWN_ROWS, help="table rows to show (0: all)")
     p.set_defaults(func=run)
@@ -78,6 +78,8 @@ def render(report: ReplayReport, name: str, console: Console, rows: int) -> None
     summary = f"{contest} ({name}): {report.matched}/{report.compared} rating changes match" + (
         f" ({rate:.2%})" if rate is not None else ""
     )
+    if report.inferred:
+        summary += f"; {report.matched_without_inference} without inferred histories"
     console.print(summary, style="bold green" if rate == 1.0 else "bold yellow", highlight=False)
     console.print(
         "2020 displayed/internal rating correction: "
@@ -100,6 +102,8 @@ def render(report: ReplayReport, name: str, console: Console, rows: int) -> None
     shown = report.rows if rows <= 0 else report.rows[:rows]
     for r in shown:
         mark = "" if r.matches is None else ("ok" if r.matches else "DIFF")
+        if r.history_inferred:
+            mark += " (k?)"
         table.add_row(
             str(r.rank),
             r.handle,

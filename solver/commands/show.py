@@ -6,8 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -51,22 +50,23 @@ def render_problem(problem: Problem, console: Console) -> None:
         ("Interaction", problem.interaction),
     ):
         if body:
+            console.print()
             console.print(Rule(title, align="left"))
             console.print(Text(body))
     if problem.samples:
+        console.print()
         console.print(Rule("Examples", align="left"))
         table = Table(show_lines=True, expand=True)
-        table.add_column("#", justify="right", width=3)
-        table.add_column("input")
-        table.add_column("output" if not problem.interactive else "output (an exchange)")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("input", ratio=1)
+        table.add_column("output" if not problem.interactive else "output (an exchange)", ratio=1)
         for i, s in enumerate(problem.samples, 1):
             table.add_row(str(i), Text(s.input.rstrip("\n")), Text(s.output.rstrip("\n")))
         console.print(table)
     if problem.notes:
+        console.print()
         console.print(Rule("Note", align="left"))
         console.print(Text(problem.notes))
-    if problem.images:
-        console.print(Panel(Group(*(Text(u) for u in problem.images)), title="images", title_align="left"))
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:

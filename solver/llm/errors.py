@@ -2,6 +2,7 @@
 
     ModelError
     ├── ModelUnreachable     nothing answers at the host (connection refused, DNS, reset before a reply)
+    ├── WrongServer          something answers, but not the protocol of the chosen backend
     ├── ModelNotFound        the server answers but lacks the model (prints the exact ``ollama pull NAME``)
     ├── PromptTruncated      the prompt did not fit the context window (names the limit)
     ├── ThinkingExhausted    thinking used the whole output budget and no answer came
@@ -51,6 +52,15 @@ class ModelUnreachable(ModelLayerError):
         return (
             f"cannot reach a model server at {self.host}{why}; is Ollama running there? "
             f"Start it with `ollama serve`, or point --host / OLLAMA_HOST at the right address"
+        )
+
+
+class WrongServer(ModelLayerError):
+    def explain(self) -> str:
+        return (
+            f"the server at {self.host} does not answer like Ollama ({self.detail}); "
+            f"check --host / OLLAMA_HOST, or use --backend openai for an OpenAI-compatible server "
+            f"(vLLM, llama.cpp, LM Studio)"
         )
 
 
@@ -162,4 +172,5 @@ __all__ = [
     "ServerBusy",
     "StreamError",
     "ThinkingExhausted",
+    "WrongServer",
 ]

@@ -30,12 +30,13 @@ from solver.llm.errors import (
     ServerBusy,
     StreamError,
     ThinkingExhausted,
+    WrongServer,
 )
 from solver.llm.limits import cannot_fit, choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
 from solver.llm.pool import EndpointPool
 from solver.llm.presets import merge, preset_for
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
-from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
+from solver.llm.streaming import Once, Timeouts, emit, next_within, normalize_host
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 # Ollama unloads an idle model after 5 minutes by default; a run pauses between requests while the judge
@@ -133,8 +134,7 @@ class OllamaBackend:
         self.versions: dict[str, str] = {}
         self.warmup_s: dict[str, float] = {}
         self._num_ctx: int | None = None
-        self._ready = False
-        self._lock = asyncio.Lock()
+        self._preflight_once = Once(self._preflight)
 
     # ---- preflight ------------------------------------------------------------------------------------
 
@@ -152,14 +152,14 @@ class OllamaBackend:
 
     async def preflight(self) -> list[ModelInfo]:
         """Check every host once per run; raises ModelUnreachable, ModelNotFound, ... with what to do."""
-        async with self._lock:
-            if not self._ready:
-                infos = await asyncio.gather(*(self._checked(h) for h in self.hosts))
-                self._infos = dict(zip(self.hosts, infos, strict=True))
-                self._num_ctx = choose_num_ctx(self.model_context, self.configured_num_ctx)
-                if self.warm_up:
-                    await asyncio.gather(*(self._warmed(h) for h in self.hosts))
-                self._ready = True
+        return await self._preflight_once()
+
+    async def _preflight(self) -> list[ModelInfo]:
+        infos = await asyncio.gather(*(self._checked(h) for h in self.hosts))
+        self._infos = dict(zip(self.hosts, infos, strict=True))
+        self._num_ctx = choose_num_ctx(self.model_context, self.configured_num_ctx)
+        if self.warm_up:
+            await asyncio.gather(*(self._warmed(h) for h in self.hosts))
         return [self._infos[h] for h in self.hosts]
 
     async def _checked(self, host: str) -> ModelInfo:
@@ -176,8 +176,10 @@ class OllamaBackend:
             raise ModelUnreachable(host, "connection refused") from None
         except httpx.TimeoutException:
             raise ModelUnreachable(host, f"no answer within {self.timeouts.connect_s:g} s") from None
-        except (httpx.HTTPError, ValueError, AttributeError) as e:
-            raise ModelUnreachable(host, f"/api/version did not answer like Ollama ({e})") from None
+        except httpx.HTTPStatusError as e:
+            raise WrongServer(host, f"/api/version answered HTTP {e.response.status_code}") from None
+        except (httpx.HTTPError, ValueError, AttributeError):
+            raise WrongServer(host, "/api/version did not answer with Ollama's JSON") from None
         return str(version)
 
     async def _check_host(self, host: str) -> ModelInfo:

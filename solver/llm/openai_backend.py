@@ -34,7 +34,7 @@ from solver.llm.limits import cannot_fit, estimate_tokens, thinking_exhausted, w
 from solver.llm.pool import EndpointPool
 from solver.llm.presets import merge, preset_for
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
-from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
+from solver.llm.streaming import Once, Timeouts, emit, next_within, normalize_host
 
 DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetryPolicy()
@@ -135,8 +135,7 @@ class OpenAIBackend:
         self._clients = {h: openai.AsyncOpenAI(base_url=h, api_key=key, timeout=http_timeout, max_retries=0)
                          for h in self.hosts}
         self._infos: dict[str, ModelInfo] = {}
-        self._ready = False
-        self._lock = asyncio.Lock()
+        self._preflight_once = Once(self._preflight)
 
     @property
     def limit(self) -> int | None:
@@ -165,12 +164,12 @@ class OpenAIBackend:
         raise ModelNotFound(self.model, host, tuple(i.name for i in infos), ollama=False)
 
     async def preflight(self) -> list[ModelInfo]:
-        async with self._lock:
-            if not self._ready:
-                infos = await asyncio.gather(*(self._checked(h) for h in self.hosts))
-                self._infos = dict(zip(self.hosts, infos, strict=True))
-                self._ready = True
-        return [self._infos[h] for h in self.hosts]
+        return await self._preflight_once()
+
+    async def _preflight(self) -> list[ModelInfo]:
+        infos = await asyncio.gather(*(self._checked(h) for h in self.hosts))
+        self._infos = dict(zip(self.hosts, infos, strict=True))
+        return list(infos)
 
     async def _checked(self, host: str) -> ModelInfo:
         return await retrying(lambda _n: self._check_host(host), self.retry, sleep=self._sleep,

@@ -22,6 +22,7 @@ from solver.llm.errors import (
     ServerBusy,
     StreamError,
     ThinkingExhausted,
+    WrongServer,
 )
 
 T = TypeVar("T")
@@ -31,6 +32,7 @@ RETRYABLE: dict[type[ModelLayerError], bool] = {
     ServerBusy: True,  # 503 "server busy": its queue drains
     StreamError: True,  # {"error": ...} mid-stream, or the connection closed mid-stream
     ModelTimeout: True,  # a stall; a fresh request usually goes through
+    WrongServer: False,  # another kind of server: a setting to fix, not a hiccup
     ModelNotFound: False,  # 404: needs `ollama pull`, waiting will not help
     BadRequest: False,  # 400: the same request fails the same way
     PromptTruncated: False,  # the prompt will not shrink by itself

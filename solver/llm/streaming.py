@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
 from solver.llm.base import Chunk, OnChunk
@@ -59,4 +59,22 @@ async def emit(on_chunk: OnChunk | None, chunk: Chunk) -> None:
         await result
 
 
-__all__ = ["Timeouts", "emit", "next_within", "normalize_host"]
+class Once(Generic[T]):
+    """An async job run once and shared: callers arriving while it runs wait for the same outcome.
+
+    A preflight that fails (server down) fails every waiting request at once, instead of each of them
+    retrying it again in turn; the next request after a failure starts it afresh.
+    """
+
+    def __init__(self, job: Callable[[], Awaitable[T]]) -> None:
+        self._job = job
+        self._task: asyncio.Future[T] | None = None
+
+    async def __call__(self) -> T:
+        task = self._task
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            task = self._task = asyncio.ensure_future(self._job())
+        return await asyncio.shield(task)
+
+
+__all__ = ["Once", "Timeouts", "emit", "next_within", "normalize_host"]

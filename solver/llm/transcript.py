@@ -161,6 +161,11 @@ class RecordingBackend:
         effective = getattr(self.inner, "effective_params", None)
         return effective(params) if callable(effective) else params
 
+    async def preflight(self) -> Any:
+        """The wrapped backend's preflight, where it has one (the built-in backends do)."""
+        check = getattr(self.inner, "preflight", None)
+        return await check() if callable(check) else None
+
     async def close(self) -> None:
         await self.inner.close()
 

@@ -20,6 +20,7 @@ from solver.practice.model import (
     BotFailed,
     BotState,
     BotVcResult,
+    Cancel,
     Command,
     ContestLoaded,
     Effect,
@@ -183,12 +184,16 @@ def update(session: Session, msg: Message) -> Step:
     if isinstance(msg, StressDone):
         s = replace(session, busy=session.busy - {"stress"})
         ce = msg.outcome.counterexample
-        if ce is not None:
-            s = replace(s, counterexample=ce)
         pid = str(session.problem.id) if session.problem else ""
+        void: tuple[Effect, ...] = ()
+        if ce is not None:
+            s = replace(s, counterexample=ce, solved=False)
+            if session.solved:  # the program that passed every local test was wrong after all
+                void = (_rec("unsolved", problem=pid, reason="stress counterexample"),)
         return Step(
             s,
             (
+                *void,
                 _rec(
                     "stress",
                     problem=pid,
@@ -465,7 +470,7 @@ def _ask_hint(session: Session, inp: Input, level: HintLevel) -> Step:
     return Step(
         s,
         (AskHint(session.problem, level, inp.workspace.code, session.hints),),
-        (Say(f"asking for a {level.label}…", "dim"),),
+        (Say(f"asking for the {level.label}…", "dim"),),
     )
 
 
@@ -609,17 +614,19 @@ _HANDLERS = {
 
 
 def _problem_loaded(session: Session, msg: ProblemLoaded) -> Step:
-    s = _fresh_problem(replace(session, busy=session.busy - {"pick", "load"}), msg.problem)
     if msg.origin == "companion" and _vc_running(session):
         return _say(session, f"received {msg.problem.id} from the browser; `end` the contest to practise it")
+    s = _fresh_problem(replace(session, busy=session.busy - {"pick", "load"}), msg.problem)
     s = replace(s, vc=None)
+    # The bot's work on the problem the user left would only keep the model busy.
+    stop: tuple[Effect, ...] = (Cancel("bot"),) if session.bot is BotState.SOLVING else ()
     d = solution_dir(s)
     outs: list[Output] = [ShowProblem(msg.problem)]
     if msg.note:
         outs.append(Say(msg.note, "dim"))
     where = s.file if s.file is not None else f"{d}/solution.cpp (or .c, .py)"
     outs.append(Say(f"write your solution in {where}; `edit` opens $EDITOR, `test` judges it", "dim"))
-    return Step(s, (_rec("problem", origin=msg.origin, **_problem_data(msg.problem)),), tuple(outs))
+    return Step(s, (*stop, _rec("problem", origin=msg.origin, **_problem_data(msg.problem))), tuple(outs))
 
 
 def _tests_done(session: Session, msg: Judged) -> Step:
@@ -646,9 +653,15 @@ def _submitted(s: Session, msg: Judged, outputs: list[Output]) -> Step:
         outputs.append(Say("the contest is over: the submission does not count", "warn"))
         return Step(s, (), tuple(outputs))
     prev = vc.user_score(msg.index)
-    if msg.report.verdict is Verdict.AC:
+    r = msg.report
+    if r.verdict is Verdict.AC:
         score = Score(prev.attempts, msg.now - vc.started_at)
         outputs.append(Say(f"{msg.index}: accepted at {_clock(score.solved_at_s or 0)}", "ok"))
+    elif r.verdict is Verdict.CE or not r.outcomes or r.outcomes[0].verdict is not Verdict.AC:
+        # Codeforces charges no penalty for a compilation error or a failure on the first test.
+        score = prev
+        why = "compilation error" if r.verdict is Verdict.CE else "failed on the first test"
+        outputs.append(Say(f"{msg.index}: {r.verdict.long} ({why}: no penalty, as on Codeforces)", "error"))
     else:
         score = Score(prev.attempts + 1, None)
         outputs.append(
@@ -746,7 +759,7 @@ def _finish_vc(session: Session, now: float, why: str) -> Step:
     s = replace(session, vc=vc, busy=session.busy | {"rate"})
     return Step(
         s,
-        (RateVc(vc), _rec("vc_end", contest=vc.contest.id, reason=why)),
+        (Cancel("bot-vc"), RateVc(vc), _rec("vc_end", contest=vc.contest.id, reason=why)),
         (
             Say(f"{why}: computing both performance ratings from the real standings…", "warn"),
             ShowBoard(vc, now),

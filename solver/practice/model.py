@@ -81,6 +81,7 @@ class JudgeReport:
     outcomes: tuple[CaseOutcome, ...]
     time_limit_s: float
     compile_message: str = ""
+    note: str = ""  # what the comparison could not do (several correct answers, ...)
 
     @property
     def passed(self) -> int:
@@ -419,6 +420,13 @@ class Record:
 
 
 @dataclass(frozen=True)
+class Cancel:
+    """Stop a background job that no longer matters (the bot on a problem the user left)."""
+
+    job: str
+
+
+@dataclass(frozen=True)
 class Exit:
     pass
 
@@ -437,6 +445,7 @@ Effect = (
     | StartBotContest
     | RateVc
     | Record
+    | Cancel
     | Exit
 )
 

@@ -1,7 +1,8 @@
 """The user's progress, from the practice history in the run store (pure over events).
 
-A problem counts as solved the first time every local test passed (`solved` event). It counts as solved
-with hints when any hint for it was shown before that moment, in any session; otherwise unaided.
+A problem counts as solved when every local test passed (`solved` event), unless a counterexample later
+showed that program wrong (`unsolved`); then the next `solved` counts. It counts as solved with hints when
+any hint for it was shown before that moment, in any session; otherwise unaided.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ def compute(events: Iterable[Event], period: str = "month") -> Progress:
             hint_at[pid].append((e.ts, int(e.get("level", 0))))
         elif e.type == "solved" and pid and pid not in first_solve:
             first_solve[pid] = e
+        elif e.type == "unsolved" and pid:
+            first_solve.pop(pid, None)  # a counterexample showed the accepted program wrong
         elif e.type == "vc_result":
             sides = e.get("sides", {}) or {}
             contests.append(

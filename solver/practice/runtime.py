@@ -26,6 +26,7 @@ from solver.practice.model import (
     BotFailed,
     BotSolution,
     BotVcResult,
+    Cancel,
     ContestLoaded,
     Counterexample,
     Criteria,
@@ -219,6 +220,10 @@ class Runtime:
         s = self.services
         if isinstance(eff, Record):
             s.record(eff.event, dict(eff.data))
+        elif isinstance(eff, Cancel):
+            for task in list(self.tasks):
+                if task.get_name() == f"practice-{eff.job}":
+                    task.cancel()
         elif isinstance(eff, Exit):
             self.finished.set()
         elif isinstance(eff, PickProblem):

@@ -39,8 +39,7 @@ from solver.problem import Contest, ContestRef, ContestType, Problem, ProblemId
 from solver.runstore import Run
 from solver.solve.checking import standard_checker
 from solver.solve.programs import Judge, solution_limits
-
-USER_STATUS_TTL_S = 600.0
+from solver.sources.codeforces import CodeforcesSource
 
 
 def user_tests(folder: Path) -> list[Test]:
@@ -94,10 +93,10 @@ def candidates_from_problemset(doc: dict[str, Any]) -> list[select.Candidate]:
 
 class LiveServices:
     def __init__(
-        self, config: Config, source: Any, history: Run, clock: Callable[[], float] = time.time
+        self, config: Config, source: CodeforcesSource, history: Run, clock: Callable[[], float] = time.time
     ) -> None:
         self.config = config
-        self.source = source  # solver.sources.codeforces.CodeforcesSource
+        self.source = source
         self.history = history
         self.clock = clock
         self._judge: Judge | None = None
@@ -126,17 +125,6 @@ class LiveServices:
     async def problem(self, pid: ProblemId) -> Problem:
         p: Problem = await self.source.problem(pid)
         return p
-
-    async def _user_status(self, handle: str) -> list[dict[str, Any]]:
-        fn = getattr(self.source, "user_status", None)
-        if fn is not None:
-            result: list[dict[str, Any]] = await fn(handle)
-            return result
-        # The facade caches API answers in the store; user.status changes, so it expires after minutes.
-        raw: list[dict[str, Any]] = await self.source._cached(
-            "user.status", {"handle": handle}, lambda _: USER_STATUS_TTL_S
-        )
-        return raw
 
     async def _rating_of(self, handle: str) -> int:
         changes = await self.source.user_rating(handle)
@@ -173,7 +161,7 @@ class LiveServices:
                 if c.rating is None:
                     c = replace(c, rating=await self._rating_of(handle))
                     notes.append(f"{handle}'s rating: {c.rating}")
-                solved |= solved_from_status(await self._user_status(handle))
+                solved |= solved_from_status(await self.source.user_status(handle))
             except (NetworkError, OfflineError) as e:
                 if c.rating is None:
                     raise ProblemError(f"cannot read {handle}'s rating ({e}); give --rating R") from None
@@ -231,7 +219,18 @@ class LiveServices:
         if not exe.ok:
             return JudgeReport(Verdict.CE, (), tl, exe.message)
         tests = sample_tests(problem) + user_tests(tests_dir)
+        if not tests:
+            raise SolverError(
+                f"{problem.id} has no samples and you have no tests yet: add NAME.in and NAME.out "
+                f"files to {tests_dir}"
+            )
         checker = standard_checker(problem)
+        note = ""
+        if problem.several_answers:
+            note = (
+                "this problem accepts several correct answers; outputs were compared with the sample answers "
+                "token by token, so a different valid answer shows as a wrong answer"
+            )
         res = await judge.judge(exe, tests, solution_limits(problem), checker)
         by_name = {t.name: t for t in tests}
         outcomes = []
@@ -254,7 +253,7 @@ class LiveServices:
                     r.run.detail,
                 )
             )
-        return JudgeReport(res.verdict, tuple(outcomes), tl, exe.message)
+        return JudgeReport(res.verdict, tuple(outcomes), tl, exe.message, note)
 
     # ---- the model ---------------------------------------------------------------------------------------
 

@@ -30,6 +30,14 @@ from solver.practice.runtime import Runtime
 from solver.practice.view import render, toolbar
 
 
+def terminal_width() -> int:
+    """The terminal's width: asked of the original stdout (output is patched; $COLUMNS may be stale)."""
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (OSError, ValueError, AttributeError):
+        return shutil.get_terminal_size((100, 40)).columns
+
+
 def completer() -> NestedCompleter:
     nested: dict[str, object] = {name: None for name in COMMANDS}
     nested["lang"] = {name: None for name in (*LANGS, "auto")}
@@ -64,10 +72,10 @@ async def run_terminal(
     hist = FileHistory(str(history)) if history is not None else InMemoryHistory()
     with patch_stdout(raw=True):
         # Created inside patch_stdout so rich writes through prompt_toolkit's proxy, above the prompt.
-        width = shutil.get_terminal_size((100, 40)).columns
-        console = Console(file=sys.stdout, force_terminal=True, width=width, soft_wrap=False)
+        console = Console(file=sys.stdout, force_terminal=True, width=terminal_width(), soft_wrap=False)
 
         def show(out: Output) -> None:
+            console.width = terminal_width()  # follows resizes of the window
             console.print(render(out))
 
         runtime = make_runtime(show)

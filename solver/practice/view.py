@@ -67,7 +67,8 @@ def render(out: Output) -> RenderableType:
     if isinstance(out, ShowBoard):
         return render_board(out.vc, out.now)
     if isinstance(out, ShowRatings):
-        t = Table(title=f"virtual contest {out.ratings.contest_id}: performance from the real standings")
+        title = Text(f"virtual contest {out.ratings.contest_id}: performance in the real standings", "bold")
+        t = Table()
         for col in ("", "solved", "points", "penalty", "rank", "performance"):
             t.add_column(col, justify="right" if col else "left")
         for r in out.ratings.sides:
@@ -75,7 +76,7 @@ def render(out: Output) -> RenderableType:
             perf = "-" if r.performance is None else str(r.performance)
             t.add_row(r.who, str(r.solved), f"{r.points:g}", str(r.penalty), rank, perf)
         notes = [Text(n, "dim") for n in (out.ratings.note, *(r.note for r in out.ratings.sides)) if n]
-        return Group(t, *notes)
+        return Group(title, t, *notes)
     if isinstance(out, ShowHelp):
         return Group(Text("commands:", "bold"), *(Text("  " + h) for h in COMMANDS.values()))
     if isinstance(out, ShowStatus):
@@ -119,7 +120,11 @@ def render_report(r: JudgeReport) -> RenderableType:
         return Group(
             Text("Compilation error", "bold red"), Panel(Text(r.compile_message.strip()), title="compiler")
         )
-    t = Table(title=f"{r.verdict.long}: {r.passed}/{len(r.outcomes)} tests passed")
+    head = Text(
+        f"{r.verdict.long}: {r.passed}/{len(r.outcomes)} tests passed",
+        "bold green" if r.verdict is Verdict.AC else "bold red",
+    )
+    t = Table()
     for col in ("test", "verdict", "time", "memory"):
         t.add_column(col)
     for o in r.outcomes:
@@ -130,7 +135,9 @@ def render_report(r: JudgeReport) -> RenderableType:
             f"{o.cpu_s:.2f} / {r.time_limit_s:g} s",
             f"{o.memory_kb // 1024} MB",
         )
-    parts: list[RenderableType] = [t]
+    parts: list[RenderableType] = [head, t]
+    if r.note:
+        parts.append(Text(r.note, "yellow"))
     first = next((o for o in r.outcomes if o.verdict is not Verdict.AC), None)
     if first is not None:
         parts.append(render_failure(first))
@@ -190,7 +197,8 @@ def clock(seconds: float) -> str:
 
 def render_board(vc: VirtualContest, now: float) -> RenderableType:
     state = "finished" if vc.finished else f"{clock(vc.remaining_s(now))} left"
-    t = Table(title=f"contest {vc.contest.id}: {vc.contest.name} ({state})")
+    head = Text(f"contest {vc.contest.id}: {vc.contest.name} ({state})", "bold")
+    t = Table()
     t.add_column("")
     for p in vc.problems:
         t.add_column(p.id.index, justify="center")
@@ -207,7 +215,7 @@ def render_board(vc: VirtualContest, now: float) -> RenderableType:
                 cells.append(Text("·", "dim"))
         solved = sum(1 for _, sc in scores if sc.solved_at_s is not None)
         t.add_row(who, *cells, str(solved))
-    return t
+    return Group(head, t)
 
 
 def render_status(s: Session) -> RenderableType:

@@ -12,9 +12,10 @@ from the participant's own unadjusted delta, which does not depend on the others
   vectorised binary search for all participants: a 15,000-participant contest takes milliseconds.
   It is at most a few points above the exact value (carrot measured 0..4).
 - ``exact``: the reference definition. For one participant (the bot placed in real standings) it is a
-  dozen full recomputations, tens of milliseconds. For every participant, the probes whose fixed-
-  adjustment answer is more than ``guard`` away from the decision are decided without recomputation
-  (the adjustment would have to move by more than ``guard``); the others are recomputed in full.
+  dozen full recomputations: about 25 ms in a 15,000-participant contest. For every participant, the
+  probes whose fixed-adjustment answer is more than ``guard`` away from the decision are decided without
+  recomputation (the adjustment would have to move by more than ``guard``; the largest move seen is
+  reported); the others are recomputed in full: 1.5 s for 1,250 participants, about 50 s for 15,000.
 """
 
 from __future__ import annotations

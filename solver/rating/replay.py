@@ -23,12 +23,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from solver.rating.codeforces import (
+    MAX_RATING,
+    MIN_RATING,
+    NEW_ACCOUNT_RATING,
+    PROMOTION,
     Contestant,
+    Field,
+    adjustment,
     compute,
     contests_before_from_displayed,
     displayed_delta,
     internal_rating,
+    raw_deltas_at,
     uses_new_system,
 )
 from solver.rating.performance import performances
@@ -66,6 +75,7 @@ class RowOutcome:
     delta: int  # computed, as displayed (promotion included)
     real_delta: int | None
     performance: float | None
+    history_inferred: bool = False  # internal rating/promotion guessed from this row's own change
 
     @property
     def matches(self) -> bool | None:
@@ -91,6 +101,14 @@ class ReplayReport:
         return sum(1 for r in self.rows if r.matches)
 
     @property
+    def inferred(self) -> int:
+        return sum(1 for r in self.rows if r.history_inferred)
+
+    @property
+    def matched_without_inference(self) -> int:
+        return sum(1 for r in self.rows if r.matches and not r.history_inferred)
+
+    @property
     def match_rate(self) -> float | None:
         return self.matched / self.compared if self.compared else None
 
@@ -101,6 +119,8 @@ class ReplayReport:
             "rows": len(self.rows),
             "compared": self.compared,
             "matched": self.matched,
+            "matched_without_inference": self.matched_without_inference,
+            "history_inferred": self.inferred,
             "match_rate": self.match_rate,
             "new_rating_system_correction": self.new_system,
             "new_accounts_corrected": self.new_accounts,
@@ -115,6 +135,7 @@ class ReplayReport:
                     "delta": r.delta,
                     "real_delta": r.real_delta,
                     "matches": r.matches,
+                    "history_inferred": r.history_inferred,
                     "performance": _perf_json(r.performance),
                 }
                 for r in self.rows
@@ -235,24 +256,87 @@ def parse_replay(data: Any, name: str = "", contest_id: int | None = None) -> Re
     return ReplayInput(cid, fmt, tuple(rows))
 
 
-def replay(inp: ReplayInput, perf: PerfMode = "fast") -> ReplayReport:
-    """Recompute the contest's changes and (optionally) every participant's performance."""
-    new_system = uses_new_system(inp.contest_id)
+INFER_ROUNDS = 30
+INFER_MARGIN = 5  # a hypothesis must explain the change this much better than the current one
+
+
+def _contestants(inp: ReplayInput, history: Mapping[str, int | None]) -> list[Contestant]:
     by_rank = all(r.rank is not None for r in inp.rows)
-    contestants: list[Contestant] = []
-    history: dict[str, int | None] = {}
-    for r in inp.rows:
-        before = contests_before_from_displayed(r.old_rating, inp.contest_id)
-        history[r.handle] = before
-        contestants.append(
-            Contestant(
-                handle=r.handle,
-                rating=internal_rating(r.old_rating, inp.contest_id, before),
-                points=r.points if r.points is not None else 0.0,
-                penalty=r.penalty if r.penalty is not None else 0,
-                rank=r.rank if by_rank else None,
-            )
+    return [
+        Contestant(
+            handle=r.handle,
+            rating=internal_rating(r.old_rating, inp.contest_id, history[r.handle]),
+            points=r.points if r.points is not None else 0.0,
+            penalty=r.penalty if r.penalty is not None else 0,
+            rank=r.rank if by_rank else None,
         )
+        for r in inp.rows
+    ]
+
+
+def infer_histories(inp: ReplayInput, history: dict[str, int | None]) -> set[str]:
+    """Guess which accounts were in their 2nd-6th rated contest from the changes themselves.
+
+    An account k contests old shows oldRating = internal - (1400 - promotions so far) and a change that
+    carries PROMOTION[k]. For each row (other than displayed-0 new accounts) every hypothesis, established
+    or k = 1..5, is scored by how far its predicted change is from the real one: the row's own delta at
+    that internal rating, the others as currently assumed, plus the promotion. A row moves to a hypothesis
+    that is the unique best and beats its current one by a margin; rounds repeat until nothing moves,
+    since every move shifts the others' seeds. Returns the handles whose history was inferred (a fit:
+    reports count these rows apart from rows matched without inference).
+    """
+    real = {r.handle: r.real_delta for r in inp.rows}
+    cands = [h for h, b in history.items() if b != 0 and real[h] is not None]
+    if not cands:
+        return set()
+    margin = INFER_MARGIN
+    for _ in range(INFER_ROUNDS):
+        f = Field(_contestants(inp, history))
+        raw = f.raw_deltas()
+        inc = adjustment(raw, f.top_order)
+        pos = {h: i for i, h in enumerate(f.handles)}
+        at = np.array([pos[h] for h in cands], dtype=np.int64)
+        target = np.array([real[h] for h in cands], dtype=np.int64)
+        current = np.array([history[h] or 0 for h in cands], dtype=np.int64)  # 0 here: established
+        # Displayed rating = internal - offset(k); offset(None) = 0, offset(k) = 1400 - promotions so far.
+        offsets = [0] + [NEW_ACCOUNT_RATING - sum(PROMOTION[:k]) for k in range(1, len(PROMOTION))]
+        shown_old = f.ratings[at] - np.array([offsets[k] for k in current], dtype=np.int64)
+        diffs = []
+        for k, off in enumerate(offsets):
+            assumed = shown_old + off
+            ok = (assumed >= MIN_RATING) & (assumed < MAX_RATING)
+            assumed = np.clip(assumed, MIN_RATING, MAX_RATING - 1)
+            bonus = PROMOTION[k] if k else 0
+            shown = raw_deltas_at(f.table, f.ratings[at], assumed, f.ranks[at]) + inc + bonus
+            diffs.append(np.where(ok, np.abs(shown - target), np.iinfo(np.int32).max))
+        d = np.stack(diffs)  # (hypothesis, row): 0 = established, k = k contests before
+        best = d.argmin(axis=0)
+        best_diff = d.min(axis=0)
+        unique = (d == best_diff).sum(axis=0) == 1
+        now = d[current, np.arange(len(cands))]
+        move = unique & (best != current) & (best_diff + margin <= now)
+        if not move.any():
+            if margin == 1:
+                break
+            margin = 1  # the field has settled: now any strict improvement counts
+            continue
+        for j in np.flatnonzero(move):
+            history[cands[j]] = int(best[j]) or None
+    return {h for h in cands if history[h] is not None}
+
+
+def replay(inp: ReplayInput, perf: PerfMode = "fast", infer: bool = True) -> ReplayReport:
+    """Recompute the contest's changes and (optionally) every participant's performance.
+
+    ``infer``: in a new-system contest, guess the history of accounts in their 2nd-6th contest (see
+    ``infer_histories``); rows matched that way are counted in ``inferred``.
+    """
+    new_system = uses_new_system(inp.contest_id)
+    history: dict[str, int | None] = {
+        r.handle: contests_before_from_displayed(r.old_rating, inp.contest_id) for r in inp.rows
+    }
+    inferred = infer_histories(inp, history) if new_system and infer else set()
+    contestants = _contestants(inp, history)
     result = compute(contestants)
     perfs = performances(contestants, exact=perf == "exact") if perf != "none" else {}
     internal = {c.handle: c.rating for c in contestants}
@@ -265,19 +349,26 @@ def replay(inp: ReplayInput, perf: PerfMode = "fast") -> ReplayReport:
             delta=displayed_delta(result.deltas[r.handle], inp.contest_id, history[r.handle]),
             real_delta=r.real_delta,
             performance=perfs.get(r.handle),
+            history_inferred=r.handle in inferred,
         )
         for r in sorted(inp.rows, key=lambda r: result.ranks[r.handle])
     )
-    new_accounts = sum(1 for h, b in history.items() if b == 0) if new_system else 0
+    new_accounts = sum(1 for b in history.values() if b == 0) if new_system else 0
     notes: list[str] = []
     if inp.contest_id is None:
         notes.append("contest id unknown: the 2020 displayed/internal rating correction was not applied")
     elif new_system:
         notes.append(
             f"contest {inp.contest_id} >= 1360: displayed oldRating 0 taken as internal 1400 with the +500 "
-            f"promotion ({new_accounts} rows); accounts in contests 2-6 are not recognisable from this file "
-            f"and were taken at their displayed rating"
+            f"promotion ({new_accounts} rows)"
         )
+        if infer:
+            notes.append(
+                f"{len(inferred)} accounts taken to be in their 2nd-6th contest (internal rating and "
+                f"promotion inferred from their change: those rows are fitted, not validated)"
+            )
+        else:
+            notes.append("accounts in their 2nd-6th contest were taken at their displayed rating")
     if perf == "fast":
         notes.append(
             "performance: fixed-adjustment search (carrot's in-browser method; at most a few above exact)"

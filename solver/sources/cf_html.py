@@ -275,7 +275,8 @@ def _parse_statement(st: Tag, pid: ProblemId, url: str, base_url: str) -> Proble
     statement = "\n\n".join(s for s in sections.legend if s)
     everything = "\n".join([statement, sections.input_spec, sections.output_spec, sections.interaction])
     interactive = interaction_titled or interactive_in(everything)
-    several = several_answers_in("\n".join([everything, sections.notes]))
+    # An interactive problem is judged by its interactor, never by comparing output: no checker question.
+    several = not interactive and several_answers_in("\n".join([everything, sections.notes]))
     return Problem(
         id=pid,
         name=name,
@@ -319,11 +320,17 @@ def _pre_text(pre: Tag) -> str:
     if lines:
         return "\n".join(line.get_text() for line in lines)
     parts: list[str] = []
+    after_br = False
     for node in pre.descendants:
         if isinstance(node, NavigableString):
-            parts.append(str(node))
+            text = str(node)
+            if after_br and text.startswith(("\n", "\r\n")):
+                text = text.split("\n", 1)[1]  # "<br />\n" is one line break, not two
+            parts.append(text)
+            after_br = False
         elif isinstance(node, Tag) and node.name == "br":
             parts.append("\n")
+            after_br = True
     return "".join(parts)
 
 

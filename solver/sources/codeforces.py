@@ -139,8 +139,17 @@ class CodeforcesSource:
         return [cf_api.contest_from_json(c) for c in raw]
 
     async def user_rating(self, handle: str) -> list[RatingChange]:
-        raw = await self._cached("user.rating", {"handle": handle}, lambda _: USER_TTL_S)
+        raw = await self._cached("user.rating", {"handle": handle}, _user_ttl)
         return cf_api.rating_changes_from_json(raw)
+
+    async def user_status(self, handle: str) -> list[dict[str, Any]]:
+        """Plain JSON submissions, newest first (cached for minutes: it changes)."""
+        raw: list[dict[str, Any]] = await self._cached("user.status", {"handle": handle}, _user_ttl)
+        return raw
+
+    async def user_info(self, handles: list[str]) -> list[dict[str, Any]]:
+        raw: list[dict[str, Any]] = await self._cached("user.info", {"handles": handles}, _user_ttl)
+        return raw
 
     async def problemset_problems(self) -> dict[str, Any]:
         raw: dict[str, Any] = await self._cached("problemset.problems", {}, lambda _: PROBLEMSET_TTL_S)
@@ -173,6 +182,10 @@ class CodeforcesSource:
 def _base_of(url: str, path: str) -> str:
     """The base URL that actually served ``path`` (a mirror, perhaps): statements' links resolve there."""
     return url[: -len(path)] if url.endswith(path) else url
+
+
+def _user_ttl(_: Any) -> float:
+    return USER_TTL_S
 
 
 def _standings_ttl(result: Any) -> float | None:

@@ -19,7 +19,8 @@ Replies come from a queue (``srv.script(Reply(...), ...)``), then from ``srv.res
 Every request is recorded in ``srv.received``; ``srv.max_in_flight`` is the most chat requests that were
 being answered at the same moment.
 
-Standalone: ``python -m tests.fakes.ollama_server --port 0 [--script FILE.json] [--record FILE.jsonl]``
+Standalone: ``python -m tests.fakes.ollama_server --port 0 [--script FILE.json] [--record FILE.jsonl]
+[--responder MODULE:FUNCTION]``
 prints ``listening on http://127.0.0.1:PORT`` and serves until killed. The script file is
 ``{"replies": [Reply fields...], "default": {...}, "models": [FakeModel fields...]}``.
 """
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import inspect
 import json
 import math
@@ -453,14 +455,22 @@ def load_script(path: Path) -> tuple[list[Reply], Reply | None, list[FakeModel] 
     return replies, default, models
 
 
-async def serve(port: int, script: Path | None, record: Path | None) -> None:
+def import_responder(spec: str) -> Responder:
+    """``package.module:function`` -> the function (it gets each chat request's body, returns a Reply)."""
+    module, _, name = spec.partition(":")
+    fn: Responder = getattr(importlib.import_module(module), name)
+    return fn
+
+
+async def serve(port: int, script: Path | None, record: Path | None, responder: str | None = None) -> None:
     replies: list[Reply] = []
     default: Reply | None = None
     models: Sequence[FakeModel] = DEFAULT_MODELS
     if script is not None:
         replies, default, loaded = load_script(script)
         models = loaded or models
-    srv = FakeOllama(models=models, replies=replies, default=default, port=port, record=record)
+    srv = FakeOllama(models=models, replies=replies, default=default, port=port, record=record,
+                     responder=import_responder(responder) if responder else None)
     await srv.start()
     print(f"listening on {srv.url}", flush=True)
     try:
@@ -476,9 +486,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=11434, help="0 picks a free port (printed on start)")
     ap.add_argument("--script", type=Path, default=None, help="JSON file: replies, default reply, models")
     ap.add_argument("--record", type=Path, default=None, help="append every request received to this JSONL")
+    ap.add_argument("--responder", default=None, metavar="MODULE:FUNCTION",
+                    help="a function given each chat request's body, returning its Reply (after the script)")
     args = ap.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.port, args.script, args.record))
+        asyncio.run(serve(args.port, args.script, args.record, args.responder))
     return 0
 
 

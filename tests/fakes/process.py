@@ -21,8 +21,12 @@ MODULES = {"ollama": "tests.fakes.ollama_server", "openai": "tests.fakes.openai_
 
 
 @contextmanager
-def fake_process(kind: str, tmp: Path, script: dict[str, Any] | None = None) -> Iterator[tuple[str, Path]]:
+def fake_process(kind: str, tmp: Path, script: dict[str, Any] | None = None, responder: str | None = None
+                 ) -> Iterator[tuple[str, Path]]:
+    """Start the fake; ``responder`` (Ollama fake only) is ``module:function`` answering by the request."""
     args = [sys.executable, "-m", MODULES[kind], "--port", "0"]
+    if responder is not None:
+        args += ["--responder", responder]
     record = tmp / f"{kind}-received.jsonl"
     if script is not None:
         path = tmp / f"{kind}-script.json"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from tests.fakes.ollama_server import Reply
 from tests.fakes.process import fake_process, received, run_solver
 from tests.llm.test_ollama_backend import free_port
 
@@ -133,3 +135,31 @@ def test_models_on_two_hosts(tmp_path: Path) -> None:
         r = run_solver("models", "--host", a, "--host", b, "--json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert [m["host"] for m in json.loads(r.stdout)] == [a] * 3 + [b] * 3
+
+
+def test_ask_after_a_broken_stream_shows_the_retry(tmp_path: Path) -> None:
+    script = {
+        "replies": [
+            {"thinking": "first try", "content": "x" * 40, "chunk_chars": 8, "close_after": 3},
+            {"thinking": "second try", "content": "whole answer"},
+        ]
+    }
+    with fake_process("ollama", tmp_path, script) as (url, _):
+        r = run_solver("ask", "q", "--host", url, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith("thinking…\nsecond try\n\nwhole answer\n")
+    assert r.stdout.startswith("thinking…\nfirst try\n\nxxxx")
+    assert "attempt 1 failed: the model server at" in r.stderr and "broke off its answer" in r.stderr
+    assert "done: stop, 1 retry" in r.stderr
+
+
+def shout(body: dict[str, Any]) -> Reply:
+    """A responder for the standalone fake: answers by looking at the prompt."""
+    return Reply(content=body["messages"][-1]["content"].upper())
+
+
+def test_standalone_fake_with_a_responder(tmp_path: Path) -> None:
+    with fake_process("ollama", tmp_path, responder="tests.llm.test_cli:shout") as (url, _):
+        r = run_solver("ask", "make", "me", "loud", "--host", url, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "MAKE ME LOUD\n"

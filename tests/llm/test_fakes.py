@@ -9,6 +9,8 @@ import ollama
 import openai
 import pytest
 
+from solver.llm.ollama_backend import context_length
+from tests.conftest import FIXTURES
 from tests.fakes.ollama_server import FakeOllama, Reply
 from tests.fakes.openai_server import FakeOpenAI
 
@@ -109,3 +111,56 @@ async def test_openai_fake_through_the_official_client(fake_openai: FakeOpenAI) 
             await client.chat.completions.create(model="gpt-9", messages=[{"role": "user", "content": "x"}])
     finally:
         await client.close()
+
+
+# ---- the fake against the examples of Ollama's own API reference ------------------------------------------
+
+EXAMPLES = json.loads((FIXTURES / "llm" / "ollama_api_examples.json").read_text(encoding="utf-8"))
+
+
+def assert_has_fields_of(real: object, fake: object, where: str) -> None:
+    """Every field of the real example (nulls aside) is in the fake's answer, recursively."""
+    if isinstance(real, dict):
+        assert isinstance(fake, dict), where
+        for key, value in real.items():
+            if value is None or where.endswith("model_info"):
+                continue
+            assert key in fake, f"{where}.{key} missing from the fake"
+            assert_has_fields_of(value, fake[key], f"{where}.{key}")
+    elif isinstance(real, list) and real:
+        assert isinstance(fake, list) and fake, where
+        assert_has_fields_of(real[0], fake[0], f"{where}[0]")
+    else:
+        assert type(fake) is type(real) or {type(fake), type(real)} <= {int, float}, where
+
+
+async def test_fake_answers_carry_every_field_of_the_real_examples(fake_ollama: FakeOllama) -> None:
+    async with aiohttp.ClientSession() as s:
+
+        async def get(path: str, body: dict[str, object] | None = None) -> list[dict[str, object]]:
+            method = s.post if body is not None else s.get
+            async with method(f"{fake_ollama.url}{path}", json=body) as r:
+                return [json.loads(line) for line in (await r.text()).splitlines()]
+
+        [load] = await get("/api/chat", {"model": "gemma4:31b", "messages": []})
+        user = [{"role": "user", "content": "x"}]
+        stream = await get("/api/chat", {"model": "gemma4:31b", "messages": user})
+        [tags] = await get("/api/tags")
+        [show] = await get("/api/show", {"model": "gemma4:31b"})
+        [ps] = await get("/api/ps")
+    assert_has_fields_of(EXAMPLES["chat_load"], load, "load")
+    assert_has_fields_of(EXAMPLES["chat_chunk"], stream[0], "chunk")
+    assert_has_fields_of(EXAMPLES["chat_final"], stream[-1], "final")
+    assert_has_fields_of(EXAMPLES["tags"], tags, "tags")
+    assert_has_fields_of(EXAMPLES["show"], show, "show")
+    assert_has_fields_of(EXAMPLES["ps"], ps, "ps")
+    model_info = show["model_info"]
+    assert isinstance(model_info, dict)
+    arch = model_info["general.architecture"]
+    assert isinstance(model_info[f"{arch}.context_length"], int)
+
+
+def test_context_length_is_read_from_a_real_show_answer() -> None:
+    assert context_length(EXAMPLES["show"]["model_info"]) == 8192
+    assert context_length({"general.architecture": "gemma4", "gemma4.context_length": 131072}) == 131072
+    assert context_length({}) is None

@@ -18,11 +18,13 @@ from solver.llm.errors import (
     ServerBusy,
     StreamError,
     ThinkingExhausted,
+    WrongServer,
 )
 from solver.llm.ollama_backend import OllamaBackend
 from solver.llm.retry import RetryPolicy
 from solver.llm.streaming import Timeouts
 from tests.fakes.ollama_server import BUSY, FakeModel, FakeOllama, Reply
+from tests.fakes.openai_server import FakeOpenAI
 from tests.llm.conftest import FAST_RETRY, SleepLog
 
 Make = Callable[..., OllamaBackend]
@@ -351,7 +353,8 @@ async def test_prompt_cut_to_the_window_is_detected(make_ollama: Make) -> None:
     assert str(e.value) == (
         "the prompt (about 2504 tokens) does not fit the context window of num_ctx=2048 tokens: "
         "the server read only 2048 tokens of it, so the model would answer a truncated prompt; "
-        "raise the context with --num-ctx or SOLVER_NUM_CTX (the model allows up to 8192), or shorten the prompt"
+        "raise the context with --num-ctx or SOLVER_NUM_CTX (the model allows up to 8192), "
+        "or shorten the prompt"
     )
     assert e.value.attempts == 1 and e.value.completion is not None
 
@@ -417,3 +420,26 @@ async def test_model_missing_on_one_of_several_hosts_names_that_host(make_ollama
 def test_hosts_are_normalised() -> None:
     b = OllamaBackend(hosts=["localhost", "10.0.0.5:11500/", "https://gpu.example"], retry=FAST_RETRY)
     assert b.hosts == ("http://localhost:11434", "http://10.0.0.5:11500", "https://gpu.example")
+
+
+async def test_pointing_at_an_openai_server_says_so(make_ollama: Make, sleeps: SleepLog) -> None:
+    async with FakeOpenAI() as srv:
+        with pytest.raises(WrongServer) as e:
+            await make_ollama(srv.url).chat(HI)
+    assert str(e.value) == (
+        f"the server at {srv.url} does not answer like Ollama (/api/version answered HTTP 404); "
+        "check --host / OLLAMA_HOST, or use --backend openai for an OpenAI-compatible server "
+        "(vLLM, llama.cpp, LM Studio)"
+    )
+    assert sleeps.delays == []  # not retried
+
+
+async def test_concurrent_requests_share_one_failed_preflight(make_ollama: Make, sleeps: SleepLog) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    b = make_ollama(url, slots_per_host=4)
+    results = await asyncio.gather(*(b.chat(HI) for _ in range(5)), return_exceptions=True)
+    assert all(isinstance(r, ModelUnreachable) for r in results)
+    assert sleeps.delays == [0.01, 0.02]  # one preflight with its retries, not one per request
+    async with FakeOllama(port=int(url.rsplit(":", 1)[1])) as srv:
+        assert (await b.chat(HI)).content == "echo: hi"  # the next request checks again
+        assert srv.paths()[:3] == ["/api/version", "/api/tags", "/api/show"]

@@ -135,3 +135,13 @@ async def test_unreachable(make_openai: Make) -> None:
 def test_base_url() -> None:
     assert base_url("localhost:8000") == "http://localhost:8000/v1"
     assert base_url("http://gpu:11434/v1/") == "http://gpu:11434/v1"
+
+
+async def test_list_models(make_openai: Make) -> None:
+    models = [FakeServedModel("a", max_model_len=8192), FakeServedModel("b", max_model_len=4096)]
+    async with FakeOpenAI(models=models) as srv:
+        infos = await make_openai(srv.url).list_models()
+    assert [(i.name, i.context_length, i.thinks, i.host) for i in infos] == [
+        ("a", 8192, None, srv.url + "/v1"),
+        ("b", 4096, None, srv.url + "/v1"),
+    ]

@@ -15,6 +15,7 @@ from solver.llm.errors import (
     ServerBusy,
     StreamError,
     ThinkingExhausted,
+    WrongServer,
 )
 from solver.llm.limits import choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
 from solver.llm.presets import PRESETS, merge, preset_for
@@ -89,6 +90,7 @@ def test_retry_table() -> None:
     final = [
         ModelNotFound("m", "h"),
         BadRequest("h", "x"),
+        WrongServer("h", "x"),
         PromptTruncated("h", estimated=1, reported=1, limit=1),
         ThinkingExhausted("h", limit=1, limit_name="num_predict", thinking_chars=1),
     ]

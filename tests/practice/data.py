@@ -75,7 +75,8 @@ BUS_GEN = """#include <bits/stdc++.h>
 int main() { unsigned seed, size; std::cin >> seed >> size; std::mt19937 rng(seed); int t = 1 + rng() % size;
   std::cout << t << "\\n"; while (t--) { int n = 1 + rng() % 3, r = 0; std::vector<int> a(n);
   for (auto &x : a) { x = 1 + rng() % 4; r += x; } r = (r + 1) / 2 + rng() % 3;
-  std::cout << n << " " << r << "\\n"; for (int i = 0; i < n; i++) std::cout << a[i] << " \\n"[i + 1 == n]; } }
+  std::cout << n << " " << r << "\\n";
+  for (int i = 0; i < n; i++) std::cout << a[i] << " \\n"[i + 1 == n]; } }
 """
 BUS_VALIDATOR = "int main() { return 0; }\n"
 BUS_MAXGEN = """#include <bits/stdc++.h>

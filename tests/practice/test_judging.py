@@ -13,6 +13,8 @@ from solver.practice import stress
 from solver.practice.model import BotSolution
 from solver.practice.services import LiveServices
 from solver.runstore import Run
+from solver.sources.codeforces import CodeforcesSource
+from solver.sources.store import ProblemStore
 
 from .data import (
     BUS,
@@ -30,7 +32,8 @@ pytestmark = pytest.mark.docker
 
 
 def services(tmp_path: Path, judge: Judge) -> LiveServices:
-    s = LiveServices(Config(runs=tmp_path / "runs"), None, Run.create(tmp_path / "runs", "practice", {}))
+    source = CodeforcesSource(ProblemStore(tmp_path / "store"), None, None)
+    s = LiveServices(Config(runs=tmp_path / "runs"), source, Run.create(tmp_path / "runs", "practice", {}))
     s._judge = judge  # the session's shared judge instead of a fresh one
     return s
 

@@ -17,6 +17,7 @@ from solver.practice.model import (
     BotSolution,
     BotState,
     BotVcResult,
+    Cancel,
     Command,
     ContestLoaded,
     Counterexample,
@@ -266,6 +267,14 @@ def test_bot_failure_is_reported_and_clears_the_waiting_stress() -> None:
     assert "budget exhausted" in errors(step)[0]
 
 
+def test_leaving_a_problem_stops_the_bot_working_on_it() -> None:
+    s = update(with_problem(), inp("stress")).session
+    other = replace(WATERMELON, id=ProblemId(1, "A"))
+    step = update(s, ProblemLoaded(other, "named"))
+    assert Cancel("bot") in step.effects and step.session.bot is BotState.IDLE
+    assert Cancel("bot") not in update(with_problem(), ProblemLoaded(other, "named")).effects
+
+
 def test_bot_result_for_a_previous_problem_is_ignored() -> None:
     s = update(with_problem(), inp("stress")).session
     assert update(s, BotDone(ProblemId(1, "A"), BOT)).session == s
@@ -403,7 +412,11 @@ def test_vc_switch_submit_score_and_end() -> None:
     sub = update(step.session, inp("submit", now=160.0))
     (eff,) = sub.effects
     assert isinstance(eff, RunTests) and eff.purpose == "submit" and eff.index == "B" and eff.at == 160.0
-    rejected = update(sub.session, Judged(report(Verdict.WA), "submit", now=160.0, index="B"))
+    # failing the first test costs nothing, as on Codeforces; failing a later one is a rejected attempt
+    free = update(sub.session, Judged(report(Verdict.WA), "submit", now=160.0, index="B"))
+    assert free.session.vc is not None and free.session.vc.user_score("B").attempts == 0
+    assert "no penalty" in errors(free)[0]
+    rejected = update(free.session, Judged(report(Verdict.WA, 2), "submit", now=170.0, index="B"))
     assert rejected.session.vc is not None and rejected.session.vc.user_score("B").attempts == 1
     sub2 = update(rejected.session, inp("submit", now=400.0))
     ok = update(sub2.session, Judged(report(Verdict.AC), "submit", now=400.0, index="B"))
@@ -420,6 +433,7 @@ def test_vc_switch_submit_score_and_end() -> None:
     assert update(bot.session, Tick(699.0)).session == bot.session
     end = update(bot.session, Tick(700.0))
     assert end.session.vc is not None and end.session.vc.finished
+    assert Cancel("bot-vc") in end.effects  # the bot stops working when the contest is over
     (rate,) = [e for e in end.effects if isinstance(e, RateVc)]
     assert rate.vc.user_score("B").solved_at_s == 300.0
     assert "no virtual contest is running" in errors(update(end.session, inp("end")))[0]

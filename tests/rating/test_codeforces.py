@@ -11,6 +11,7 @@ import pytest
 
 from solver.rating.codeforces import (
     NEW_ACCOUNT_RATING,
+    PROMOTION,
     CodeforcesRating,
     Contestant,
     compute,
@@ -48,9 +49,7 @@ def test_input_order_does_not_change_any_delta() -> None:
 def test_a_rating_changes_response_alone_reproduces_every_change() -> None:
     rows = load_rows(ROUND_1349)
     api = as_rating_changes(rows, 1349)
-    assert (
-        sum(1 for a, b in itertools.pairwise(api["result"]) if a["rank"] == b["rank"]) > 50
-    )  # ties exist
+    assert sum(1 for a, b in itertools.pairwise(api["result"]) if a["rank"] == b["rank"]) > 50  # ties exist
     report = replay(parse_replay(api, "contest.ratingChanges.json"), perf="none")
     assert report.source_format == "ratingChanges" and report.contest_id == 1349
     assert (report.matched, report.compared) == (1248, 1248)
@@ -161,7 +160,7 @@ def test_shared_rounds_every_row_matches(shared_data: Path) -> None:
     for f in files:
         report = replay(parse_replay(json.loads(f.read_text()), f.name), perf="none")
         rates[f.name] = (report.matched, report.compared)
-    print({k: f"{m}/{n}" for k, (m, n) in rates.items()})
+        print(f"{f.name}: {report.matched}/{report.compared} match, {report.inferred} histories inferred")
     assert all(m == n for m, n in rates.values()), rates
 
 
@@ -173,5 +172,33 @@ def test_shared_rating_changes_every_row_matches(shared_data: Path) -> None:
     for f in files:
         report = replay(parse_replay(json.loads(f.read_text()), f.name), perf="none")
         rates[f.name] = (report.matched, report.compared, report.new_accounts)
-    print(rates)
+        print(
+            f"{f.name}: {report.matched}/{report.compared} match ({report.matched_without_inference} "
+            f"without inference); {report.new_accounts} new accounts, {report.inferred} histories inferred"
+        )
     assert all(m == n for m, n, _ in rates.values()), rates
+
+
+def test_accounts_in_their_first_six_contests_are_recognised_from_their_changes() -> None:
+    rows = load_rows(ROUND_1349)
+    rng = random.Random(11)
+    # Re-label as a 2021 contest: 12% of accounts were in their 2nd-6th contest (k = 1..5 before), so the
+    # API showed them lower than the algorithm rated them, and their change carries PROMOTION[k].
+    history = {r[0]: rng.randint(1, 5) for r in rows if rng.random() < 0.12}
+    truth = compute_deltas(contestants(rows))  # the algorithm on the internal ratings
+    api = as_rating_changes(rows, 1500)
+    for row in api["result"]:
+        k = history.get(row["handle"])
+        if k is not None:
+            internal = row["oldRating"]
+            row["oldRating"] = internal - (1400 - sum(PROMOTION[:k]))
+            row["newRating"] = row["oldRating"] + truth[row["handle"]] + PROMOTION[k]
+    plain = replay(parse_replay(api, "x.json"), perf="none", infer=False)
+    print(f"without inference: {plain.matched}/{plain.compared}")
+    assert plain.matched < plain.compared - len(history)
+    report = replay(parse_replay(api, "x.json"), perf="none")
+    print(f"with inference: {report.matched}/{report.compared}, {report.inferred} inferred of {len(history)}")
+    assert (report.matched, report.compared) == (len(rows), len(rows))
+    assert report.inferred == len(history)
+    assert {r.handle for r in report.rows if r.history_inferred} == set(history)
+    assert report.matched_without_inference == len(rows) - len(history)

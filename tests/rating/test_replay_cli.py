@@ -75,3 +75,26 @@ def test_parsing_is_tolerant_of_the_row_shapes() -> None:
     assert contest_id_from_name("contest.ratingChanges_1999.json") == 1999
     assert contest_id_from_name("round-1326-global-7-data.json") == 1326
     assert contest_id_from_name("standings.json") is None
+
+
+def test_replay_says_when_the_2020_correction_was_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from solver.rating.codeforces import compute_deltas
+    from tests.rating.realdata import contestants
+
+    rows = load_rows(ROUND_1349)
+    new = {r[0] for r in rows[3::100]}
+    internal = [[h, p, q, 1400 if h in new else r, d] for h, p, q, r, d in rows]
+    truth = compute_deltas(contestants(internal))
+    api = as_rating_changes(internal, 1500)
+    for row in api["result"]:
+        if row["handle"] in new:
+            row["oldRating"], row["newRating"] = 0, truth[row["handle"]] + 500
+        else:
+            row["newRating"] = row["oldRating"] + truth[row["handle"]]
+    f = tmp_path / "contest.ratingChanges_1500.json"
+    f.write_text(json.dumps(api))
+    assert main(["rating", "replay", str(f), "--perf", "none", "--rows", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"applied ({len(new)} new accounts)" in out and "1248/1248" in out

@@ -415,3 +415,96 @@ def test_program_checkers_are_not_run_here() -> None:
     with pytest.raises(ValueError, match="run by the judge"):
         check(Checker.from_program(Compiled("h", "cpp17", True)), b"", b"", b"")
     assert CheckerKind.PROGRAM.value == "program"
+
+
+# ------------------------------------------------------------------ the fast paths against plain models
+# The checkers avoid per-token lists (outputs reach 64 MB); these models are the direct, list-based
+# transcriptions of wcmp.cpp and of the line rule, and must agree with them on every input.
+
+
+def model_wcmp(output: bytes, answer: bytes) -> tuple[Verdict, str]:
+    ans, out = tokens(answer), tokens(output)
+    for n, (j, p) in enumerate(zip(ans, out, strict=False), start=1):
+        if j != p:
+            e = english_ending(n)
+            return (
+                Verdict.WA,
+                f"wrong answer {n}{e} words differ - expected: '{compress(j)}', found: '{compress(p)}'",
+            )
+    if len(ans) == len(out):
+        return Verdict.AC, f'ok "{compress(ans[0])}"' if len(ans) == 1 else f"ok {len(ans)} tokens"
+    if len(out) > len(ans):
+        return Verdict.WA, "wrong answer Participant output contains extra tokens"
+    return Verdict.WA, "wrong answer Unexpected EOF in the participants output"
+
+
+def model_lines(output: bytes, answer: bytes) -> tuple[Verdict, str]:
+    def significant(data: bytes) -> list[bytes]:
+        lines = [line.rstrip(b" \t\r") for line in data.split(b"\n")]
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
+
+    ans, out = significant(answer), significant(output)
+    for n, j in enumerate(ans, start=1):
+        p = out[n - 1] if n <= len(out) else b""
+        if j != p:
+            e = english_ending(n)
+            return (
+                Verdict.WA,
+                f"wrong answer {n}{e} lines differ - expected: '{compress(j)}', found: '{compress(p)}'",
+            )
+    if len(out) > len(ans):
+        return Verdict.PE, "wrong output format Extra information in the output file"
+    return Verdict.AC, f"ok single line: '{compress(ans[0])}'" if len(ans) == 1 else f"ok {len(ans)} lines"
+
+
+_piece = st.sampled_from(
+    [b"a", b"ab", b"b", b"1", b"12", b"YES", b"yes", b" ", b"  ", b"\t", b"\n", b"\r\n", b"\n\n"]
+)
+_blob = st.lists(_piece, max_size=14).map(b"".join)
+
+
+@given(_blob, _blob)
+def test_tokens_agree_with_the_plain_model(output: bytes, answer: bytes) -> None:
+    assert run(TOKENS, output, answer) == model_wcmp(output, answer)
+
+
+@given(_blob)
+def test_tokens_agree_with_the_model_on_near_misses(answer: bytes) -> None:
+    for output in (answer + b"x", answer[:-1], answer.replace(b"a", b"b", 1), b" " + answer, answer + b" 1"):
+        assert run(TOKENS, output, answer) == model_wcmp(output, answer)
+
+
+@given(_blob, _blob)
+def test_lines_agree_with_the_plain_model(output: bytes, answer: bytes) -> None:
+    assert run(LINES, output, answer) == model_lines(output, answer)
+
+
+@given(_blob)
+def test_lines_agree_with_the_model_on_near_misses(answer: bytes) -> None:
+    for output in (
+        answer + b"\nx",
+        answer[:-1],
+        answer.replace(b"\n", b" ", 1),
+        b" " + answer,
+        answer + b"\t",
+    ):
+        assert run(LINES, output, answer) == model_lines(output, answer)
+
+
+def test_big_outputs_are_checked_without_per_token_objects() -> None:
+    """16 million tokens: a list of them would take gigabytes; the stream compare takes one copy."""
+    import tracemalloc
+
+    answer = b"7 " * 16_000_000
+    output = answer[:-4] + b"8 \n"
+    tracemalloc.start()
+    verdict, message = run(TOKENS, output, answer)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert (verdict, message) == (
+        Verdict.WA,
+        "wrong answer 15999999th words differ - expected: '7', found: '8'",
+    )
+    assert peak < 6 * len(answer), f"peak {peak >> 20} MB"

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sandbox.api import CheckerKind
+from sandbox.checkers import tokens
 from sandbox.diff import describe, first_difference
 
 
@@ -117,3 +118,44 @@ def test_the_reported_token_is_the_first_that_differs(xs: list[int], data: st.Da
     assert d is not None
     assert (d.index, d.expected, d.found, d.answer_line) == (i + 1, str(xs[i]), str(xs[i] + 100), i + 1)
     assert output[d.column - 1 :].startswith(str(ys[i]).encode())
+
+
+_piece = st.sampled_from([b"a", b"ab", b"b", b"1", b"12", b" ", b"  ", b"\t", b"\n", b"\r\n", b"\n\n"])
+_blob = st.lists(_piece, max_size=20).map(b"".join)
+
+
+@given(_blob, _blob)
+def test_the_first_difference_is_where_the_token_lists_part(output: bytes, answer: bytes) -> None:
+    want, got = tokens(answer), tokens(output)
+    d = first_difference(output, answer)
+    if want == got:
+        assert d is None
+        return
+    assert d is not None
+    i = next((k for k, (x, y) in enumerate(zip(want, got, strict=False)) if x != y), min(len(want), len(got)))
+    assert d.index == i + 1
+    if d.kind == "differ":
+        assert output.split(b"\n")[d.line - 1][d.column - 1 :].startswith(got[i])
+        assert answer.split(b"\n")[d.answer_line - 1].find(want[i]) >= 0
+    else:
+        assert d.kind == ("missing" if len(got) < len(want) else "extra")
+
+
+def test_a_difference_deep_in_a_huge_output_is_found_cheaply() -> None:
+    import tracemalloc
+
+    answer = b"5\n" * 8_000_000
+    output = answer[:-6] + b"6\n5\n5\n"
+    tracemalloc.start()
+    d = first_difference(output, answer)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert d is not None and (d.index, d.line, d.column, d.expected, d.found) == (
+        7_999_998,
+        7_999_998,
+        1,
+        "5",
+        "6",
+    )
+    assert [n for n, _ in d.found_context] == [7_999_996, 7_999_997, 7_999_998, 7_999_999, 8_000_000]
+    assert peak < 6 * len(answer), f"peak {peak >> 20} MB"

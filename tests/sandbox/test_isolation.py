@@ -94,3 +94,26 @@ except OSError:
 """
     exe = await _c(judge, code, "python3")
     assert (await judge.run(exe, b"", Limits(3.0, 256))).stdout == b"no network\n"
+
+
+async def test_compile_bombs_are_contained(judge: Judge) -> None:
+    from sandbox.judge import CompileLimits
+
+    lim = CompileLimits(cpu_s=5, wall_s=8)
+    urandom = await judge.compile(Source('#include "/dev/urandom"\nint main(){}', "cpp17"), lim)
+    assert not urandom.ok and ("out of memory" in urandom.message or "time limit" in urandom.message)
+    templ = await judge.compile(Source(
+        "template<int N> struct F { static const int v = F<N-1>::v + F<N-2>::v; };"
+        "template<> struct F<0>{static const int v=0;}; template<> struct F<1>{static const int v=1;};"
+        "int main(){ return F<100000>::v; }", "cpp17"), lim)
+    assert not templ.ok and len(templ.message) <= 70_000
+    huge = await judge.compile(Source("int main(){}\n//" + "x" * (10 << 20) + "\n", "cpp17"), lim)
+    assert huge.ok
+    ok = await _c(judge, "int main(){ return 0; }")
+    assert (await judge.run(ok, b"")).status is Verdict.AC
+
+
+async def test_a_global_array_beyond_the_limit_is_memory_limit(judge: Judge) -> None:
+    exe = await _c(judge, "int a[1 << 28]; int main(){ a[5] = 1; return a[5] - 1; }")
+    r = await judge.run(exe, b"", Limits(2.0, 256))
+    assert r.status is Verdict.MLE and "static memory" in r.detail

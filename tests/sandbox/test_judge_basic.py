@@ -172,3 +172,16 @@ async def test_many_tests_are_spread_and_kept_in_order(judge: Judge) -> None:
     res = await judge.judge(exe, tests, Limits(2.0, 256), Checker.tokens())
     assert res.verdict is Verdict.AC and len(res.tests) == 60
     assert [t.test for t in res.tests] == [str(i) for i in range(60)]
+
+
+async def test_workers_hold_a_bounded_number_of_programs(judge: Judge) -> None:
+    from sandbox import judge as judge_module
+
+    progs = [await _compile(judge, f"print({i})\n", "python3") for i in range(judge_module.MAX_INSTALLED + 6)]
+    for slot in judge._slots:
+        assert len(slot.installed) <= judge_module.MAX_INSTALLED
+    # The oldest was evicted from its worker yet still runs (reinstalled from the host's copy).
+    assert (await judge.run(progs[0], b"")).stdout == b"0\n"
+    judge.release(progs[0])
+    with pytest.raises(ValueError, match="unknown program"):
+        await judge.run(progs[0], b"")

@@ -11,7 +11,7 @@ from solver.errors import ApiError, NetworkError
 from solver.problem import ContestType
 from solver.sources import cf_api
 from solver.sources.cf_api import CodeforcesApi, RateLimiter
-from solver.sources.http import USER_AGENT, new_session
+from solver.sources.http import USER_AGENT, RetryPolicy, new_session
 from tests.sources.cf_server import CfServer, Failure
 from tests.sources.conftest import CF, FAST
 
@@ -117,7 +117,7 @@ async def test_retries_run_out_with_a_clear_error(cf_server: CfServer) -> None:
 async def test_timeout_is_retried_then_reported(cf_server: CfServer) -> None:
     cf_server.add_api("contest.list", [])
     cf_server.fail("api:contest.list", *[Failure.delay(1.0)] * 3)
-    policy = cf_api.RetryPolicy(attempts=3, backoff_s=0.01, timeout_s=0.2)
+    policy = RetryPolicy(attempts=3, backoff_s=0.01, timeout_s=0.2)
     async with new_session() as session:
         api = CodeforcesApi(session, cf_server.api_url, limiter=RateLimiter(0.01), policy=policy)
         with pytest.raises(NetworkError, match="TimeoutError"):

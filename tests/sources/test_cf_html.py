@@ -123,6 +123,12 @@ def test_old_br_samples_become_lines() -> None:
     assert p.samples[2].output == "NO\n"
 
 
+def test_br_followed_by_a_newline_is_one_line_break() -> None:
+    raw = page("764C.html").replace(b"<br />", b"<br />\n")
+    p = cf_html.parse_problem(raw)
+    assert p.samples[0].input == "4\n1 2\n2 3\n3 4\n1 2 1 1\n"
+
+
 def test_multitest_example_lines_are_joined_per_line() -> None:
     p = cf_html.parse_problem(page("gym-102644A.html"))
     assert p.samples[0].input.splitlines()[:3] == ["3", "1 2", "4 5"]
@@ -163,6 +169,7 @@ def test_several_answers_detection() -> None:
     assert flags["1155C"][0].several_answers  # "If there are multiple answers, you can print any."
     assert not flags["contest-1294-problems"][0].several_answers  # YES/NO only
     assert not flags["1294B"][0].several_answers  # "several possible traversals" but one answer wanted
+    assert not flags["2220D2"][0].several_answers  # "in any order", but an interactor judges it
     assert cf_html.several_answers_in("Print the elements in any order.")
     assert cf_html.several_answers_in("If there are several solutions, output any of them.")
     assert not cf_html.several_answers_in("Print the number of ways modulo 998244353.")

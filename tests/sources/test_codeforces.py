@@ -30,9 +30,16 @@ class Clock:
 
 @asynccontextmanager
 async def source_for(
-    server: CfServer, store_dir: Path, clock: Clock | None = None, **flags: bool
+    server: CfServer,
+    store_dir: Path,
+    clock: Clock | None = None,
+    *,
+    offline: bool = False,
+    refresh: bool = False,
 ) -> AsyncIterator[CodeforcesSource]:
-    config = Config(store=store_dir, base_urls=(server.url,), api_url=server.api_url, **flags)
+    config = Config(
+        store=store_dir, base_urls=(server.url,), api_url=server.api_url, offline=offline, refresh=refresh
+    )
     async with open_source(config, limiter=RateLimiter(0.01), policy=FAST, clock=clock or Clock()) as source:
         yield source
 
@@ -207,3 +214,19 @@ async def test_api_errors_reach_the_caller_and_are_not_cached(cf_server: CfServe
         with pytest.raises(ApiError, match="Contest with id 99999 not found"):
             await source.contest(99999)
     assert not (store_dir / "_api" / "contest.standings").exists()
+
+
+async def test_user_methods_are_cached_for_minutes(cf_server: CfServer, store_dir: Path) -> None:
+    cf_server.add_api("user.status", [{"id": 7, "verdict": "OK"}], {"handle": "tourist"})
+    cf_server.add_api("user.info", [{"handle": "a"}, {"handle": "b"}], {"handles": "a;b"})
+    cf_server.add_api_response("user.rating", api_doc("user.rating-tourist.json"), {"handle": "tourist"})
+    clock = Clock()
+    async with source_for(cf_server, store_dir, clock) as source:
+        assert (await source.user_status("tourist"))[0]["id"] == 7
+        assert [u["handle"] for u in await source.user_info(["a", "b"])] == ["a", "b"]
+        assert (await source.user_rating("tourist"))[0].new_rating == 1602
+        await source.user_status("tourist")
+        assert len(cf_server.api_calls) == 3
+        clock.now += 3600
+        await source.user_status("tourist")
+    assert len(cf_server.api_calls) == 4

@@ -82,7 +82,7 @@ def test_folder_errors(tmp_path: Path) -> None:
     folder = tmp_path / "my-problem"
     folder.mkdir()
     (folder / "1.in").write_text("1\n")
-    with pytest.raises(UsageError, match="has no 1.out"):
+    with pytest.raises(UsageError, match=r"has no 1\.out"):
         companion.from_directory(folder, ProblemId(1, "A"))
     (folder / "1.out").write_text("1\n")
     with pytest.raises(UsageError, match="give --id"):
@@ -90,7 +90,7 @@ def test_folder_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
         companion.load_path(tmp_path / "nope")
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    with pytest.raises(UsageError, match="Competitive Companion .json"):
+    with pytest.raises(UsageError, match=r"Competitive Companion \.json"):
         companion.load_path(tmp_path / "x.pdf")
 
 

@@ -91,7 +91,10 @@ async def test_the_next_base_url_is_tried(cf_server: CfServer) -> None:
         mirror.add_page(PATH, page("1155C.html"))
         cf_server.fail(PATH, Failure.challenge())
         assert await fetch(cf_server, bases=[cf_server.url, mirror.url]) == page("1155C.html")
-        dead = "http://127.0.0.1:9"  # nothing listens on the discard port
+        gone = CfServer()
+        await gone.start()
+        dead = gone.url
+        await gone.stop()  # its port now refuses connections
         assert await fetch(cf_server, bases=[dead, mirror.url]) == page("1155C.html")
 
 
@@ -115,3 +118,13 @@ def test_paths() -> None:
     assert contest_problems_path(ContestRef(1999)) == "/contest/1999/problems"
     assert contest_problems_path(ContestRef(103505, ContestKind.GYM)) == "/gym/103505/problems"
     assert contest_problems_path(ContestRef(5, ContestKind.GROUP, "xY1")) == "/group/xY1/contest/5/problems"
+
+
+def test_the_server_also_runs_in_a_thread_for_synchronous_callers() -> None:
+    import urllib.request
+
+    server = CfServer()
+    server.add_page("/contest/764/problem/C", page("764C.html"))
+    with server.serve_in_thread(), urllib.request.urlopen(f"{server.url}/contest/764/problem/C") as resp:
+        assert resp.read() == page("764C.html")
+    assert [r.path for r in server.page_requests] == ["/contest/764/problem/C"]

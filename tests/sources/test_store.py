@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from solver.errors import StoreError
-from solver.problem import ContestKind, ContestRef, ProblemId, Sample
+from solver.problem import ContestKind, ContestRef, Problem, ProblemId, Sample
 from solver.sources import cf_html
 from solver.sources.store import SCHEMA_VERSION, ProblemStore, atomic_write, pid_from_slug
 from tests.sources.conftest import page
 
 
-def problem_1155c():  # type: ignore[no-untyped-def]
+def problem_1155c() -> Problem:
     return cf_html.parse_problem(page("1155C.html"))
 
 

@@ -1,0 +1,317 @@
+"""The pure parts of practice mode: prompts and their guard, problem choice, progress, the views, rating a
+virtual contest, and the Competitive Companion listener."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import aiohttp
+import pytest
+from rich.console import Console
+
+from sandbox.api import Source, Verdict
+from sandbox.diff import first_difference
+from solver.errors import NotFoundError
+from solver.practice import hints, select
+from solver.practice.listener import CompanionListener
+from solver.practice.machine import update
+from solver.practice.model import (
+    CaseOutcome,
+    Counterexample,
+    Criteria,
+    Hint,
+    HintLevel,
+    JudgeReport,
+    Score,
+    ShowBoard,
+    ShowReport,
+    ShowStress,
+    StressDone,
+    StressOutcome,
+    VirtualContest,
+)
+from solver.practice.progress import compute
+from solver.practice.vc import rate
+from solver.practice.view import render
+from solver.problem import Contest, ContestType, Problem, ProblemId
+from solver.runstore import Event
+from solver.sources.cf_api import RatingChange, Standings, rating_changes_from_json, standings_from_json
+from solver.sources.companion import from_companion
+
+from .data import API, BUS, REPO, WATERMELON
+from .helpers import with_problem
+
+# ------------------------------------------------------------------------------------ prompts
+
+
+@pytest.mark.parametrize("level", list(HintLevel))
+def test_each_hint_prompt_states_its_level_and_forbids_more(level: HintLevel) -> None:
+    previous = tuple(Hint(HintLevel(lv), f"earlier hint {lv}") for lv in range(1, level))
+    system, user = hints.hint_messages(WATERMELON, level, "int main(){}", previous)
+    assert f"level {int(level)} ({level.label})" in system.content and "NOTHING beyond it" in system.content
+    assert WATERMELON.statement[:40] in user.content and "Sample 1 input:\n8" in user.content
+    assert all(f"earlier hint {lv}" in user.content for lv in range(1, level))
+    if level is HintLevel.FULL:
+        assert "complete program in C++17" in user.content and "Forbidden" not in user.content
+    else:
+        assert "Forbidden at this level" in user.content and "Do not write a code block" in user.content
+    if level is HintLevel.NUDGE:
+        assert "naming the algorithm" in user.content
+
+
+def test_review_prompt_carries_code_limits_and_result() -> None:
+    _, user = hints.review_messages(
+        WATERMELON, Source("int main(){}", "cpp17"), JudgeReport(Verdict.WA, (), 1.0)
+    )
+    assert "int main(){}" in user.content and "1.0 s, 64 MB" in user.content
+    assert (
+        "Wrong answer, 0 of 0 tests passed" in user.content and "Do not rewrite the program" in user.content
+    )
+
+
+def test_guard_withholds_code_below_the_full_solution() -> None:
+    text = "Look at parity.\n```cpp\nint main(){}\n```\nand also\n```\nmore\n"  # the last fence never closes
+    for level in (HintLevel.NUDGE, HintLevel.KEY_IDEA, HintLevel.OUTLINE):
+        guarded = hints.guard(level, text)
+        assert "int main" not in guarded and "more" not in guarded and guarded.startswith("Look at parity.")
+    assert hints.guard(HintLevel.FULL, text) == text.strip()
+
+
+# ------------------------------------------------------------------------------------ choosing
+
+
+def cand(pid: str, rating: int | None, *tags: str) -> select.Candidate:
+    return select.Candidate(ProblemId.parse(pid), pid, rating, tags)
+
+
+POOL = [
+    cand("4A", 800, "math"),
+    cand("1A", 1000, "math"),
+    cand("2022A", 800, "greedy", "math"),
+    cand("1999G2", 2200, "interactive"),
+    cand("71A", None, "strings"),
+    cand("2022B", 1300, "greedy"),
+]
+
+
+def test_window_solved_tags_and_contest() -> None:
+    c = Criteria(rating=900)  # window 800..1100
+    ids = [str(x.id) for x in select.eligible(POOL, c, frozenset())]
+    assert ids == ["1A", "4A", "2022A"]
+    assert [str(x.id) for x in select.eligible(POOL, c, frozenset({ProblemId(4, "A")}))] == ["1A", "2022A"]
+    assert [str(x.id) for x in select.eligible(POOL, replace(c, tags=("Greedy",)), frozenset())] == ["2022A"]
+    assert [str(x.id) for x in select.eligible(POOL, replace(c, contest=1), frozenset())] == ["1A"]
+    wide = Criteria(rating=1200, below=500, above=100)
+    assert "2022B" in [str(x.id) for x in select.eligible(POOL, wide, frozenset())]
+
+
+def test_choice_is_reproducible_and_says_why_when_empty() -> None:
+    c = Criteria(rating=900, seed=7)
+    assert select.choose(POOL, c, frozenset()) == select.choose(list(reversed(POOL)), c, frozenset())
+    with pytest.raises(NotFoundError, match=r"rating 2900\.\.3200 and tags dp"):
+        select.choose(POOL, Criteria(rating=3000, tags=("dp",)), frozenset())
+
+
+# ------------------------------------------------------------------------------------ progress
+
+
+def ev(seq: int, ts: float, type_: str, **data: object) -> Event:
+    return Event(seq, ts, type_, data)
+
+
+def test_progress_counts_hints_before_solving_and_voided_solves() -> None:
+    day = 1_767_225_600.0  # 2026-01-01
+    events = [
+        ev(1, day, "problem", problem="4A"),
+        ev(
+            2,
+            day + 10,
+            "solved",
+            problem="4A",
+            name="Watermelon",
+            rating=800,
+            tags=["math"],
+            hints=0,
+            attempts=1,
+        ),
+        ev(3, day + 20, "unsolved", problem="4A", reason="stress counterexample"),
+        ev(4, day + 30, "hint", problem="4A", level=1),
+        ev(5, day + 40, "hint", problem="4A", level=2),
+        ev(
+            6,
+            day + 50,
+            "solved",
+            problem="4A",
+            name="Watermelon",
+            rating=800,
+            tags=["math"],
+            hints=2,
+            attempts=3,
+        ),
+        ev(1, day + 86400 * 40, "problem", problem="2022A"),  # another session, next month
+        ev(
+            2,
+            day + 86400 * 40 + 5,
+            "solved",
+            problem="2022A",
+            name="Bus",
+            rating=800,
+            tags=["greedy", "math"],
+            hints=0,
+            attempts=1,
+        ),
+        ev(3, day + 86400 * 41, "problem", problem="1A"),  # attempted only
+        ev(4, day + 86400 * 41 + 9, "hint", problem="2022A", level=1),  # a hint after solving: still unaided
+        ev(5, day + 86400 * 42, "vc_result", contest=2022, sides={"you": {"performance": 1450}, "bot": {}}),
+    ]
+    p = compute(reversed(events))  # order of the files does not matter, timestamps do
+    assert [(s.problem, s.hint_level, s.at) for s in p.solves] == [
+        ("4A", 2, day + 50),
+        ("2022A", 0, day + 86400 * 40 + 5),
+    ]
+    assert (p.totals.unaided, p.totals.with_hints, p.attempted, p.hints) == (1, 1, 3, 3)
+    assert [(k, v.unaided, v.with_hints) for k, v in p.by_period] == [("2026-01", 0, 1), ("2026-02", 1, 0)]
+    assert [(k, v.total) for k, v in p.by_rating] == [("800", 2)]
+    assert [(k, v.unaided, v.with_hints) for k, v in p.by_tag] == [("math", 1, 1), ("greedy", 1, 0)]
+    (vc,) = p.contests
+    assert (vc.contest, vc.you, vc.bot) == (2022, 1450, None)
+    assert json.loads(json.dumps(p.to_json()))["totals"] == {"unaided": 1, "with_hints": 1}
+
+
+def test_a_stress_counterexample_voids_an_earlier_solve() -> None:
+    s = replace(with_problem(), solved=True, busy=frozenset({"stress"}))
+    ce = Counterexample("2\n", "NO\n", "YES\n", Verdict.WA)
+    step = update(s, StressDone(StressOutcome(10, ce)))
+    assert not step.session.solved
+    assert [e.event for e in step.effects] == ["unsolved", "stress"]
+
+
+# ------------------------------------------------------------------------------------ views
+
+
+def text_of(renderable: object, width: int = 120) -> str:
+    buf = io.StringIO()
+    Console(file=buf, width=width, color_system=None).print(renderable)
+    return buf.getvalue()
+
+
+def test_wrong_answer_view_shows_first_difference_case_and_side_by_side() -> None:
+    inp, ans, out = BUS.samples[0].input, BUS.samples[0].output, "4\n6\n6\n4\n"
+    diff = first_difference(out.encode(), ans.encode(), inp.encode())
+    r = JudgeReport(
+        Verdict.WA, (CaseOutcome("sample 1", Verdict.WA, 0.01, 0.02, 2048, inp, ans, out, diff),), 1.0
+    )
+    text = text_of(render(ShowReport(r)))
+    assert "Wrong answer: 0/1 tests passed" in text and "0.01 / 1 s" in text
+    assert "first difference at test case 4 of 4, line 4, token 4: expected 6, found 4" in text
+    assert "input of test case 4:\n4 5\n3 1 1 3" in text
+    assert "your output" in text
+
+
+def test_compile_error_view_shows_the_compiler() -> None:
+    text = text_of(render(ShowReport(JudgeReport(Verdict.CE, (), 1.0, "main.cpp:2:5: error: expected ';'"))))
+    assert "Compilation error" in text and "main.cpp:2:5: error: expected ';'" in text
+
+
+def test_stress_view_and_board() -> None:
+    ce = Counterexample("2\n", "NO\n", "YES\n", Verdict.WA, first_difference(b"YES\n", b"NO\n", b"2\n"))
+    text = text_of(render(ShowStress(StressOutcome(17, ce, shrunk_from=300))))
+    assert (
+        "counterexample after 17 tests (shrunk from 300 bytes)" in text and "expected NO, found YES" in text
+    )
+    contest = Contest(2022, "Codeforces Round 978 (Div. 2)", ContestType.CF, "2", None, 7200)
+    vc = VirtualContest(contest, (BUS,), 100.0, 600.0, (("A", Score(1, 300.0)),), (("A", Score(0, None)),))
+    board = text_of(render(ShowBoard(vc, 160.0)))
+    assert "contest 2022: Codeforces Round 978 (Div. 2) (0:09:00 left)" in board
+    assert "+1 0:05:00" in board
+
+
+# ------------------------------------------------------------------------------------ rating a virt
+
+
+def fixture_standings() -> tuple[Standings, list[RatingChange]]:
+    st = standings_from_json(json.loads((API / "contest.standings-2022.json").read_text())["result"])
+    ch = rating_changes_from_json(json.loads((API / "contest.ratingChanges-2022.json").read_text())["result"])
+    return st, ch
+
+
+def test_rating_places_each_side_alone_in_the_real_standings() -> None:
+    st, ch = fixture_standings()
+    contest = st.contest
+    a, b = (replace(BUS, id=ProblemId(2022, i)) for i in "AB")
+    vc = VirtualContest(
+        contest,
+        (a, b),
+        0.0,
+        7200.0,
+        user=(("A", Score(0, 60.0)), ("B", Score(0, 120.0))),
+        bot=(("A", Score(1, 600.0)), ("B", Score())),
+    )
+    result = rate(vc, st, ch)
+    you, bot = result.sides
+    # CF rules: A (750) at minute 1: 750 - 750/250 = 747; B (1000) at minute 2: 992. The bot: A at minute 10
+    # after one rejection: 750 - 30 - 50 = 670.
+    assert (you.points, you.solved) == (747 + 992, 2) and (bot.points, bot.solved) == (670, 1)
+    rows = [r.points for r in st.rows]
+    assert you.rank == 1 + sum(1 for p in rows if p >= you.points)
+    assert bot.rank == 1 + sum(1 for p in rows if p >= bot.points)
+    assert (you.rank, bot.rank) == (2, 3)  # between beta (1642) and alpha; between gamma (480) and beta
+    assert you.performance is not None and bot.performance is not None and you.performance > bot.performance
+
+
+def test_rating_without_standings_says_so() -> None:
+    contest = Contest(2022, "Round", ContestType.CF, "2", None, 7200)
+    vc = VirtualContest(contest, (BUS,), 0.0, 600.0, (("A", Score(0, 60.0)),), (("A", Score()),))
+    result = rate(vc, None, [], note="no real standings to compare with (offline)")
+    assert all(s.rank is None and s.performance is None for s in result.sides)
+    assert (
+        "offline" in result.note
+        and "ICPC" in result.note
+        and "played 10 of the contest's 120 minutes" in result.note
+    )
+
+
+# ------------------------------------------------------------------------------------ Competitive Companion
+
+
+async def test_listener_accepts_companion_json_and_rejects_garbage() -> None:
+    got: list[Problem] = []
+    bad: list[str] = []
+    listener = CompanionListener(from_companion, got.append, bad.append)
+    port = await listener.start(0)
+    try:
+        doc = (REPO / "tests" / "fixtures" / "codeforces" / "companion" / "118A.json").read_bytes()
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"http://127.0.0.1:{port}/", data=doc) as resp:
+                assert resp.status == 200
+            async with http.post(f"http://127.0.0.1:{port}/", data=b"{not json") as resp:
+                assert resp.status == 400
+    finally:
+        await listener.close()
+    (p,) = got
+    assert (str(p.id), p.name, p.time_limit_s, len(p.samples)) == ("118A", "String Task", 2.0, 3)
+    assert len(bad) == 1 and "could not be read" in bad[0]
+
+
+async def test_listener_port_in_use_is_a_clear_error() -> None:
+    first = CompanionListener(from_companion, lambda p: None, lambda m: None)
+    port = await first.start(0)
+    try:
+        second = CompanionListener(from_companion, lambda p: None, lambda m: None)
+        with pytest.raises(Exception, match="--companion-port"):
+            await second.start(port)
+    finally:
+        await first.close()
+
+
+def test_fixture_problems_are_the_store_format() -> None:
+    for name in ("4A.json", "2022A.json"):
+        d = json.loads((REPO / "tests" / "fixtures" / "practice" / name).read_text())
+        assert Problem.from_json(d).to_json() == d
+    assert (
+        isinstance(WATERMELON, Problem)
+        and Path(REPO / "tests" / "fixtures" / "practice" / "README.md").is_file()
+    )
