@@ -118,7 +118,10 @@ def first_token_difference(output: bytes, answer: bytes) -> tuple[str, int, byte
     """Where the token streams first differ, as (kind, n, expected, found): kind "differ" (the n-th tokens
     differ), "missing" (the output ends before token n) or "extra" (the output has a token n); None if
     the streams are equal."""
-    na, nb = normalized_tokens(answer), normalized_tokens(output)
+    return _token_difference(normalized_tokens(output), normalized_tokens(answer))
+
+
+def _token_difference(nb: bytes, na: bytes) -> tuple[str, int, bytes, bytes] | None:
     if na == nb:
         return None
     k = _common_prefix(na, nb)
@@ -286,48 +289,38 @@ def _too_long(token: bytes, is_answer: bool) -> CheckResult | None:
 # ---------------------------------------------------------------- the checkers
 
 
-def _first_overlong(norm: bytes) -> int | None:
-    """Index (1-based) of the first token longer than MAX_TOKEN_LENGTH in a normalized stream."""
-    if len(norm) <= MAX_TOKEN_LENGTH:
-        return None
-    m = _OVERLONG.search(norm)
-    return None if m is None else norm.count(b" ", 0, m.start()) + 1
+_OVERLONG = re.compile(rb"(?:^|(?<= ))[^ ]{%d}" % (MAX_TOKEN_LENGTH + 1))  # tried at token starts only
 
 
-_OVERLONG = re.compile(rb"(?:^|(?<= ))[^ ]{%d}" % (MAX_TOKEN_LENGTH + 1))
+def _first_overlong(norm: bytes) -> tuple[int, bytes] | None:
+    """(1-based index, token) of the first token longer than MAX_TOKEN_LENGTH in a normalized stream."""
+    m = _OVERLONG.search(norm) if len(norm) > MAX_TOKEN_LENGTH else None
+    return None if m is None else (norm.count(b" ", 0, m.start()) + 1, _around(norm, m.start(), b" "))
 
 
-def _overlong(output: bytes, answer: bytes, pairs: int) -> CheckResult | None:
+def _overlong(nb: bytes, na: bytes, pairs: int) -> CheckResult | None:
     """testlib reads the answer token, then the output token, of each of the first ``pairs`` pairs; an
     over-long one stops it: FAIL in the answer, PE in the output."""
-    if max(len(output), len(answer)) <= MAX_TOKEN_LENGTH:
-        return None
-    na, nb = normalized_tokens(answer), normalized_tokens(output)
     ia, ib = _first_overlong(na), _first_overlong(nb)
-    if ia is not None and ia <= pairs and (ib is None or ia <= ib):
-        return _too_long(_around(na, _nth_start(na, ia), b" "), True)
-    if ib is not None and ib <= pairs:
-        return _too_long(_around(nb, _nth_start(nb, ib), b" "), False)
+    if ia is not None and ia[0] <= pairs and (ib is None or ia[0] <= ib[0]):
+        return _too_long(ia[1], True)
+    if ib is not None and ib[0] <= pairs:
+        return _too_long(ib[1], False)
     return None
-
-
-def _nth_start(norm: bytes, n: int) -> int:
-    return nth_token_span(norm, n)[0]
 
 
 def _wcmp(output: bytes, answer: bytes) -> CheckResult:
     """wcmp.cpp: compare sequences of tokens."""
-    diff = first_token_difference(output, answer)
+    na, nb = normalized_tokens(answer), normalized_tokens(output)
+    diff = _token_difference(nb, na)
     if diff is None:
-        count = normalized_tokens(answer).count(b" ") + 1 if answer.strip(b" \t\r\n") else 0
-        bad = _overlong(output, answer, count)
+        count = na.count(b" ") + 1 if na else 0
+        bad = _overlong(nb, na, count)
         if bad is not None:
             return bad
-        if count == 1:
-            return _ok(f'"{compress(normalized_tokens(answer))}"')
-        return _ok(f"{count} tokens")
+        return _ok(f'"{compress(na)}"') if count == 1 else _ok(f"{count} tokens")
     kind, n, expected, found = diff
-    bad = _overlong(output, answer, n if kind == "differ" else n - 1)
+    bad = _overlong(nb, na, n if kind == "differ" else n - 1)
     if bad is not None:
         return bad
     if kind == "differ":

@@ -104,7 +104,7 @@ class DockerWorker:
 class DockerBackend:
     """Creates locked-down containers from the judge image."""
 
-    def __init__(self, image: str, *, memory_mb: int = 2048, box_mb: int = 1024) -> None:
+    def __init__(self, image: str, *, memory_mb: int = 4096, box_mb: int = 1024) -> None:
         import docker
 
         self.image = image
@@ -137,7 +137,7 @@ class DockerBackend:
             tmpfs={
                 "/tmp": "rw,nosuid,nodev,size=512m,mode=1777",
                 "/box": f"rw,nosuid,nodev,exec,size={self.box_mb}m,mode=0755",
-                "/box/p": f"rw,nosuid,nodev,exec,size={self.box_mb}m,mode=0755,uid={base}",
+                "/box/p": f"rw,nosuid,nodev,exec,size={self.box_mb}m,mode=0711,uid={base}",  # not listable
             },
             cap_drop=["ALL"],
             cap_add=CAPS,

@@ -443,7 +443,7 @@ class Runner:
         os.makedirs(IO, mode=0o700, exist_ok=True)
         os.chmod(IO, 0o700)
         if not os.path.isdir(PROGS):  # Docker mounts it owned by the compile uid; bubblewrap cannot
-            os.makedirs(PROGS, mode=0o755)
+            os.makedirs(PROGS, mode=0o711)  # not listable: programs cannot find each other
             os.chown(PROGS, self.uids.compile, self.uids.compile)
 
     # -- compile: source in, artifacts out

@@ -46,7 +46,8 @@ def normalize_host(host: str, default_port: int | None = OLLAMA_PORT) -> str:
 async def next_within(it: AsyncIterator[T], timeout_s: float, host: str, phase: str) -> T:
     """The next item, or ModelTimeout after ``timeout_s`` of silence. StopAsyncIteration passes through."""
     try:
-        return await asyncio.wait_for(anext(it), timeout_s)
+        async with asyncio.timeout(timeout_s):  # no task per chunk, unlike wait_for
+            return await anext(it)
     except TimeoutError:
         raise ModelTimeout(host, waited_s=timeout_s, phase=phase) from None
 

@@ -103,6 +103,9 @@ ALIASES = {
 }
 
 
+PER_PROBLEM_JOBS = frozenset({"test", "stress", "hint", "review", "save"})
+
+
 def parse_command(line: str) -> Command:
     """A typed line as a Command; unknown words become Command("unknown", (word,))."""
     words = line.strip().split()
@@ -616,10 +619,13 @@ _HANDLERS = {
 def _problem_loaded(session: Session, msg: ProblemLoaded) -> Step:
     if msg.origin == "companion" and _vc_running(session):
         return _say(session, f"received {msg.problem.id} from the browser; `end` the contest to practise it")
-    s = _fresh_problem(replace(session, busy=session.busy - {"pick", "load"}), msg.problem)
+    # Work on the problem the user left would show stale results (and keep the judge and the model busy).
+    stale = PER_PROBLEM_JOBS & session.busy
+    s = _fresh_problem(replace(session, busy=session.busy - {"pick", "load"} - stale), msg.problem)
     s = replace(s, vc=None)
-    # The bot's work on the problem the user left would only keep the model busy.
-    stop: tuple[Effect, ...] = (Cancel("bot"),) if session.bot is BotState.SOLVING else ()
+    stop = tuple(Cancel(job) for job in sorted(stale)) + (
+        (Cancel("bot"),) if session.bot is BotState.SOLVING else ()
+    )
     d = solution_dir(s)
     outs: list[Output] = [ShowProblem(msg.problem)]
     if msg.note:
@@ -670,14 +676,21 @@ def _submitted(s: Session, msg: Judged, outputs: list[Output]) -> Step:
     vc = replace(vc, user=_set_score(vc.user, msg.index, score))
     s = replace(s, vc=vc)
     outputs.append(ShowBoard(vc, msg.now))
-    rec = _rec(
-        "vc_submit",
-        contest=vc.contest.id,
-        index=msg.index,
-        verdict=msg.report.verdict.value,
-        at_s=round(msg.now - vc.started_at, 1),
-    )
-    return Step(s, (rec,), tuple(outputs))
+    recs = [
+        _rec(
+            "vc_submit",
+            contest=vc.contest.id,
+            index=msg.index,
+            verdict=msg.report.verdict.value,
+            at_s=round(msg.now - vc.started_at, 1),
+        )
+    ]
+    solved = next((p for p in vc.problems if p.id.index == msg.index), None)
+    if r.verdict is Verdict.AC and solved is not None:  # no hints in a contest: solved unaided
+        recs.append(
+            _rec("solved", hints=0, attempts=score.attempts + 1, origin="vc", **_problem_data(solved))
+        )
+    return Step(s, tuple(recs), tuple(outputs))
 
 
 def _set_score(

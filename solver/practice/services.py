@@ -1,7 +1,8 @@
 """The live services behind a practice session: problem sources, the sandbox, the model and the solve loop.
 
 Everything slow is opened on first use (the judge's warm containers, the model backend), so the prompt comes
-up at once and a session that only reads statements never starts Docker.
+up at once and a session that only reads statements never starts Docker. Modules are imported here, before
+the prompt is up: an import inside a job would stall the prompt's event loop for a third of a second.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from typing import Any
 
 from sandbox.api import Checker, JudgeConfig, Source, Test, Verdict
 from sandbox.diff import first_difference
+from sandbox.judge import JudgeUnavailable, open_judge
 from solver import __version__
+from solver.commands.progress import practice_events
+from solver.commands.solve import config_json, settings_from
 from solver.config import Config
 from solver.errors import JudgeUnavailableError, NetworkError, OfflineError, ProblemError, SolverError
 from solver.llm.base import ChatParams, Message, ModelBackend
+from solver.llm.factory import build_backend
 from solver.practice import hints, select
 from solver.practice import stress as stress_mod
 from solver.practice.model import (
@@ -35,9 +40,12 @@ from solver.practice.model import (
     VirtualContest,
 )
 from solver.practice.progress import PRACTICE_COMMAND
+from solver.practice.vc import rate
 from solver.problem import Contest, ContestRef, ContestType, Problem, ProblemId
 from solver.runstore import Run
 from solver.solve.checking import standard_checker
+from solver.solve.loop import Env, solve_problem
+from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, solution_limits
 from solver.sources.codeforces import CodeforcesSource
 
@@ -109,8 +117,6 @@ class LiveServices:
         self.history.append(event, **data)
 
     def solved_in_history(self) -> frozenset[ProblemId]:
-        from solver.commands.progress import practice_events
-
         out = set()
         for e in practice_events(self.config.runs):
             if e.type == "solved" and e.get("problem"):
@@ -196,8 +202,6 @@ class LiveServices:
     async def judge_handle(self) -> Judge:
         async with self._judge_lock:
             if self._judge is None:
-                from sandbox.judge import JudgeUnavailable, open_judge
-
                 cfg = JudgeConfig(
                     backend=self.config.sandbox, image=self.config.image, workers=self.config.workers
                 )
@@ -259,8 +263,6 @@ class LiveServices:
 
     def backend(self) -> ModelBackend:
         if self._backend is None:
-            from solver.llm.factory import build_backend
-
             self._backend = build_backend(self.config)
         return self._backend
 
@@ -287,8 +289,6 @@ class LiveServices:
     # ---- the bot ------------------------------------------------------------------------------------------
 
     def _bot_run(self, name: str, problems: Iterable[Problem]) -> Run:
-        from solver.commands.solve import config_json, settings_from
-
         meta = {
             "command": "practice-bot",
             "problems": [str(p.id) for p in problems],
@@ -306,10 +306,6 @@ class LiveServices:
         return Run.create(self.config.runs, name, meta)
 
     async def _solve(self, problem: Problem, run: Run) -> BotSolution:
-        from solver.commands.solve import settings_from
-        from solver.solve.loop import Env, solve_problem
-        from solver.solve.model import ModelCalls
-
         judge = await self.judge_handle()
         calls = ModelCalls(self.backend(), run, run.index())
         result = await solve_problem(problem, Env(judge, run, calls, settings_from(self.config)))
@@ -357,8 +353,6 @@ class LiveServices:
     # ---- ratings -------------------------------------------------------------------------------------------
 
     async def rate_vc(self, vc: VirtualContest) -> VcRatings:
-        from solver.practice.vc import rate
-
         try:
             standings = await self.source.standings(vc.contest.id)
             changes = await self.source.rating_changes(vc.contest.id)

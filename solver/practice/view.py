@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -61,9 +62,10 @@ def render(out: Output) -> RenderableType:
     if isinstance(out, ShowHint):
         h = out.hint
         style = "red" if h.level == 4 else "cyan"
-        return Panel(Text(h.text), title=f"hint {int(h.level)}/4: {h.level.label}", border_style=style)
+        # The model writes Markdown: lists, emphasis, and (in the full solution) a fenced program.
+        return Panel(Markdown(h.text), title=f"hint {int(h.level)}/4: {h.level.label}", border_style=style)
     if isinstance(out, ShowReview):
-        return Panel(Text(out.text), title="review", border_style="magenta")
+        return Panel(Markdown(out.text), title="review", border_style="magenta")
     if isinstance(out, ShowBoard):
         return render_board(out.vc, out.now)
     if isinstance(out, ShowRatings):
@@ -93,6 +95,10 @@ def render_problem(p: Problem) -> RenderableType:
         meta += " · " + ", ".join(p.tags)
     if p.interactive:
         meta += " · interactive"
+    if p.several_answers:
+        meta += " · several correct answers"
+    if (p.input_file, p.output_file) != ("standard input", "standard output"):
+        meta += f" · input {p.input_file}, output {p.output_file}"
     parts: list[RenderableType] = [head, Text(meta, "dim"), Text(p.statement)]
     for title, body in (("Input", p.input_spec), ("Output", p.output_spec), ("Interaction", p.interaction)):
         if body:
@@ -105,6 +111,9 @@ def render_problem(p: Problem) -> RenderableType:
         parts.append(t)
     if p.notes:
         parts += [Text("Note", "bold"), Text(p.notes)]
+    parts += [Text(f"image: {url}", "dim") for url in p.images]
+    if p.url:
+        parts.append(Text(p.url, "dim"))
     return Panel(Group(*parts), border_style="blue")
 
 

@@ -273,6 +273,10 @@ def test_leaving_a_problem_stops_the_bot_working_on_it() -> None:
     step = update(s, ProblemLoaded(other, "named"))
     assert Cancel("bot") in step.effects and step.session.bot is BotState.IDLE
     assert Cancel("bot") not in update(with_problem(), ProblemLoaded(other, "named")).effects
+    busy = replace(with_problem(), busy=frozenset({"hint", "test", "pick"}))
+    step = update(busy, ProblemLoaded(other, "pick"))
+    assert Cancel("hint") in step.effects and Cancel("test") in step.effects
+    assert step.session.busy == frozenset()
 
 
 def test_bot_result_for_a_previous_problem_is_ignored() -> None:
@@ -422,6 +426,15 @@ def test_vc_switch_submit_score_and_end() -> None:
     ok = update(sub2.session, Judged(report(Verdict.AC), "submit", now=400.0, index="B"))
     vc = ok.session.vc
     assert vc is not None and vc.user_score("B").solved_at_s == 300.0 and vc.user_score("B").attempts == 1
+    assert records(ok)["solved"] == {
+        "hints": 0,
+        "attempts": 2,
+        "origin": "vc",
+        "problem": "4B",
+        "name": "Before an Exam",
+        "rating": 800,
+        "tags": ["brute force", "math"],
+    }
     assert "already accepted" in says(update(ok.session, inp("submit", now=401.0)))
     bot = update(ok.session, BotVcResult("A", True, 250.0))
     assert bot.session.vc is not None and bot.session.vc.bot_score("A").solved_at_s == 250.0

@@ -37,7 +37,7 @@ from solver.practice.progress import compute
 from solver.practice.vc import rate
 from solver.practice.view import render
 from solver.problem import Contest, ContestType, Problem, ProblemId
-from solver.runstore import Event
+from solver.runstore import Event, Run
 from solver.sources.cf_api import RatingChange, Standings, rating_changes_from_json, standings_from_json
 from solver.sources.companion import from_companion
 
@@ -315,3 +315,28 @@ def test_fixture_problems_are_the_store_format() -> None:
         isinstance(WATERMELON, Problem)
         and Path(REPO / "tests" / "fixtures" / "practice" / "README.md").is_file()
     )
+
+
+# ------------------------------------------------------------------------------------ `progress`
+
+
+def test_progress_command_reads_practice_runs_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from solver.cli import main
+
+    runs = tmp_path / "runs"
+    assert main(["progress", "--runs", str(runs)]) == 0
+    assert "no practice history" in capsys.readouterr().out
+    practice = Run.create(runs, "practice", {"command": "practice"})
+    practice.append("problem", problem="4A")
+    practice.append("hint", problem="4A", level=1)
+    practice.append("solved", problem="4A", name="Watermelon", rating=800, tags=["math"], hints=1, attempts=2)
+    other = Run.create(runs, "solve-4A", {"command": "solve"})  # the bot's own runs are not the user's
+    other.append("solved", problem="71A", name="Way Too Long Words", rating=800, tags=["strings"], hints=0)
+    assert main(["progress", "--runs", str(runs), "--period", "day"]) == 0
+    out = capsys.readouterr().out
+    assert "1 problems solved (0 unaided, 1 with hints) of 1 attempted; 1 hints taken" in out
+    assert "4A Watermelon" in out and "up to level 1" in out and "71A" not in out
+    assert main(["progress", "--runs", str(runs), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["by_tag"] == [{"key": "math", "unaided": 0, "with_hints": 1}]

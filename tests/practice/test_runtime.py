@@ -41,6 +41,8 @@ class FakeServices:
         self.records: list[tuple[str, dict[str, Any]]] = []
         self.gate = asyncio.Event()  # holds the judge until the test opens it
         self.gate.set()
+        self.bot_gate = asyncio.Event()  # the bot never finishes unless a test opens this
+        self.bot_gate.set()
         self.judge_error: Exception | None = None
         self.hint_text = "a hint"
         self.judged: list[Source] = []
@@ -59,6 +61,7 @@ class FakeServices:
         return report(Verdict.WA)
 
     async def bot_solve(self, problem: Problem) -> BotSolution:
+        await self.bot_gate.wait()
         return BotSolution(Source("bot", "cpp17"))
 
     async def stress(self, problem: Problem, source: Source, bot: BotSolution, count: int) -> StressOutcome:
@@ -203,3 +206,17 @@ async def test_quit_sets_finished(tmp_path: Path) -> None:
     rt, fake, _ = runtime(tmp_path)
     rt.line("quit")
     assert rt.finished.is_set() and fake.records[-1][0] == "session_end"
+
+
+async def test_leaving_the_problem_cancels_the_bot(tmp_path: Path) -> None:
+    rt, fake, _ = runtime(tmp_path)
+    (tmp_path / "work" / "4A").mkdir(parents=True)
+    (tmp_path / "work" / "4A" / "solution.cpp").write_text("int main(){}")
+    fake.bot_gate.clear()  # the bot would work forever
+    rt.line("stress")
+    (bot,) = rt.tasks
+    assert bot.get_name() == "practice-bot"
+    rt.line("open 1A")
+    await asyncio.wait([bot], timeout=2)
+    assert bot.cancelled()
+    assert rt.session.problem is not None and str(rt.session.problem.id) == "1A"

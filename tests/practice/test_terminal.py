@@ -60,6 +60,9 @@ class Pane:
         """Everything the pane showed since it started, wrapped lines joined."""
         return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", self.target)
 
+    def count(self, pattern: str) -> int:
+        return len(re.findall(pattern, self.screen()))
+
     def wait(self, pattern: str, timeout: float = 60.0, count: int = 1) -> str:
         """Wait until ``pattern`` (a regex) has appeared ``count`` times; returns the screen."""
         deadline = time.monotonic() + timeout
@@ -90,6 +93,7 @@ def session(tmp_path: Path) -> Iterator[Pane]:
     if why:
         pytest.skip(why)
     prepare_store(tmp_path / "store")
+    (tmp_path / "edited.cpp").write_text(WATERMELON_OK)  # what the user's "editor" saves
     (tmp_path / "routes.json").write_text(json.dumps({"routes": routes()}), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     model = subprocess.Popen(
@@ -113,7 +117,8 @@ def session(tmp_path: Path) -> Iterator[Pane]:
         url = model.stdout.readline().strip().removeprefix("listening on ")
         assert url.startswith("http://127.0.0.1:"), url
         command = (
-            f"cd {tmp_path} && env -u EDITOR -u VISUAL OLLAMA_HOST={url} PYTHONPATH={REPO} SOLVER_CONFIG= "
+            f"cd {tmp_path} && env -u VISUAL EDITOR='cp {tmp_path}/edited.cpp' OLLAMA_HOST={url} "
+            f"PYTHONPATH={REPO} SOLVER_CONFIG= "
             f"{sys.executable} -m solver practice --rating 800 --tag 'brute force' --store store --runs runs "
             "--workdir work --offline --companion-port 0 --stress-tests 30; echo EXITED $?; sleep 600"
         )
@@ -234,7 +239,10 @@ def test_a_practice_session_from_start_to_finish(session: Pane) -> None:
     # --- review, then the fixed program ---
     s.type("review")
     s.wait(r"Bug: w = 2 prints YES")
-    s.write("work/4A/solution.cpp", WATERMELON_OK)
+    saved = s.count(r"solution\.cpp saved; `test` judges it")
+    s.type("edit")  # $EDITOR here is `cp edited.cpp`: it saves the fixed program and exits
+    s.wait(r"solution\.cpp saved; `test` judges it", count=saved + 1)
+    assert (s.cwd / "work" / "4A" / "solution.cpp").read_text() == WATERMELON_OK
     s.type("test")
     s.wait(r"Accepted: 2/2 tests passed")
 
@@ -264,9 +272,10 @@ def test_a_practice_session_from_start_to_finish(session: Pane) -> None:
         check=True,
     )
     progress = json.loads(out.stdout)
-    (solved,) = progress["solved"]
-    # Passing the sample first did not count: the counterexample voided it; solved after the full solution.
-    assert (solved["problem"], solved["hint_level"]) == ("4A", 4)
-    assert progress["hints"] == 4 and progress["totals"] == {"unaided": 0, "with_hints": 1}
+    solved = {s["problem"]: s["hint_level"] for s in progress["solved"]}
+    # 4A: passing the sample first did not count (the counterexample voided it); solved after the full
+    # solution. 2022A: accepted in the virtual contest, where there are no hints.
+    assert solved == {"4A": 4, "2022A": 0}
+    assert progress["hints"] == 4 and progress["totals"] == {"unaided": 1, "with_hints": 1}
     (vc,) = progress["virtual_contests"]
     assert vc["contest"] == 2022 and vc["you"] is not None and vc["bot"] is not None

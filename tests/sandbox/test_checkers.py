@@ -125,6 +125,10 @@ def test_overlong_token_is_a_format_error() -> None:
     verdict, message = run(TOKENS, huge, b"7")
     assert verdict is Verdict.PE
     assert message.startswith(f"wrong output format Length of token exceeds {MAX_TOKEN_LENGTH}")
+    # testlib never reads past the first differing pair, so a later over-long token does not matter
+    assert run(TOKENS, b"1 " + huge, b"2 7")[0] is Verdict.WA
+    # an over-long token in the jury's answer is the jury's fault
+    assert run(TOKENS, b"1 " + huge, b"1 " + huge)[0] is Verdict.JE
 
 
 _token = st.binary(min_size=1, max_size=6).filter(lambda b: not any(c in b for c in b" \t\r\n"))

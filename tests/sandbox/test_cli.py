@@ -84,3 +84,40 @@ def test_run_single_input_and_compile_error(tmp_path: Path, judge: object) -> No
     assert main(["run", str(bad), "--input", str(tmp_path / "in.txt"), "--json"], out=out) == 1
     doc = json.loads(out.getvalue())
     assert doc["verdict"] == "CE" and "'y' undeclared" in doc["compile_message"]
+
+
+@pytest.mark.docker
+def test_run_with_checker_source_and_with_interactor(tmp_path: Path, judge: object) -> None:
+    (tmp_path / "1.in").write_text("4\n")
+    (tmp_path / "1.ans").write_text("16\n")
+    sol = tmp_path / "sq.py"
+    sol.write_text("n = int(input())\nprint(n * n + 1)\n")
+    checker = tmp_path / "check.py"  # accepts answers within 1 of the jury's
+    checker.write_text(
+        "import sys\nout = int(open(sys.argv[2]).read()); ans = int(open(sys.argv[3]).read())\n"
+        "sys.exit(0 if abs(out - ans) <= 1 else 1)\n"
+    )
+    out = io.StringIO()
+    assert (
+        main(["run", str(sol), "--tests", str(tmp_path), "--checker", str(checker), "--json"], out=out) == 0
+    )
+    assert json.loads(out.getvalue())["verdict"] == "AC"
+    inter = tmp_path / "inter.py"  # sends n, expects n*n back
+    inter.write_text(
+        "import sys\nn = int(open(sys.argv[1]).read())\nprint(n, flush=True)\n"
+        "sys.exit(0 if int(input()) == n * n else 1)\n"
+    )
+    out = io.StringIO()
+    assert (
+        main(["run", str(sol), "--tests", str(tmp_path), "--interactor", str(inter), "--json"], out=out) == 1
+    )
+    assert json.loads(out.getvalue())["tests"][0]["verdict"] == "WA"
+
+
+@pytest.mark.docker
+def test_selftest_reports_every_language(judge: object) -> None:
+    out = io.StringIO()
+    assert main(["selftest"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    for key in ("cpp17", "cpp20", "c11", "python3", "pypy3"):
+        assert any(line.startswith("ok") and key in line for line in lines), out.getvalue()

@@ -41,7 +41,7 @@ GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and not p.name.startswith("_"))
 PROBE = GOLDEN / "_probe" / "probe.c"
 MARKER = "cpjhostile"  # the process name every hostile program gives itself (prctl PR_SET_NAME)
-BOMB_LIMITS = CompileLimits(cpu_s=8.0, wall_s=12.0, memory_mb=1024, output_mb=64)
+BOMB_LIMITS = CompileLimits(cpu_s=4.0, wall_s=6.0, memory_mb=1024, output_mb=64)
 
 
 @dataclass(frozen=True)

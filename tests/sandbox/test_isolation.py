@@ -66,7 +66,8 @@ async def test_nothing_leaks_to_the_next_run(judge: Judge) -> None:
 async def test_a_program_cannot_kill_its_parent_or_write_outside_scratch(judge: Judge) -> None:
     code = """import os, signal
 for what in (lambda: os.kill(os.getppid(), signal.SIGKILL), lambda: os.kill(1, signal.SIGKILL),
-             lambda: open('/etc/passwd', 'a'), lambda: open('/box/p/x', 'w'), lambda: os.listdir('/box/io')):
+             lambda: open('/etc/passwd', 'a'), lambda: open('/box/p/x', 'w'), lambda: os.listdir('/box/io'),
+             lambda: os.listdir('/box/p')):
     try:
         what(); print('allowed')
     except OSError as e:
@@ -74,7 +75,7 @@ for what in (lambda: os.kill(os.getppid(), signal.SIGKILL), lambda: os.kill(1, s
 """
     exe = await _c(judge, code, "python3")
     r = await judge.run(exe, b"", Limits(2.0, 256))
-    assert r.stdout.split() == [b"denied"] * 5, r.stdout + r.stderr
+    assert r.stdout.split() == [b"denied"] * 6, r.stdout + r.stderr
 
 
 async def test_fork_bomb_is_contained(judge: Judge) -> None:
@@ -102,10 +103,15 @@ async def test_compile_bombs_are_contained(judge: Judge) -> None:
     lim = CompileLimits(cpu_s=5, wall_s=8)
     urandom = await judge.compile(Source('#include "/dev/urandom"\nint main(){}', "cpp17"), lim)
     assert not urandom.ok and ("out of memory" in urandom.message or "time limit" in urandom.message)
-    templ = await judge.compile(Source(
-        "template<int N> struct F { static const int v = F<N-1>::v + F<N-2>::v; };"
-        "template<> struct F<0>{static const int v=0;}; template<> struct F<1>{static const int v=1;};"
-        "int main(){ return F<100000>::v; }", "cpp17"), lim)
+    templ = await judge.compile(
+        Source(
+            "template<int N> struct F { static const int v = F<N-1>::v + F<N-2>::v; };"
+            "template<> struct F<0>{static const int v=0;}; template<> struct F<1>{static const int v=1;};"
+            "int main(){ return F<100000>::v; }",
+            "cpp17",
+        ),
+        lim,
+    )
     assert not templ.ok and len(templ.message) <= 70_000
     huge = await judge.compile(Source("int main(){}\n//" + "x" * (10 << 20) + "\n", "cpp17"), lim)
     assert huge.ok
@@ -117,3 +123,21 @@ async def test_a_global_array_beyond_the_limit_is_memory_limit(judge: Judge) -> 
     exe = await _c(judge, "int a[1 << 28]; int main(){ a[5] = 1; return a[5] - 1; }")
     r = await judge.run(exe, b"", Limits(2.0, 256))
     assert r.status is Verdict.MLE and "static memory" in r.detail
+
+
+async def test_sysv_ipc_left_behind_is_removed(judge: Judge) -> None:
+    leave = await _c(
+        judge,
+        "#include <sys/ipc.h>\n#include <sys/shm.h>\n#include <sys/msg.h>\n#include <cstdio>\n"
+        "int main(){ int a = shmget(IPC_PRIVATE, 1 << 20, IPC_CREAT | 0600);"
+        ' int b = msgget(IPC_PRIVATE, IPC_CREAT | 0600); printf("%d\\n", a >= 0 && b >= 0); }',
+    )
+    count = await _c(
+        judge,
+        "import glob\n"
+        "print(sum(len(open(f).read().splitlines()) - 1 for f in glob.glob('/proc/sysvipc/*')))\n",
+        "python3",
+    )
+    for _ in range(judge.workers * 2):
+        assert (await judge.run(leave, b"")).stdout == b"1\n"
+        assert (await judge.run(count, b"")).stdout == b"0\n"

@@ -19,7 +19,14 @@ LIM = Limits(time_s=1.0, memory_mb=256, output_mb=64)
 
 
 def raw(**kw: object) -> dict[str, object]:
-    base: dict[str, object] = {"exit": 0, "signal": None, "cpu": 0.1, "wall": 0.1, "rss_kb": 1000, "out_size": 10}
+    base: dict[str, object] = {
+        "exit": 0,
+        "signal": None,
+        "cpu": 0.1,
+        "wall": 0.1,
+        "rss_kb": 1000,
+        "out_size": 10,
+    }
     base.update(kw)
     return base
 
@@ -34,15 +41,22 @@ def raw(**kw: object) -> dict[str, object]:
         (raw(idle_killed=True, signal=9, exit=None), Verdict.ILE, "idle"),
         (raw(rss_kb=300 * 1024), Verdict.MLE, "peak memory 300.0 MB > 256 MB"),
         (raw(signal=9, exit=None), Verdict.MLE, "out of memory"),
-        (raw(exit=134, stderr_tail=b"terminate called after throwing an instance of 'std::bad_alloc'"),
-         Verdict.MLE, "allocation failed"),
+        (
+            raw(exit=134, stderr_tail=b"terminate called after throwing an instance of 'std::bad_alloc'"),
+            Verdict.MLE,
+            "allocation failed",
+        ),
         (raw(static_kb=512 * 1024), Verdict.MLE, "static memory"),
         (raw(out_size=65 * 1024 * 1024), Verdict.OLE, "output over 64 MB"),
         (raw(signal=signal.SIGXFSZ, exit=None), Verdict.OLE, "output"),
         (raw(signal=11, exit=None), Verdict.RE, "killed by signal 11 (SIGSEGV)"),
         (raw(exit=3), Verdict.RE, "exit code 3"),
         (raw(exec_error="cannot start the program: [Errno 12] Cannot allocate memory"), Verdict.MLE, "fit"),
-        (raw(exec_error="cannot start the program: [Errno 2] No such file or directory"), Verdict.JE, "Errno 2"),
+        (
+            raw(exec_error="cannot start the program: [Errno 2] No such file or directory"),
+            Verdict.JE,
+            "Errno 2",
+        ),
     ],
 )
 def test_classify(facts: dict[str, object], verdict: Verdict, words: str) -> None:
@@ -91,7 +105,9 @@ def test_static_memory_counts_loadable_segments_only() -> None:
     [(0, Verdict.AC), (1, Verdict.WA), (2, Verdict.PE), (3, Verdict.JE), (4, Verdict.JE), (7, Verdict.AC)],
 )
 def test_checker_exit_codes_follow_testlib(exit_code: int, verdict: Verdict) -> None:
-    res = checker_result({"exit": exit_code, "signal": None}, b"points 0.5" if exit_code == 7 else b"msg", b"")
+    res = checker_result(
+        {"exit": exit_code, "signal": None}, b"points 0.5" if exit_code == 7 else b"msg", b""
+    )
     assert res.verdict is verdict
     if exit_code == 7:
         assert res.points == 0.5

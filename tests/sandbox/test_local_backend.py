@@ -46,3 +46,13 @@ async def test_local_backend_judges_and_isolates(local: Judge) -> None:
 async def test_unknown_backend_is_refused() -> None:
     with pytest.raises(JudgeUnavailable, match="docker"):
         await open_judge(JudgeConfig(backend="chroot"))
+
+
+async def test_without_docker_the_judge_refuses_and_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/no-such-docker.sock")
+    with pytest.raises(JudgeUnavailable) as err:
+        await open_judge(JudgeConfig(backend="docker"))
+    text = str(err.value)
+    assert "install Docker" in text and "apt-get install docker.io" in text and "backend='local'" in text
