@@ -20,6 +20,27 @@ OWNER = "cp-solver.owner"  # host:pid of the judge process, so a later judge can
 CAPS = ["SETUID", "SETGID", "KILL"]  # drop to a uid, and kill what it leaves behind; nothing else
 
 
+# The container's main process: it ends the container (auto-removed) once its runner is gone, e.g. when
+# the judge process died without closing, or never started one within two minutes.
+WATCHDOG = """
+import os, time
+start, seen = time.monotonic(), False
+while True:
+    time.sleep(1)
+    alive = False
+    for p in os.listdir('/proc'):
+        if p.isdigit() and int(p) != os.getpid():
+            try:
+                alive = alive or b'--uid-base' in open('/proc/' + p + '/cmdline', 'rb').read()
+            except OSError:
+                pass
+    if alive:
+        seen = True
+    elif seen or time.monotonic() - start > 120:
+        raise SystemExit(0)
+"""
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -127,7 +148,7 @@ class DockerBackend:
         base = _uid_base()
         container = self.client.containers.run(
             self.image,
-            ["sleep", "infinity"],
+            ["python3", "-I", "-S", "-c", WATCHDOG],
             detach=True,
             name=f"cp-judge-{os.getpid()}-{index}-{secrets.token_hex(3)}",
             labels={LABEL: "1", OWNER: f"{socket.gethostname()}:{os.getpid()}"},
@@ -147,7 +168,7 @@ class DockerBackend:
             memswap_limit=f"{self.memory_mb}m",
             cpuset_cpus=str(index % self.ncpu),
             ipc_mode="private",
-            auto_remove=False,
+            auto_remove=True,
         )
         try:
             worker = DockerWorker(self.client, container, base)

@@ -134,6 +134,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
 
         def make_runtime(show: Any) -> Runtime:
             runtime = Runtime(session, services, show)
+            services.notify = runtime.dispatch
             runtime_box.append(runtime)
             return runtime
 

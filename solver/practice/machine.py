@@ -18,6 +18,7 @@ from solver.practice.model import (
     AskReview,
     BotDone,
     BotFailed,
+    BotProgress,
     BotState,
     BotVcResult,
     Cancel,
@@ -170,6 +171,14 @@ def update(session: Session, msg: Message) -> Step:
         return _tests_done(session, msg)
     if isinstance(msg, BotDone):
         return _bot_done(session, msg)
+    if isinstance(msg, BotProgress):
+        if (
+            session.problem is None
+            or msg.problem != session.problem.id
+            or session.bot is not BotState.SOLVING
+        ):
+            return Step(session)
+        return Step(replace(session, bot_detail=msg.text))
     if isinstance(msg, BotFailed):
         if session.problem is None or msg.problem != session.problem.id or session.vc is not None:
             return Step(session)

@@ -245,6 +245,14 @@ class BotDone:
 
 
 @dataclass(frozen=True)
+class BotProgress:
+    """What the bot is doing now, in a few words (shown under the prompt)."""
+
+    problem: ProblemId
+    text: str
+
+
+@dataclass(frozen=True)
 class BotFailed:
     problem: ProblemId
     reason: str
@@ -315,6 +323,7 @@ Message = (
     | ProblemLoaded
     | Judged
     | BotDone
+    | BotProgress
     | BotFailed
     | StressDone
     | HintReady

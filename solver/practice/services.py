@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from sandbox.api import Checker, JudgeConfig, Source, Test, Verdict
+from sandbox.api import JudgeConfig, Source, Test, Verdict
 from sandbox.diff import first_difference
 from sandbox.judge import JudgeUnavailable, open_judge
 from solver import __version__
@@ -28,6 +28,7 @@ from solver.llm.factory import build_backend
 from solver.practice import hints, select
 from solver.practice import stress as stress_mod
 from solver.practice.model import (
+    BotProgress,
     BotSolution,
     BotVcResult,
     CaseOutcome,
@@ -39,7 +40,6 @@ from solver.practice.model import (
     VcRatings,
     VirtualContest,
 )
-from solver.practice.progress import PRACTICE_COMMAND
 from solver.practice.vc import rate
 from solver.problem import Contest, ContestRef, ContestType, Problem, ProblemId
 from solver.runstore import Run
@@ -110,6 +110,7 @@ class LiveServices:
         self._judge: Judge | None = None
         self._judge_lock = asyncio.Lock()
         self._backend: ModelBackend | None = None
+        self.notify: Callable[[BotProgress], None] = lambda _: None  # the runtime's dispatch, once it exists
 
     # ---- history ----------------------------------------------------------------------------------------
 
@@ -308,7 +309,17 @@ class LiveServices:
     async def _solve(self, problem: Problem, run: Run) -> BotSolution:
         judge = await self.judge_handle()
         calls = ModelCalls(self.backend(), run, run.index())
-        result = await solve_problem(problem, Env(judge, run, calls, settings_from(self.config)))
+
+        def progress(pid: str, who: str, **fields: Any) -> None:
+            words = [who, str(fields.get("stage", ""))]
+            if fields.get("attempt"):
+                words.append(f"attempt {fields['attempt']}")
+            if fields.get("total"):
+                words.append(f"{fields.get('passed', 0)}/{fields['total']} tests")
+            self.notify(BotProgress(problem.id, " ".join(w for w in words if w)))
+
+        env = Env(judge, run, calls, settings_from(self.config), progress=progress)
+        result = await solve_problem(problem, env)
         if not result.solved or result.solution is None:
             raise SolverError(result.reason)
         helpers: dict[str, Source] = {}
@@ -373,4 +384,4 @@ def _lang_of(path: Path) -> str:
     return {".c": "c11", ".py": "python3"}.get(path.suffix, "cpp17")
 
 
-__all__ = ["PRACTICE_COMMAND", "Checker", "LiveServices"]
+__all__ = ["LiveServices", "candidates_from_problemset", "sample_tests", "solved_from_status", "user_tests"]

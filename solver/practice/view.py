@@ -263,7 +263,7 @@ def toolbar(s: Session, now: float) -> str:
     if s.hints:
         parts.append(f"hints {max(int(h.level) for h in s.hints)}/4")
     if s.bot is BotState.SOLVING:
-        parts.append("bot solving…")
+        parts.append(f"bot solving: {s.bot_detail}" if s.bot_detail else "bot solving…")
     if s.busy:
         parts.append("working: " + ", ".join(sorted(s.busy)))
     return " | ".join(parts) or "type `help`"

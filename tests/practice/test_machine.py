@@ -247,6 +247,17 @@ def test_stress_starts_the_bot_then_stresses_when_it_has_a_solution() -> None:
     assert done.session.stress_waiting is None
 
 
+def test_bot_progress_shows_under_the_prompt_while_it_solves() -> None:
+    from solver.practice.model import BotProgress
+    from solver.practice.view import toolbar
+
+    solving = update(with_problem(), inp("stress")).session
+    step = update(solving, BotProgress(WATERMELON.id, "c0 tests attempt 2"))
+    assert step.outputs == () and step.session.bot_detail == "c0 tests attempt 2"
+    assert "bot solving: c0 tests attempt 2" in toolbar(step.session, 0.0)
+    assert update(with_problem(), BotProgress(WATERMELON.id, "x")).session.bot_detail == ""  # not solving
+
+
 def test_stress_with_a_solved_bot_runs_at_once() -> None:
     s = replace(with_problem(), bot=BotState.SOLVED, bot_solution=BOT)
     (eff,) = update(s, inp("stress")).effects

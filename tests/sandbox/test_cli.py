@@ -121,3 +121,23 @@ def test_selftest_reports_every_language(judge: object) -> None:
     lines = out.getvalue().splitlines()
     for key in ("cpp17", "cpp20", "c11", "python3", "pypy3"):
         assert any(line.startswith("ok") and key in line for line in lines), out.getvalue()
+
+
+@pytest.mark.docker
+def test_build_image_is_a_quick_no_op_when_the_image_matches_the_recipe(judge: object) -> None:
+    import time
+
+    import docker
+
+    from sandbox.image import IMAGE, image_status
+
+    client = docker.from_env()
+    try:
+        status = image_status(client, IMAGE)
+    finally:
+        client.close()
+    assert status.exists and status.current and status.found == status.recipe
+    out = io.StringIO()
+    t0 = time.monotonic()
+    assert main(["build-image"], out=out) == 0
+    assert "current" in out.getvalue() and time.monotonic() - t0 < 10
