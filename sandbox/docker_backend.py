@@ -31,7 +31,8 @@ while True:
     for p in os.listdir('/proc'):
         if p.isdigit() and int(p) != os.getpid():
             try:
-                alive = alive or b'--uid-base' in open('/proc/' + p + '/cmdline', 'rb').read()
+                args = open('/proc/' + p + '/cmdline', 'rb').read().split(b'\\0')
+                alive = alive or b'--uid-base' in args  # a whole argument: not this very source
             except OSError:
                 pass
     if alive:

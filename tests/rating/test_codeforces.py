@@ -23,6 +23,7 @@ from solver.rating.codeforces import (
 )
 from solver.rating.replay import parse_replay, replay
 from solver.registry import RATING_METHODS, pick
+from tests.conftest import FIXTURES
 from tests.rating.realdata import ROUND_1349, as_rating_changes, contestants, load_rows
 
 
@@ -202,3 +203,16 @@ def test_accounts_in_their_first_six_contests_are_recognised_from_their_changes(
     assert report.inferred == len(history)
     assert {r.handle for r in report.rows if r.history_inferred} == set(history)
     assert report.matched_without_inference == len(rows) - len(history)
+
+
+def test_a_real_accounts_first_contests_follow_the_promotion_schedule() -> None:
+    history = json.loads((FIXTURES / "rating" / "user.rating_unbit_first8.json").read_text())["result"]
+    internal = NEW_ACCOUNT_RATING
+    for k, change in enumerate(history):
+        cid, old, new = change["contestId"], change["oldRating"], change["newRating"]
+        assert internal_rating(old, cid, k) == internal  # the algorithm's rating before contest k + 1
+        algorithm_delta = new - old - (PROMOTION[k] if k < len(PROMOTION) else 0)
+        assert displayed_delta(algorithm_delta, cid, k) == new - old
+        internal += algorithm_delta
+        assert internal_rating(new, cid, k + 1) == internal  # ... and after it, from the displayed one
+    assert internal == history[-1]["newRating"]  # after six contests the two coincide

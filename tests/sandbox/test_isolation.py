@@ -141,3 +141,28 @@ async def test_sysv_ipc_left_behind_is_removed(judge: Judge) -> None:
     for _ in range(judge.workers * 2):
         assert (await judge.run(leave, b"")).stdout == b"1\n"
         assert (await judge.run(count, b"")).stdout == b"0\n"
+
+
+def test_a_worker_whose_judge_vanished_removes_itself(judge: Judge) -> None:
+    import time
+
+    import docker.errors
+
+    from sandbox.docker_backend import DockerBackend
+    from sandbox.image import IMAGE
+
+    backend = DockerBackend(IMAGE)
+    try:
+        worker = backend.start_worker(0)
+        worker._sock.close()  # as if the judge process died: the runner reads EOF and exits
+        deadline = time.monotonic() + 15
+        gone = False
+        while time.monotonic() < deadline and not gone:
+            try:
+                backend.client.containers.get(worker.container.id)
+                time.sleep(0.5)
+            except docker.errors.NotFound:
+                gone = True
+        assert gone, "the orphaned container is still there"
+    finally:
+        backend.close()
