@@ -17,6 +17,10 @@ RUNNER_PATH = Path(__file__).parent / "runner" / "runner.py"
 Header = dict[str, Any]
 
 
+class JudgeUnavailable(RuntimeError):
+    """No sandbox can run untrusted code here; the message says how to get one."""
+
+
 class WorkerDied(RuntimeError):
     """The runner stopped answering or answered nonsense; the worker must be replaced."""
 

@@ -35,9 +35,8 @@ while True:
                 alive = alive or b'--uid-base' in args  # a whole argument: not this very source
             except OSError:
                 pass
-    if alive:
-        seen = True
-    elif seen or time.monotonic() - start > 120:
+    seen = seen or alive or os.path.exists('/box/started')  # the runner marks its start there
+    if not alive and (seen or time.monotonic() - start > 120):
         raise SystemExit(0)
 """
 
@@ -116,9 +115,16 @@ class DockerWorker:
             raise WorkerDied(f"cannot write to the runner in {self.name}: {e}") from None
         return self._reader.frame()
 
-    def close(self) -> None:
+    def disconnect(self) -> None:
+        """Hang up the exec stream (the runner reads EOF and exits; the watchdog then ends the container)."""
         with contextlib.suppress(OSError):
-            self._sock.close()
+            self._sock.shutdown(socket.SHUT_RDWR)
+        for closeable in (self._holder, self._sock):
+            with contextlib.suppress(OSError):
+                closeable.close()
+
+    def close(self) -> None:
+        self.disconnect()
         with contextlib.suppress(Exception):  # already gone is fine at close
             self.container.remove(force=True)
 

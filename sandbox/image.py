@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sandbox.backend import JudgeUnavailable
 from sandbox.languages import LANGUAGES, PCH_ROOT
 
 IMAGE = "cp-solver-judge:latest"
@@ -38,7 +39,7 @@ SPAWN_C = Path(__file__).parent / "image" / "spawn.c"
 RECIPE_VERSION = "1"  # bump when the build steps below change in a way the hash cannot see
 
 
-class ImageError(RuntimeError):
+class ImageError(JudgeUnavailable):
     """The image could not be built; the message says what to do."""
 
 

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import math
 import queue
 import secrets
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sandbox import checkers
 from sandbox.api import (
@@ -41,14 +43,12 @@ from sandbox.api import (
     Verdict,
 )
 from sandbox.backend import Backend, Header, Worker, WorkerDied
+from sandbox.backend import JudgeUnavailable as JudgeUnavailable  # re-exported: callers catch it here
 from sandbox.languages import Language, get
 
 MB = 1 << 20
+T = TypeVar("T")
 MAX_INSTALLED = 48  # programs kept in one worker's scratch (static C++ binaries are ~2 MB each)
-
-
-class JudgeUnavailable(RuntimeError):
-    """No sandbox can run untrusted code here; the message says how to get one."""
 
 
 class JudgeFailure(RuntimeError):
@@ -228,6 +228,7 @@ class Judge:
         # others (a session-wide test fixture; a CLI that runs several asyncio.run calls).
         self._idle: queue.Queue[_Slot] = queue.Queue()
         self._programs: dict[str, _Program] = {}
+        self._pool = ThreadPoolExecutor(max_workers=len(self._slots) + 2, thread_name_prefix="judge")
         self._closed = False
         self.replacements = 0  # workers replaced after their runner died (for tests and diagnostics)
 
@@ -237,7 +238,7 @@ class Judge:
 
     async def start(self) -> None:
         async def one(slot: _Slot) -> None:
-            slot.worker = await asyncio.to_thread(self._backend.start_worker, slot.index)
+            slot.worker = await self._blocking(self._backend.start_worker, slot.index)
 
         try:
             await asyncio.gather(*(one(s) for s in self._slots))
@@ -253,9 +254,10 @@ class Judge:
         self._closed = True
         for s in self._slots:
             if s.worker is not None:
-                await asyncio.to_thread(s.worker.close)
+                await self._blocking(s.worker.close)
                 s.worker = None
-        await asyncio.to_thread(self._backend.close)
+        await self._blocking(self._backend.close)
+        self._pool.shutdown(wait=False)
 
     async def __aenter__(self) -> Judge:
         return self
@@ -264,13 +266,29 @@ class Judge:
         await self.close()
 
     # ------------------------------------------------------------ plumbing
+    async def _blocking(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a blocking worker call on the judge's own threads (one per worker, plus spares), so
+        callers flooding the default executor cannot starve the jobs that hold the workers."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+
+    async def _acquire(self) -> _Slot:
+        """An idle worker. Polls (no thread parked per waiting caller): at most a few ms of latency,
+        and only when every worker is busy."""
+        delay = 0.0005
+        while True:
+            try:
+                return self._idle.get_nowait()
+            except queue.Empty:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.005)
+
     async def _replace(self, slot: _Slot) -> None:
         old, slot.worker = slot.worker, None
         slot.installed = {}
         self.replacements += 1
         if old is not None:
-            await asyncio.to_thread(old.close)
-        slot.worker = await asyncio.to_thread(self._backend.start_worker, slot.index)
+            await self._blocking(old.close)
+        slot.worker = await self._blocking(self._backend.start_worker, slot.index)
 
     async def _call(
         self, header: Header, blobs: list[bytes], timeout: float, needs: Sequence[str] = ()
@@ -278,10 +296,7 @@ class Judge:
         """Send one job to an idle worker; replace the worker and retry once if its runner fails."""
         if self._closed:
             raise JudgeFailure("the judge is closed")
-        try:
-            slot = self._idle.get_nowait()
-        except queue.Empty:
-            slot = await asyncio.to_thread(self._idle.get)
+        slot = await self._acquire()
         try:
             last: Exception | None = None
             for _attempt in range(2):
@@ -295,7 +310,7 @@ class Judge:
                             slot.installed[handle] = slot.installed.pop(handle)  # most recently used
                         else:
                             await self._install(slot, handle)
-                    reply, out = await asyncio.to_thread(slot.worker.call, header, blobs, timeout)
+                    reply, out = await self._blocking(slot.worker.call, header, blobs, timeout)
                 except WorkerDied as e:
                     last = e
                     try:
@@ -314,7 +329,7 @@ class Judge:
     async def _install(self, slot: _Slot, handle: str) -> None:
         prog = self._programs[handle]
         assert slot.worker is not None
-        reply, _ = await asyncio.to_thread(
+        reply, _ = await self._blocking(
             slot.worker.call,
             {"op": "install", "handle": handle, "files": [n for n, _ in prog.files]},
             [d for _, d in prog.files],
@@ -333,7 +348,7 @@ class Judge:
         if extra > 0:
             gone += [h for h in slot.installed if h in self._programs and h not in keep][:extra]
         for handle in gone:
-            await asyncio.to_thread(slot.worker.call, {"op": "forget", "handle": handle}, [], 60.0)
+            await self._blocking(slot.worker.call, {"op": "forget", "handle": handle}, [], 60.0)
             slot.installed.pop(handle, None)
 
     def release(self, compiled: Compiled) -> None:
@@ -574,7 +589,12 @@ async def open_judge(config: JudgeConfig = _CONFIG) -> Judge:
     else:
         raise JudgeUnavailable(f"unknown sandbox backend {config.backend!r}; use 'docker' or 'local'")
     judge = Judge(backend, config.workers)
-    await judge.start()
+    try:
+        await judge.start()
+    except JudgeUnavailable:
+        raise
+    except Exception as e:  # whatever stopped the workers, the user needs one line
+        raise JudgeUnavailable(f"the sandbox could not start its workers: {e}") from e
     return judge
 
 

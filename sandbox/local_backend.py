@@ -17,14 +17,14 @@ import subprocess
 import time
 from pathlib import Path
 
-from sandbox.backend import RUNNER_PATH, FrameReader, Header, WorkerDied, encode_frame
+from sandbox.backend import RUNNER_PATH, FrameReader, Header, JudgeUnavailable, WorkerDied, encode_frame
 
 SPAWN_C = Path(__file__).parent / "image" / "spawn.c"
 BOX = "/var/tmp"  # an existing directory of the host, covered by a tmpfs in the sandbox
 
 
-class LocalUnavailable(RuntimeError):
-    pass
+class LocalUnavailable(JudgeUnavailable):
+    """bubblewrap cannot sandbox programs here; the message says why."""
 
 
 class LocalWorker:

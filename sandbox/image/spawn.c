@@ -6,7 +6,9 @@
  * program, so the program's peak starts from a few hundred KB. The helper stays root, so the program
  * cannot kill it, and it enforces the wall-clock limit itself.
  *
- * usage: spawn UID CPU_S AS_BYTES STACK_BYTES FSIZE NOFILE NPROC WALL_MS CWD REPORT_FD -- PROGRAM ARGS...
+ * usage: spawn UID CPU_MS AS_BYTES STACK_BYTES FSIZE NOFILE NPROC WALL_MS CWD REPORT_FD -- PROGRAM ARGS...
+ * CPU_MS: the program is killed soon after using that much CPU (checked every 20 ms; RLIMIT_CPU, whole
+ * seconds only, is the backstop), so a time limit exceeded costs the limit, not the next whole second.
  * report (one line on REPORT_FD): status utime_us stime_us maxrss_kb wall_us wall_killed exec_errno
  */
 #define _GNU_SOURCE
@@ -23,18 +25,32 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t timed_out = 0;
 static pid_t child = 0;
 
-static void on_alarm(int sig) {
-    (void)sig;
-    timed_out = 1;
-    if (child > 0) {
-        kill(-child, SIGKILL);
-        kill(child, SIGKILL);
-    }
+static void on_alarm(int sig) { (void)sig; /* only interrupts wait4 */ }
+
+static void kill_child(void) {
+    kill(-child, SIGKILL);
+    kill(child, SIGKILL);
 }
 
+/* utime + stime of a live process in ms (all its threads), -1 when unreadable */
+static long long cpu_ms_of(pid_t pid, long tick) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    if (!p) return -1;
+    unsigned long long ut = 0, st = 0;
+    /* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
+    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) return -1;
+    return (long long)((ut + st) * 1000 / tick);
+}
 static void lim(int res, long long v) {
     if (v <= 0) return;
     struct rlimit r = {(rlim_t)v, (rlim_t)v};
@@ -53,7 +69,7 @@ int main(int argc, char **argv) {
         return 120;
     }
     uid_t uid = (uid_t)atol(argv[1]);
-    long long cpu = atoll(argv[2]), as = atoll(argv[3]), stack = atoll(argv[4]), fsize = atoll(argv[5]);
+    long long cpu_ms = atoll(argv[2]), as = atoll(argv[3]), stack = atoll(argv[4]), fsize = atoll(argv[5]);
     long long nofile = atoll(argv[6]), nproc = atoll(argv[7]), wall_ms = atoll(argv[8]);
     const char *cwd = argv[9];
     int report = atoi(argv[10]);
@@ -73,8 +89,9 @@ int main(int argc, char **argv) {
         if (!e && getuid() == 0) e = EPERM;  /* never run a program as root */
         if (!e && chdir(cwd) != 0) e = errno;
         if (!e) {
-            if (cpu > 0) {
-                struct rlimit r = {(rlim_t)cpu, (rlim_t)cpu + 1};
+            if (cpu_ms > 0) {
+                rlim_t soft = (rlim_t)(cpu_ms / 1000 + 1);
+                struct rlimit r = {soft, soft + 1};
                 setrlimit(RLIMIT_CPU, &r);
             }
             lim(RLIMIT_AS, as);
@@ -98,15 +115,22 @@ int main(int argc, char **argv) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
-    if (wall_ms > 0) {
-        struct itimerval it = {{0, 0}, {wall_ms / 1000, (wall_ms % 1000) * 1000}};
-        setitimer(ITIMER_REAL, &it, NULL);
-    }
-    int status = 0;
+    /* A 20 ms tick (first after 20 ms, so trivial programs never see it) checks wall and CPU time. */
+    struct itimerval it = {{0, 20000}, {0, 20000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    long tick = sysconf(_SC_CLK_TCK);
+    int status = 0, timed_out = 0;
     struct rusage ru;
     memset(&ru, 0, sizeof ru);
     while (wait4(child, &status, 0, &ru) < 0) {
         if (errno != EINTR) return 123;
+        if (timed_out) continue;
+        if (wall_ms > 0 && (now() - start) * 1000 >= wall_ms) {
+            timed_out = 1;
+            kill_child();
+        } else if (cpu_ms > 0 && cpu_ms_of(child, tick) > cpu_ms) {
+            kill_child();  /* rusage will show the CPU time over the limit */
+        }
     }
     double wall = now() - start;
     struct itimerval off = {{0, 0}, {0, 0}};

@@ -26,7 +26,7 @@ import signal
 import struct
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 BOX = "/box"  # --box overrides (bubblewrap cannot create /box on a read-only host root)
@@ -141,13 +141,13 @@ class Proc:
         actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(high[:-1])]
         actions.append((os.POSIX_SPAWN_DUP2, high[-1], REPORT_FD))
         wall_ms = int(limits["wall_s"] * 1000)
-        cpu_soft = (
-            int(limits["cpu_s"]) + 1 if limits.get("cpu_s") else 0
-        )  # we judge by rusage, this is a backstop
+        cpu_ms = int(
+            float(limits.get("cpu_s") or 0) * 1000
+        )  # the helper kills soon after; verdicts use rusage
         args = [
             SPAWN,
             str(uid),
-            str(cpu_soft),
+            str(cpu_ms),
             str(int(limits.get("as_mb", 0)) * MB),
             str(int(limits.get("stack_mb", 0)) * MB),
             str(int(limits.get("fsize", 0))),
@@ -379,7 +379,7 @@ def cleanup(uid: int) -> None:
 
 
 # ---------------------------------------------------------------- jobs
-def as_uid(uid: int, fn) -> str:  # type: ignore[no-untyped-def]
+def as_uid(uid: int, fn: Callable[[], object]) -> str:
     """Run fn() in a child as uid (files it creates belong to uid). Returns an error text or ''."""
     r, w = os.pipe()
     pid = os.fork()
@@ -442,6 +442,8 @@ class Runner:
         self.uids = Uids(uid_base)
         os.makedirs(IO, mode=0o700, exist_ok=True)
         os.chmod(IO, 0o700)
+        with open(BOX + "/started", "w") as f:  # for the container's watchdog (docker_backend.WATCHDOG)
+            f.write(str(os.getpid()))
         if not os.path.isdir(PROGS):  # Docker mounts it owned by the compile uid; bubblewrap cannot
             os.makedirs(PROGS, mode=0o711)  # not listable: programs cannot find each other
             os.chown(PROGS, self.uids.compile, self.uids.compile)
@@ -515,6 +517,7 @@ class Runner:
                 ).strip()
             if rep["exec_error"]:
                 message += "\n" + rep["exec_error"]
+            self.op_forget({"handle": h["handle"]}, [])  # the host never learns this handle
         return {"ok": True, "compiled": ok, "message": message, "time": rep["wall"], "report": rep}, files
 
     # -- install: put a compiled program's files in place (it was compiled in another worker)

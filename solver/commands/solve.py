@@ -21,7 +21,7 @@ from rich.live import Live
 
 from solver import __version__
 from solver.config import Config
-from solver.errors import OfflineError, SolverError, UsageError
+from solver.errors import SolverError, UsageError
 from solver.llm.cli_options import add_model_options
 from solver.problem import Problem, ProblemId
 from solver.runstore import Run
@@ -99,22 +99,10 @@ def config_json(config: Config) -> dict[str, Any]:
 
 
 async def load_problem(text: str, config: Config) -> Problem:
-    """A stored problem, else fetched from Codeforces (unless --offline)."""
-    from solver.sources.store import ProblemStore
+    """A stored problem, else fetched from Codeforces (never with --offline: then it says what is missing)."""
+    from solver.sources.codeforces import fetch_problem
 
-    pid = ProblemId.parse(text)
-    store = ProblemStore(config.store)
-    problem = store.load(pid)
-    if problem is not None:
-        return problem
-    if config.offline:
-        raise OfflineError(
-            f"problem {pid} is not in the store {config.store}; fetch it first: python -m solver fetch {pid}"
-        )
-    from solver.sources import codeforces
-
-    fetched: Problem = await codeforces.fetch_problem(pid, config)  # type: ignore[attr-defined]
-    return fetched
+    return await fetch_problem(ProblemId.parse(text), config)
 
 
 @contextlib.asynccontextmanager

@@ -88,9 +88,11 @@ class Kit:
                 return Checker.from_program(helper.program.compiled)
         return self.work.default_checker()
 
-    def cancel(self) -> None:
+    async def close(self) -> None:
+        """Stop helpers still being made (their judge calls finish first) and wait for them."""
         for task in self._tasks.values():
             task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
 
     # ---- obtaining one helper
 

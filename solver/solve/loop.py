@@ -25,7 +25,7 @@ from solver.solve.candidate import CandidateResult, Unjudgeable, evaluate, run_c
 from solver.solve.kit import Kit
 from solver.solve.languages import language
 from solver.solve.model import ModelCalls
-from solver.solve.programs import Judge, PoolTest
+from solver.solve.programs import Judge, PoolTest, Shielded
 from solver.solve.work import ProblemResult, Progress, Settings, TestVerdict, Work, _no_progress
 
 
@@ -62,7 +62,7 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
         settings=settings,
         lang=language(settings.lang),
         helper_lang=language(settings.helper_lang),
-        judge=env.judge,
+        judge=Shielded(env.judge),
         run=env.run,
         model=env.model,
         spending=Spending(settings.budget),
@@ -90,7 +90,7 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
                 t.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
     finally:
-        kit.cancel()
+        await kit.close()
     for t in tasks:
         if t.done() and not t.cancelled() and (error := t.exception()) is not None:
             raise error  # a bug, or the judge failing: never a property of the problem

@@ -44,7 +44,7 @@ async def test_requests_spread_over_two_hosts(make_ollama: Callable[..., OllamaB
 
 async def test_a_slow_host_gets_fewer_requests(make_ollama: Callable[..., OllamaBackend]) -> None:
     async with (
-        FakeOllama(default=Reply(first_delay=0.4)) as slow,
+        FakeOllama(default=Reply(first_delay=1.0)) as slow,
         FakeOllama(default=Reply(first_delay=0.05)) as fast,
     ):
         backend = make_ollama(slow.url, fast.url)

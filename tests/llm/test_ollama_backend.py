@@ -322,8 +322,8 @@ async def test_slow_first_chunk_is_not_aborted(fake_ollama: FakeOllama, make_oll
 async def test_long_answer_is_fine_while_chunks_keep_coming(
     fake_ollama: FakeOllama, make_ollama: Make
 ) -> None:
-    # 12 pieces 0.1 s apart: 1.1 s in all, far above the 0.3 s idle timeout, never silent for 0.3 s
-    timeouts = Timeouts(connect_s=2, warmup_s=5, first_chunk_s=5, idle_s=0.3)
+    # 12 pieces 0.1 s apart: 1.1 s in all, far above the 0.5 s idle timeout, never silent for 0.5 s
+    timeouts = Timeouts(connect_s=2, warmup_s=5, first_chunk_s=5, idle_s=0.5)
     fake_ollama.script(Reply(content="x" * 48, chunk_chars=4, delay=0.1))
     c = await make_ollama(fake_ollama.url, timeouts=timeouts).chat(HI)
     assert c.content == "x" * 48 and c.wall_s > 1.0 and c.attempts == 1

@@ -154,7 +154,7 @@ def test_a_worker_whose_judge_vanished_removes_itself(judge: Judge) -> None:
     backend = DockerBackend(IMAGE)
     try:
         worker = backend.start_worker(0)
-        worker._sock.close()  # as if the judge process died: the runner reads EOF and exits
+        worker.disconnect()  # as if the judge process died: the runner reads EOF and exits
         deadline = time.monotonic() + 15
         gone = False
         while time.monotonic() < deadline and not gone:

@@ -185,3 +185,19 @@ async def test_workers_hold_a_bounded_number_of_programs(judge: Judge) -> None:
     judge.release(progs[0])
     with pytest.raises(ValueError, match="unknown program"):
         await judge.run(progs[0], b"")
+
+
+async def test_many_concurrent_callers_share_the_workers(judge: Judge) -> None:
+    import asyncio
+
+    exe = await _compile(judge, CPP_AB)
+    results = await asyncio.gather(*(judge.run(exe, f"{i} 1\n".encode()) for i in range(40)))
+    assert [r.stdout for r in results] == [f"{i + 1}\n".encode() for i in range(40)]
+
+
+async def test_a_busy_loop_is_stopped_soon_after_its_cpu_limit(judge: Judge) -> None:
+    # RLIMIT_CPU counts whole seconds; the spawn helper checks CPU time every 20 ms instead.
+    exe = await _compile(judge, "int main(){ volatile unsigned long x = 0; for(;;) x++; }")
+    r = await judge.run(exe, b"", Limits(time_s=0.3, memory_mb=256))
+    assert r.status is Verdict.TLE
+    assert 0.3 < r.cpu_s < 0.8, r.cpu_s  # not the 1-2 s the rlimit alone would allow

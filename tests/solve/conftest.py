@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from sandbox.api import JudgeConfig
 from solver.config import Config
 from solver.llm.factory import build_backend
 from solver.problem import Problem
@@ -17,34 +16,8 @@ from solver.solve.loop import Env, solve_problem
 from solver.solve.model import ModelCalls
 from solver.solve.work import ProblemResult, Settings
 from tests.fakes.ollama_server import FakeOllama
+from tests.sandbox.conftest import judge  # noqa: F401  (the real sandbox, shared by the session)
 from tests.solve.scripted import ScriptedModel
-
-
-def _docker_ok() -> str:
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.ping()
-        client.images.get("cp-solver-judge:latest")
-        client.close()
-    except Exception as e:  # noqa: BLE001 - any reason means the same: no sandbox here
-        return str(e).splitlines()[0][:200]
-    return ""
-
-
-@pytest.fixture
-async def judge() -> AsyncIterator[object]:
-    why = _docker_ok()
-    if why:
-        pytest.skip(f"the Docker judge is not available: {why}")
-    from sandbox.judge import open_judge
-
-    j = await open_judge(JudgeConfig(workers=2, build_if_missing=False))
-    try:
-        yield j
-    finally:
-        await j.close()
 
 
 @dataclass
