@@ -1,0 +1,64 @@
+"""Interrupted runs resume without redoing finished work, and finished problems are never solved again."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from solver.config import Config
+from solver.llm.factory import build_backend
+from solver.runstore import Run
+from solver.solve.budget import Stop
+from solver.solve.loop import Env, solve_problem
+from solver.solve.model import ModelCalls
+from solver.solve.work import Settings
+from tests.fakes.ollama_server import FakeOllama, Reply
+from tests.solve import programs as P
+from tests.solve.conftest import Solve
+from tests.solve.scripted import ScriptedModel, stage_of
+from tests.solve.test_loop import KIT
+
+pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
+
+
+async def test_cancelled_run_resumes_without_asking_again(solve: Solve, judge: Any, tmp_path: Path) -> None:
+    first = ScriptedModel(solution=[P.cpp(P.SUM_ABS)], **KIT)
+    reached = asyncio.Event()
+
+    async def respond(body: dict[str, Any]) -> Reply:
+        prompt = body["messages"][-1]["content"]
+        if stage_of(prompt) == "repair":  # the run is interrupted while the model writes the repair
+            reached.set()
+            await asyncio.Event().wait()
+        return first(body)
+
+    run = Run.create(tmp_path / "runs", "solve-9001A", {"command": "solve"})
+    async with FakeOllama(responder=respond) as srv:
+        backend = build_backend(Config(hosts=(srv.url,), model="gemma4:31b"))
+        env = Env(judge, run, ModelCalls(backend, run, run.index()), Settings(stress_tests=100))
+        task = asyncio.create_task(solve_problem(P.SUM, env))
+        await asyncio.wait_for(reached.wait(), 60)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await backend.close()
+    before = [e.type for e in run.events()]
+    assert before.count("model_reply") == 5 and "counterexample" in before and "problem_done" not in before
+
+    second = ScriptedModel(solution=P.cpp(P.SUM_GOOD))  # knows no kit replies: asking for one would fail
+    s = await solve(P.SUM, second, run=Run.open(tmp_path / "runs", run.id))
+    assert second.stages() == ["repair"]  # nothing finished was asked again
+    assert s.result.stop is Stop.SOLVED and s.result.chosen == "c0-v2"
+    (cx,) = s.result.counterexamples
+    assert cx.fixed_by == "c0-v2"
+    after = [e.type for e in s.run.events()]
+    assert after[: len(before)] == before  # nothing lost: the log only grew
+    assert after.count("model_reused") == 5 and after.count("problem_done") == 1
+
+    third = ScriptedModel()
+    again = await solve(P.SUM, third, run=Run.open(tmp_path / "runs", run.id))
+    assert third.calls == [] and again.asked == 0  # a finished problem is never solved again
+    assert again.result == s.result
