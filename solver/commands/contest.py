@@ -11,11 +11,14 @@ performance rating is computed with Codeforces' algorithm. Prints the table and 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from rich.console import Console
+from rich.live import Live
 
 from solver.config import Config
 from solver.contest.outcome import ContestResult
@@ -32,6 +35,9 @@ from solver.contest.session import (
 from solver.errors import UsageError
 from solver.problem import ContestKind, ContestRef, parse_ref
 from solver.rating.placement import TimeModel
+from solver.solve.progress import Board
+
+T = TypeVar("T")
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -57,6 +63,15 @@ def contest_id_of(text: str) -> int:
     return ref.contest_id
 
 
+async def with_refresh(coro: Coroutine[Any, Any, T], screen: Live, board: Board) -> T:
+    """Await ``coro`` while redrawing the progress board."""
+    task = asyncio.ensure_future(coro)
+    while not task.done():
+        screen.update(board.table())
+        await asyncio.wait({task}, timeout=0.5)
+    return task.result()
+
+
 def time_model_of(result: ContestResult) -> TimeModel:
     return TimeModel.parse(result.time_model.replace("fixed minute ", ""))
 
@@ -66,8 +81,21 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     options: ContestOptions = contest_options(args)
     console = Console(stderr=bool(config.json))  # with --json, stdout carries the JSON document only
     settings = settings_from(config)
-    async with open_services(config, settings, log=lambda line: console.print(line, highlight=False)) as svc:
-        result, scores, run_ = await run_contest(contest_id, svc, options, args.resume)
+    live = console.is_terminal and not config.json
+    board = Board() if live else None
+    async with open_services(
+        config,
+        settings,
+        progress=board,
+        log=lambda line: console.print(line, highlight=False),
+        on_reply=board.on_reply if board is not None else None,
+    ) as svc:
+        task = run_contest(contest_id, svc, options, args.resume)
+        if board is None:
+            result, scores, run_ = await task
+        else:
+            with Live(board.table(), console=console, refresh_per_second=2, transient=True) as screen:
+                result, scores, run_ = await with_refresh(task, screen, board)
         meta = run_.meta()
     tm = time_model_of(result)
     prov = provenance(meta, str(tm), [result.contest_id])

@@ -122,6 +122,15 @@ def _open_batch(config: Config, args: argparse.Namespace, svc: Services, options
 async def run(args: argparse.Namespace, config: Config) -> int:
     if args.parallel < 1:
         raise UsageError("--parallel must be at least 1")
+    if not args.resume and not (args.contests or args.division or args.after):
+        raise UsageError(
+            "choose contests: --contests 1990-2010 (or a file of ids), --division 2,3, --after DATE"
+        )
+    if not args.resume:  # fail on a malformed selection before the model and the judge are started
+        if args.contests:
+            parse_contest_ids(args.contests)
+        parse_divisions(args.division)
+        parse_after(args.after)
     console = Console(stderr=bool(config.json))
     settings = settings_from(config)
     async with open_services(config, settings, log=lambda line: console.print(line, highlight=False)) as svc:
@@ -134,8 +143,6 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             spec, division, after = req.get("contests"), req.get("division"), req.get("after")
         else:
             spec, division, after = args.contests, args.division, args.after
-        if not spec and not division and not after:
-            raise UsageError("choose contests: --contests 1990-2010 (or a file), --division, --after")
         ids = parse_contest_ids(spec) if spec else None
         selection = await choose(svc, ids, parse_divisions(division), parse_after(after))
         batch.append(

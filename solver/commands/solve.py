@@ -8,6 +8,7 @@ continues an interrupted run without asking the model again for anything it alre
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import json
 import sys
@@ -117,6 +118,37 @@ async def judge_for(config: Config) -> AsyncIterator[Any]:
         await judge.close()
 
 
+async def model_digest(config: Config) -> str:
+    """The model's digest on the first host (Ollama's /api/tags), so a run names the exact weights."""
+    if config.backend != "ollama" or not config.hosts:
+        return ""
+    import ollama
+
+    client = ollama.AsyncClient(host=config.hosts[0])
+    try:
+        listed = await client.list()
+    except Exception:  # only a note in run.json; the preflight reports real problems
+        return ""
+    base = config.model if ":" in config.model else f"{config.model}:latest"
+    return next((str(m.digest or "") for m in listed.models if m.model in (config.model, base)), "")
+
+
+def image_id(config: Config) -> str:
+    """The judge image's id, recorded so a run says exactly which toolchain judged it ("" if unknown)."""
+    if config.sandbox != "docker":
+        return ""
+    try:
+        import docker
+
+        client = docker.from_env()
+        try:
+            return str(client.images.get(config.image).id)
+        finally:
+            client.close()
+    except Exception:  # only a note in run.json; the judge itself reports real problems
+        return ""
+
+
 async def run(args: argparse.Namespace, config: Config) -> int:
     if args.resume:
         run_ = Run.open(config.runs, args.resume)
@@ -154,9 +186,8 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
                     "model": {
                         "name": config.model,
                         "backend": config.backend,
-                        "digest": next(
-                            (getattr(i, "digest", "") for i in infos if getattr(i, "digest", "")), ""
-                        ),
+                        "digest": await model_digest(config),
+                        "context_length": next((i.context_length for i in infos if i.context_length), None),
                         "hosts": list(config.hosts),
                     },
                     "seed": settings.seed,
@@ -164,7 +195,7 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
                         "tool": __version__,
                         "python": sys.version.split()[0],
                         "image": config.image,
-                        "image_id": str(getattr(judge, "image_id", "") or ""),
+                        "image_id": await asyncio.to_thread(image_id, config),
                     },
                 }
                 run_ = Run.create(config.runs, f"solve-{problem.id.slug}", meta)
@@ -189,8 +220,6 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
 
 
 async def _with_refresh(coro: Any, live: Live, board: Board) -> ProblemResult:
-    import asyncio
-
     task = asyncio.ensure_future(coro)
     while not task.done():
         live.update(board.table())

@@ -17,12 +17,24 @@ from solver.contest.outcome import ContestResult, ProblemOutcome
 from solver.contest.plots import PerfPoint, RatingBin, performance_plot, solve_rate_plot
 from solver.contest.report import Figure, Provenance, Report, Table
 from solver.contest.selection import Skipped
+from solver.rating.codeforces import MAX_RATING
 from solver.rating.placement import TimeModel
 
 NEW_ACCOUNT_NOTE = (
     "Since 2020 Codeforces shows new accounts' ratings starting from 0 while its algorithm uses an internal "
     "rating starting at 1400; opponents' ratings were corrected back to internal ones (contest id >= 1360)."
 )
+
+
+def _plotted(value: float) -> float:
+    # A winner's infinite performance is drawn at the top of the rating scale, as the estimate counts it.
+    return min(value, float(MAX_RATING))
+
+
+def perf_text(value: float | None) -> str:
+    if value is None:
+        return "not computed"
+    return "∞ (first place: rank 1 always gains)" if math.isinf(value) else f"{value:.0f}"
 
 
 def describe_time_model(tm: TimeModel) -> str:
@@ -77,7 +89,7 @@ def print_contest(
     if pl.performance is None:
         console.print("Performance: not computed (no rating changes for this contest)")
     else:
-        line = f"Performance rating: [bold]{pl.performance:.0f}[/]"
+        line = f"Performance rating: [bold]{perf_text(pl.performance)}[/]"
         iv = result.performance_interval
         if iv and iv[0] != iv[1]:
             line += f" (counting only hidden-test-verified solves: {iv[0]:.0f})"
@@ -115,7 +127,7 @@ def contest_report(
         ("rules", result.rules),
         ("score", f"{pl.points:g}" + ("" if result.rules == "CF" else f" solved, penalty {pl.penalty}")),
         ("rank", f"{pl.rank:g} of {pl.participants}"),
-        ("performance", "not computed" if pl.performance is None else f"{pl.performance:.0f}"),
+        ("performance", perf_text(pl.performance)),
         ("elapsed", f"{result.elapsed_s / 60:.1f} min of {result.duration_s // 60} min"),
     ]
     iv = result.performance_interval
@@ -125,9 +137,9 @@ def contest_report(
         else [
             PerfPoint(
                 str(result.contest_id),
-                pl.performance,
-                iv[0] if iv else pl.performance,
-                iv[1] if iv else pl.performance,
+                _plotted(pl.performance),
+                _plotted(iv[0] if iv else pl.performance),
+                _plotted(iv[1] if iv else pl.performance),
                 result.division,
             )
         ]
@@ -197,10 +209,13 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str) 
     used = [r for r in b.results if r.placement.performance is not None]
     points = []
     for r in used:
-        iv = r.performance_interval or (r.placement.performance, r.placement.performance)
         perf = r.placement.performance
-        assert perf is not None
-        points.append(PerfPoint(str(r.contest_id), perf, iv[0] or perf, iv[1] or perf, r.division))
+        if perf is None:
+            continue
+        iv = r.performance_interval or (perf, perf)
+        points.append(
+            PerfPoint(str(r.contest_id), _plotted(perf), _plotted(iv[0]), _plotted(iv[1]), r.division)
+        )
     ov = b.overall
     figures = [
         Figure(
@@ -255,7 +270,7 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str) 
                 r.rules,
                 f"{solved}/{len(r.problems)}",
                 f"{pl.rank:g}/{pl.participants}",
-                "—" if pl.performance is None else f"{pl.performance:.0f}",
+                "—" if pl.performance is None else perf_text(pl.performance),
                 "yes" if r.optimistic else "no",
                 "used" if pl.performance is not None else "not used: no rating changes",
             )

@@ -37,7 +37,7 @@ from solver.problem import Contest, ContestRef, ContestType, Problem
 from solver.rating.placement import TimeModel
 from solver.runstore import Run
 from solver.solve.loop import Env, solve_problem
-from solver.solve.model import ModelCalls
+from solver.solve.model import ModelCalls, Reply
 from solver.solve.programs import Judge
 from solver.solve.work import ProblemResult, Progress, Settings
 from solver.sources.cf_api import RatingChange, Standings
@@ -95,6 +95,7 @@ class Services:
     meta: dict[str, Any] = field(default_factory=dict)  # model name and digest, versions: into run.json
     progress: Progress | None = None
     log: Callable[[str], None] = lambda _line: None
+    on_reply: Callable[[Reply], None] | None = None  # token counts for a live progress board
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,9 @@ class ContestPlay:
     async def _solve(self, problem: Problem, attempt: int) -> tuple[ProblemResult, Run]:
         run = self._attempt_run(problem.id.index, attempt)
         settings = replace(self.svc.settings, seed=self.svc.settings.seed + attempt)
-        calls = ModelCalls(self.svc.backend, run, run.index(), ChatParams(seed=settings.seed))
+        calls = ModelCalls(
+            self.svc.backend, run, run.index(), ChatParams(seed=settings.seed), self.svc.on_reply
+        )
         env = Env(self.svc.judge, run, calls, settings)
         if self.svc.progress is not None:
             env.progress = self.svc.progress

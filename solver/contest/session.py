@@ -23,6 +23,7 @@ from solver.llm.cli_options import add_model_options
 from solver.rating.placement import TimeModel
 from solver.solve.budget import Budget
 from solver.solve.languages import LANGUAGES
+from solver.solve.model import Reply
 from solver.solve.work import Progress, Settings
 
 
@@ -138,6 +139,36 @@ def provenance(meta: dict[str, Any], time_model: str, contests: Sequence[int]) -
     )
 
 
+async def ollama_digest(hosts: Sequence[str], model: str) -> str:
+    """The model's digest as Ollama lists it (``GET /api/tags``), so reports name the exact weights.
+
+    The model layer's ModelInfo does not carry it; a failure here only leaves the digest unknown.
+    """
+    import aiohttp
+
+    from solver.llm.streaming import normalize_host
+
+    wanted = {model, model if ":" in model else f"{model}:latest"}
+    for host in hosts:
+        try:
+            timeout = aiohttp.ClientTimeout(total=5)
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as http,
+                http.get(f"{normalize_host(host)}/api/tags") as resp,
+            ):
+                data = await resp.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            continue
+        for m in data.get("models", []) if isinstance(data, dict) else []:
+            if (
+                isinstance(m, dict)
+                and (m.get("name") in wanted or m.get("model") in wanted)
+                and m.get("digest")
+            ):
+                return str(m["digest"])
+    return ""
+
+
 @contextlib.asynccontextmanager
 async def open_services(
     config: Config,
@@ -145,6 +176,7 @@ async def open_services(
     *,
     progress: Progress | None = None,
     log: Callable[[str], None] | None = None,
+    on_reply: Callable[[Reply], None] | None = None,
 ) -> AsyncIterator[Services]:
     from datetime import UTC, datetime
 
@@ -167,9 +199,13 @@ async def open_services(
                     "model": {
                         "name": config.model,
                         "backend": config.backend,
-                        # The model layer's ModelInfo may carry the digest (Ollama's /api/tags has it).
                         "digest": next(
                             (str(getattr(i, "digest", "")) for i in infos if getattr(i, "digest", "")), ""
+                        )
+                        or (
+                            await ollama_digest(config.hosts, config.model)
+                            if config.backend == "ollama"
+                            else ""
                         ),
                         "hosts": list(config.hosts),
                     },
@@ -183,7 +219,15 @@ async def open_services(
                     "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 }
                 yield Services(
-                    source, backend, judge, config, settings, meta, progress, log or (lambda _line: None)
+                    source,
+                    backend,
+                    judge,
+                    config,
+                    settings,
+                    meta,
+                    progress,
+                    log or (lambda _line: None),
+                    on_reply,
                 )
             finally:
                 await judge.close()

@@ -17,7 +17,7 @@ from solver.solve.extract import extract_code
 from solver.solve.kit import Kit
 from solver.solve.programs import PoolTest, Program, build, by_name, solution_limits
 from solver.solve.prompts import messages
-from solver.solve.stress import StressOutcome, stress
+from solver.solve.stress import Finding, StressOutcome, stress
 from solver.solve.work import Counterexample, Work
 
 
@@ -70,8 +70,8 @@ def first_failure(work: Work, kit: Kit, version: Version) -> str | None:
     """Evidence for the first failing pool test (examples first), or None when all pass."""
     tests = {t.name: t for t in work.pool}
     for r in version.results:
-        if r.verdict is Verdict.AC:
-            continue
+        if r.verdict is Verdict.AC or r.verdict is Verdict.JE:
+            continue  # a judge error says nothing about the program: never evidence for a repair
         t = tests.get(r.test)
         tl = work.problem.time_limit_s
         if t is None:  # interactive: the example's hidden data
@@ -185,32 +185,32 @@ async def _loop(work: Work, kit: Kit, name: str) -> CandidateResult:
             work.log("candidate_passed", candidate=name, version=program.name, stress=outcome.summary)
             work.solved_by = work.solved_by or name
             return CandidateResult(name, base, True, outcome, Stop.SOLVED, outcome.summary)
-        count = sum(1 for t in work.pool if t.kind == finding.kind) + 1
-        test = work.add_test(PoolTest(f"{finding.kind}-{count}", finding.kind, finding.input, finding.answer))
-        found_out = evidence.decode(finding.result.run.stdout)
-        cx = Counterexample(
-            program.name,
-            test.name,
-            finding.input,
-            finding.answer,
-            found_out[:4000],
-            finding.result.verdict.value,
-        )
-        work.counterexamples.append(cx)
-        work.log(
-            "counterexample",
-            candidate=name,
-            version=program.name,
-            test=test.name,
-            kind=finding.kind,
-            input=finding.input[:20000],
-            expected=finding.answer,
-            found=found_out[:20000],
-            verdict=finding.result.verdict.value,
-            evidence=finding.evidence,
-        )
+        _record(work, name, program, finding)
         base_evidence = finding.evidence
         prompt = _repair(work, base, base_evidence, rejected)
+
+
+def _record(work: Work, name: str, program: Program, finding: Finding) -> None:
+    """A stress finding becomes a pool test (an anchor once fixed) and a counterexample in the log."""
+    count = sum(1 for t in work.pool if t.kind == finding.kind) + 1
+    test = work.add_test(PoolTest(f"{finding.kind}-{count}", finding.kind, finding.input, finding.answer))
+    found = evidence.decode(finding.result.run.stdout)
+    verdict = finding.result.verdict.value
+    work.counterexamples.append(
+        Counterexample(program.name, test.name, finding.input, finding.answer, found[:4000], verdict)
+    )
+    work.log(
+        "counterexample",
+        candidate=name,
+        version=program.name,
+        test=test.name,
+        kind=finding.kind,
+        input=finding.input[:20000],
+        expected=finding.answer,
+        found=found[:20000],
+        verdict=verdict,
+        evidence=finding.evidence,
+    )
 
 
 def _repair(work: Work, base: Version, ev: str, rejected: list[str]) -> tuple[Message, ...]:

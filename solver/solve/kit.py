@@ -58,21 +58,38 @@ class Kit:
         self._answers: dict[str, str | None] = {}
         self._max: list[str] | None = None
         self._lock = asyncio.Lock()
+        self._status: dict[str, str] = {}
+        self._plan: list[tuple[str, Verify]] = []
         if p.interactive:
-            self._start("interactor", self._verify_interactor)
+            self._plan.append(("interactor", self._verify_interactor))
             return
         if p.several_answers:
-            self._start("checker", self._verify_checker)
-        self._start("validator", self._verify_validator)
-        self._start("brute", self._verify_brute)
-        self._start("generator", self._verify_generator)
-        self._start("maxgen", self._verify_maxgen)
+            self._plan.append(("checker", self._verify_checker))
+        self._plan += [
+            ("validator", self._verify_validator),
+            ("brute", self._verify_brute),
+            ("generator", self._verify_generator),
+            ("maxgen", self._verify_maxgen),
+        ]
 
-    def _start(self, stage: str, verify: Verify) -> None:
-        self._tasks[stage] = asyncio.create_task(self._obtain(stage, verify), name=f"{self.work.pid}-{stage}")
+    def start(self) -> None:
+        """Ask for every helper at once (call after the drafts were asked for: they go to the model first)."""
+        if self._tasks:
+            return
+        for stage, verify in self._plan:
+            self._tasks[stage] = asyncio.create_task(
+                self._obtain(stage, verify), name=f"{self.work.pid}-{stage}"
+            )
+
+    def _show(self, stage: str, status: str) -> None:
+        self._status[stage] = status
+        self.work.progress(self.work.pid, "kit", stage=", ".join(f"{k} {v}" for k, v in self._status.items()))
 
     async def get(self, stage: str) -> Helper:
         task = self._tasks.get(stage)
+        if task is None and any(s == stage for s, _ in self._plan):
+            self.start()  # asked before start(): start now rather than wait forever
+            task = self._tasks.get(stage)
         if task is None:
             return Helper(None, f"no {stage} for this problem")
         return await asyncio.shield(task)
@@ -103,7 +120,7 @@ class Kit:
         for n in range(1, work.settings.kit_tries + 1):
             if work.spending.exhausted():
                 return Helper(None, f"no {stage}: the problem's budget was spent")
-            work.progress(work.pid, "kit", stage=stage, attempt=n)
+            self._show(stage, f"try {n}")
             prompt = messages(
                 stage,
                 problem=work.problem,
@@ -133,12 +150,14 @@ class Kit:
             problem_text = await verify(program)
             if problem_text is None:
                 work.log("helper_ready", stage=stage, n=n, program=program.name, path=program.path)
+                self._show(stage, "ok")
                 return Helper(program)
             feedback = problem_text
             work.log("helper_rejected", stage=stage, n=n, reason=feedback)
         first = feedback.strip().splitlines()[0] if feedback.strip() else "no reply"
         note = f"no working {stage} after {work.settings.kit_tries} tries (last: {first})"
         work.log("helper_failed", stage=stage, note=note)
+        self._show(stage, "failed")
         return Helper(None, note)
 
     # ---- checks

@@ -26,7 +26,7 @@ from solver.solve.kit import Kit
 from solver.solve.languages import language
 from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, PoolTest, Shielded
-from solver.solve.work import ProblemResult, Progress, Settings, TestVerdict, Work, _no_progress
+from solver.solve.work import LocalVerdict, ProblemResult, Progress, Settings, Work, _no_progress
 
 
 @dataclass
@@ -80,6 +80,7 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
             work.add_test(PoolTest(f"example-{i + 1}", "example", s.input, s.output))
     kit = Kit(work)
     tasks = [asyncio.create_task(run_candidate(work, kit, i)) for i in range(settings.candidates)]
+    kit.start()  # after the candidates: their drafts reach the model (and its limiter's queue) first
     wall_stop = False
     try:
         remaining = work.spending.remaining_wall()
@@ -113,9 +114,10 @@ async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_s
     clusters: tuple[tuple[str, ...], ...] = ()
     notes: list[str] = []
     if passing:
-        stop, reason = Stop.SOLVED, f"solved: {passing[0].reason}"
         chosen_result, clusters = choose(work, passing)
         chosen = chosen_result.best
+        assert chosen is not None
+        stop, reason = Stop.SOLVED, f"solved: {chosen.program.name} passes every local test"
     else:
         stop = Stop.WALL_TIME if wall_stop else _worst_stop(results)
         reason = next((r.reason for r in results if r.stop is stop), stop.text)
@@ -123,7 +125,7 @@ async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_s
             reason = f"not solved: {reason}"
         chosen_result = max(results, key=lambda r: len(r.best.passed) if r.best else -1)
         chosen = chosen_result.best
-    verdicts: tuple[TestVerdict, ...] = ()
+    verdicts: tuple[LocalVerdict, ...] = ()
     if chosen is not None:
         try:
             final = await evaluate(work, kit, chosen.program)  # on the final pool: every local test
@@ -131,7 +133,7 @@ async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_s
             final = chosen
         kinds = {t.name: t.kind for t in work.pool}
         verdicts = tuple(
-            TestVerdict(
+            LocalVerdict(
                 r.test,
                 kinds.get(r.test, "example"),
                 r.verdict.value,

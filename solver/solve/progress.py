@@ -68,13 +68,19 @@ def report(result: ProblemResult, run_path: str) -> RenderableType:
     style = "bold green" if result.stop is Stop.SOLVED else "bold red"
     parts.append(Text(f"{result.problem}: {result.reason}", style=style))
     parts.append(
-        Text(f"attempts {result.attempts}, tokens {result.tokens}, elapsed {result.elapsed_s:.1f} s"
-             + (f", chosen {result.chosen}" if result.chosen else ""))
+        Text(
+            f"attempts {result.attempts}, tokens {result.tokens}, elapsed {result.elapsed_s:.1f} s"
+            + (f", chosen {result.chosen}" if result.chosen else "")
+        )
     )
     if result.solution:
         lexer = "python" if result.lang.startswith("py") else "cpp"
         title = f"solution ({result.solution_path})"
-        parts.append(Panel(Syntax(result.solution, lexer, line_numbers=False), title=title, expand=False))
+        parts.append(
+            Panel(
+                Syntax(result.solution, lexer, line_numbers=False, word_wrap=True), title=title, expand=False
+            )
+        )
     if result.verdicts:
         t = Table(title="local tests")
         for col in ("test", "kind", "verdict", "cpu s", "detail"):
@@ -87,8 +93,13 @@ def report(result: ProblemResult, run_path: str) -> RenderableType:
     for cx in result.counterexamples:
         fixed = f"fixed by {cx.fixed_by}" if cx.fixed_by else "not fixed"
         first = cx.input.strip().splitlines()[:4]
-        parts.append(Text(f"counterexample {cx.test} (broke {cx.candidate}, {cx.detail}; {fixed}): "
-                          + " | ".join(first) + (" ..." if len(cx.input.splitlines()) > 4 else "")))
+        parts.append(
+            Text(
+                f"counterexample {cx.test} (broke {cx.candidate}, {cx.detail}; {fixed}): "
+                + " | ".join(first)
+                + (" ..." if len(cx.input.splitlines()) > 4 else "")
+            )
+        )
     for note in result.notes:
         parts.append(Text(f"note: {note}", style="yellow"))
     parts.append(Text(f"run folder: {run_path}"))

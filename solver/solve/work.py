@@ -91,7 +91,7 @@ class Counterexample:
 
 
 @dataclass(frozen=True)
-class TestVerdict:
+class LocalVerdict:
     name: str
     kind: str
     verdict: str
@@ -108,7 +108,7 @@ class ProblemResult:
     solution: str | None  # the chosen program's code
     solution_path: str | None  # relative to the run folder
     chosen: str | None  # the chosen version's name
-    verdicts: tuple[TestVerdict, ...] = ()
+    verdicts: tuple[LocalVerdict, ...] = ()
     stress: str = ""  # what stress testing did, in words ("200/200 random tests agree with the brute force")
     counterexamples: tuple[Counterexample, ...] = ()
     attempts: int = 0
@@ -136,7 +136,7 @@ class ProblemResult:
             solution=d.get("solution"),
             solution_path=d.get("solution_path"),
             chosen=d.get("chosen"),
-            verdicts=tuple(TestVerdict(**v) for v in d.get("verdicts", ())),
+            verdicts=tuple(LocalVerdict(**v) for v in d.get("verdicts", ())),
             stress=d.get("stress", ""),
             counterexamples=tuple(Counterexample(**c) for c in d.get("counterexamples", ())),
             attempts=int(d.get("attempts", 0)),

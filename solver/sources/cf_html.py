@@ -31,8 +31,7 @@ DEFAULT_BASE = "https://codeforces.com"
 _SEVERAL_ANSWERS = re.compile(
     r"|".join(
         [
-            r"\b(?:print|output|find|display|choose)\s+any\b",
-            r"\bany\s+of\s+them\b",
+            r"\b(?:print|output|find|display)\s+any\b",
             r"\bin\s+any\s+order\b",
             r"\bif\s+there\s+(?:are|is|exist|exists)\s+(?:several|multiple|many|more\s+than\s+one)\s+"
             r"(?:possible\s+|valid\s+|correct\s+|optimal\s+|suitable\s+)?(?:answers?|solutions?|ways)",
@@ -49,12 +48,14 @@ _SEVERAL_ANSWERS = re.compile(
 )
 _INTERACTIVE = re.compile(r"this\s+is\s+an\s+interactive\s+problem|интерактивн", re.IGNORECASE)
 _INTERACTION_TITLES = {"interaction", "протокол взаимодействия"}
+# Markers of Cloudflare's interstitial page. Not "/cdn-cgi/challenge-platform/" alone: Cloudflare also
+# injects a ".../scripts/jsd/main.js" beacon into ordinary pages, problem pages included.
 _CHALLENGE_MARKERS = (
-    b"/cdn-cgi/challenge-platform/",
-    b"cf-browser-verification",
     b"_cf_chl_opt",
     b"<title>Just a moment...</title>",
-    b"cf_chl_",
+    b"cf-browser-verification",
+    b"challenge-platform/h/",
+    b'id="challenge-running"',
 )
 _CONTEST_HREF = re.compile(r"^(?:https?://[^/]+)?/(contest|gym)/(\d+)/?$")
 _GROUP_HREF = re.compile(r"^(?:https?://[^/]+)?/group/([A-Za-z0-9]+)/contest/(\d+)/?$")
@@ -73,6 +74,8 @@ def interactive_in(text: str) -> bool:
 def looks_like_challenge(body: bytes | str) -> bool:
     """True for a Cloudflare "checking your browser" page (it has no problem in it)."""
     raw = body.encode("utf-8", "replace") if isinstance(body, str) else body
+    if b"problem-statement" in raw:
+        return False  # whatever else is on it, the page has the problem
     return any(marker in raw for marker in _CHALLENGE_MARKERS)
 
 
@@ -275,8 +278,11 @@ def _parse_statement(st: Tag, pid: ProblemId, url: str, base_url: str) -> Proble
     statement = "\n\n".join(s for s in sections.legend if s)
     everything = "\n".join([statement, sections.input_spec, sections.output_spec, sections.interaction])
     interactive = interaction_titled or interactive_in(everything)
+    # Where a statement says what to print: the Output section and the notes (the legend's "choose any
+    # index" is about the task, not the answer). Pages without an Output section: look everywhere.
     # An interactive problem is judged by its interactor, never by comparing output: no checker question.
-    several = not interactive and several_answers_in("\n".join([everything, sections.notes]))
+    where = "\n".join([sections.output_spec, sections.notes]) if sections.output_spec else everything
+    several = not interactive and several_answers_in(where)
     return Problem(
         id=pid,
         name=name,

@@ -94,7 +94,7 @@ class CodeforcesSource:
                 )
         if self.offline:
             raise OfflineError(
-                f"contest {ref} is not in the store (no {self.store.root}/_contests/ index): "
+                f"contest {ref} is not in the store (no {self.store.contest_path(ref)}): "
                 f"run `python -m solver fetch {ref}` without --offline"
             )
         path = contest_problems_path(ref)

@@ -176,18 +176,18 @@ class ProblemStore:
 
     # --- contests -------------------------------------------------------------------------------------
 
-    def _contest_path(self, ref: ContestRef) -> Path:
+    def contest_path(self, ref: ContestRef) -> Path:
         return self.root / "_contests" / f"{ref_slug(ref)}.json"
 
     def save_contest(self, ref: ContestRef, indices: list[str]) -> None:
         doc = {"schema": SCHEMA_VERSION, "contest": str(ref), "indices": indices, "saved_at": self._clock()}
         try:
-            atomic_write(self._contest_path(ref), json.dumps(doc, indent=2) + "\n")
+            atomic_write(self.contest_path(ref), json.dumps(doc, indent=2) + "\n")
         except OSError as e:
             raise StoreError(f"cannot write the problem store at {self.root}: {e.strerror or e}") from None
 
     def contest_indices(self, ref: ContestRef) -> list[str] | None:
-        path = self._contest_path(ref)
+        path = self.contest_path(ref)
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             return [str(i) for i in doc["indices"]]

@@ -35,7 +35,7 @@ def _docker_ready() -> bool:
         client = docker.from_env()
         client.images.get("cp-solver-judge:latest")
         client.close()
-    except Exception:  # noqa: BLE001 - any failure means the judge cannot run here
+    except Exception:  # any failure means the judge cannot run here
         return False
     return True
 
@@ -53,10 +53,25 @@ async def world_servers(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[
 
 
 def _args(tmp: Path, cf: CfServer, ollama: FakeOllama, *argv: str) -> argparse.Namespace:
-    return build_parser().parse_args([
-        *argv, "--store", str(tmp / "problems"), "--runs", str(tmp / "runs"), "--base-url", cf.url,
-        "--host", ollama.url, "--model", "gemma4:31b", "--stress-tests", "6", "--attempts", "3",
-    ])
+    return build_parser().parse_args(
+        [
+            *argv,
+            "--store",
+            str(tmp / "problems"),
+            "--runs",
+            str(tmp / "runs"),
+            "--base-url",
+            cf.url,
+            "--host",
+            ollama.url,
+            "--model",
+            "gemma4:31b",
+            "--stress-tests",
+            "6",
+            "--attempts",
+            "3",
+        ]
+    )
 
 
 async def _run(args: argparse.Namespace) -> int:
@@ -95,6 +110,8 @@ async def test_contest_solves_submits_places_and_reports(
         assert Path(doc["report"][kind]).is_file()
     html = Path(doc["report"]["html"]).read_text()
     assert "<svg" in html and "gemma4:31b" in html and "elapsed" in html and "1349" in html
+    digest = f"{abs(hash('gemma4:31b')):064x}"[:64]  # what the fake server lists in /api/tags
+    assert doc["provenance"]["model_digest"] == digest and digest in html
     assert "accepted on local tests only" in html
     report = json.loads(Path(doc["report"]["json"]).read_text())
     assert report["contest"]["placement"]["rank"] == pl["rank"]
@@ -120,14 +137,30 @@ async def test_rate_selects_runs_reports_and_resumes_without_redoing(
 ) -> None:
     cf, ollama, model = world_servers
     world.fill_store(tmp_path / "problems")
-    args = _args(tmp_path, cf, ollama, "rate", "--contests", "1348-1351", "--division", "1,2,4",
-                 "--time-model", "zero", "--tests-dir", str(world.PACKS), "--json")
+    args = _args(
+        tmp_path,
+        cf,
+        ollama,
+        "rate",
+        "--contests",
+        "1348-1351",
+        "--division",
+        "1,2,4",
+        "--time-model",
+        "zero",
+        "--tests-dir",
+        str(world.PACKS),
+        "--json",
+    )
     assert await _run(args) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [c["contest_id"] for c in doc["contests"]] == [1349, 1350]
     reasons = {s["contest_id"]: s["reason"] for s in doc["skipped"]}
     assert reasons[1348].startswith("unrated") and "not finished" in reasons[1351]
-    assert doc["rating"]["n"] == 2 and doc["rating"]["ci95"][0] <= doc["rating"]["value"] <= doc["rating"]["ci95"][1]
+    assert (
+        doc["rating"]["n"] == 2
+        and doc["rating"]["ci95"][0] <= doc["rating"]["value"] <= doc["rating"]["ci95"][1]
+    )
     assert set(doc["divisions"]) == {"1", "2"}
     assert doc["problem_rating_estimate"]["n"] == 3
     assert doc["provenance"]["time_model"] == "zero" and doc["provenance"]["contests"] == [1349, 1350]

@@ -31,7 +31,7 @@ def field() -> tuple[list[OfficialRow], list[Rated], list[list]]:  # type: ignor
 
 
 def test_the_bot_with_a_real_rows_score_gets_that_rows_standings_rank(field) -> None:  # type: ignore[no-untyped-def]
-    official, rated, rows = field
+    official, _, rows = field
     for i in range(0, len(rows), 37):
         pl = place_bot(1349, Score(float(rows[i][1]), int(rows[i][2]), ()), official, [])
         assert pl.rank == official[i].rank, rows[i]
@@ -73,7 +73,8 @@ def test_bot_score_counts_penalised_rejections_and_can_drop_local_acceptances() 
     b = ProblemOutcome("B", "", 1200, 1000.0, (_sub(1800, "AC", "local"),), judged="local")
     c = ProblemOutcome("C", "", 1900, 1500.0, ())
     cf = bot_score([a, b, c], ContestType.CF, 7200, TimeModel())
-    # A: 500 - 500*10/250 - 50 (one penalised WA; the CE and the test-1 failure are free); B: 1000 - 1000*30/250
+    # A: 500 - 500*10/250 - 50 (one penalised WA; the CE and the test-1 failure are free);
+    # B: 1000 - 1000*30/250
     assert [round(p.points) for p in cf.problems] == [430, 880]
     assert problem_scores(cf, [a, b, c], ContestType.CF) == {"A": "430", "B": "880", "C": "0"}
     verified = bot_score([a, b, c], ContestType.CF, 7200, TimeModel(), verified_only=True)

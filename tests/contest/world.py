@@ -34,17 +34,27 @@ START = 1589286900  # 2020-05-12 12:35 UTC
 def problems() -> dict[int, list[Problem]]:
     def sum_problem(cid: int) -> Problem:
         return Problem(
-            id=ProblemId(cid, "A"), name="Sum", time_limit_s=1.0, memory_limit_mb=256,
+            id=ProblemId(cid, "A"),
+            name="Sum",
+            time_limit_s=1.0,
+            memory_limit_mb=256,
             statement="Given two integers a and b, print a + b.",
             input_spec="One line with two integers a and b (-10^10 <= a, b <= 10^10).",
-            output_spec="Print a + b.", samples=(Sample("1 2\n", "3\n"), Sample("10 -4\n", "6\n")), rating=800,
+            output_spec="Print a + b.",
+            samples=(Sample("1 2\n", "3\n"), Sample("10 -4\n", "6\n")),
+            rating=800,
         )
 
     b = Problem(
-        id=ProblemId(1349, "B"), name="Maximum", time_limit_s=1.0, memory_limit_mb=256,
+        id=ProblemId(1349, "B"),
+        name="Maximum",
+        time_limit_s=1.0,
+        memory_limit_mb=256,
         statement="Given n integers, print the largest.",
-        input_spec="The first line has n (1 <= n <= 100). The second line has n integers, each from 1 to 1000.",
-        output_spec="Print the largest of the n integers.", samples=(Sample("3\n1 5 2\n", "5\n"),), rating=1200,
+        input_spec="The first line has n (1 <= n <= 100). The second line has n integers from 1 to 1000.",
+        output_spec="Print the largest of the n integers.",
+        samples=(Sample("3\n1 5 2\n", "5\n"),),
+        rating=1200,
     )
     return {1349: [sum_problem(1349), b], 1350: [sum_problem(1350)]}
 
@@ -69,8 +79,16 @@ CONTESTS = {
 
 def _contest(cid: int) -> dict[str, Any]:
     name, type_, phase = CONTESTS[cid]
-    return {"id": cid, "name": name, "type": type_, "phase": phase, "frozen": False, "durationSeconds": 7200,
-            "startTimeSeconds": START + (cid - 1349) * 86400, "relativeTimeSeconds": 200000000}
+    return {
+        "id": cid,
+        "name": name,
+        "type": type_,
+        "phase": phase,
+        "frozen": False,
+        "durationSeconds": 7200,
+        "startTimeSeconds": START + (cid - 1349) * 86400,
+        "relativeTimeSeconds": 200000000,
+    }
 
 
 def ranks() -> list[int]:
@@ -79,13 +97,35 @@ def ranks() -> list[int]:
 
 def standings(cid: int) -> dict[str, Any]:
     points = {"A": 500.0, "B": 1000.0}
-    ps = [{"contestId": cid, "index": p.id.index, "name": p.name, "type": "PROGRAMMING",
-           "points": points[p.id.index], "rating": p.rating, "tags": []} for p in problems().get(cid, [])]
+    ps = [
+        {
+            "contestId": cid,
+            "index": p.id.index,
+            "name": p.name,
+            "type": "PROGRAMMING",
+            "points": points[p.id.index],
+            "rating": p.rating,
+            "tags": [],
+        }
+        for p in problems().get(cid, [])
+    ]
     rows = [
-        {"party": {"contestId": cid, "members": [{"handle": r[0]}], "participantType": "CONTESTANT",
-                   "ghost": False, "room": 1, "startTimeSeconds": START},
-         "rank": rank, "points": float(r[1]), "penalty": int(r[2]), "successfulHackCount": 0,
-         "unsuccessfulHackCount": 0, "problemResults": []}
+        {
+            "party": {
+                "contestId": cid,
+                "members": [{"handle": r[0]}],
+                "participantType": "CONTESTANT",
+                "ghost": False,
+                "room": 1,
+                "startTimeSeconds": START,
+            },
+            "rank": rank,
+            "points": float(r[1]),
+            "penalty": int(r[2]),
+            "successfulHackCount": 0,
+            "unsuccessfulHackCount": 0,
+            "problemResults": [],
+        }
         for r, rank in zip(ROWS, ranks(), strict=True)
     ]
     return {"contest": _contest(cid), "problems": ps, "rows": rows}
@@ -93,8 +133,15 @@ def standings(cid: int) -> dict[str, Any]:
 
 def rating_changes(cid: int) -> list[dict[str, Any]]:
     return [
-        {"contestId": cid, "contestName": CONTESTS[cid][0], "handle": r[0], "rank": rank,
-         "ratingUpdateTimeSeconds": START + 20000, "oldRating": int(r[3]), "newRating": int(r[3]) + int(r[4])}
+        {
+            "contestId": cid,
+            "contestName": CONTESTS[cid][0],
+            "handle": r[0],
+            "rank": rank,
+            "ratingUpdateTimeSeconds": START + 20000,
+            "oldRating": int(r[3]),
+            "newRating": int(r[3]) + int(r[4]),
+        }
         for r, rank in zip(ROWS, ranks(), strict=True)
     ]
 
@@ -109,20 +156,29 @@ def serve(server: CfServer) -> None:
 
 # --- the scripted model -----------------------------------------------------------------------------------
 
-SUM_INT = "#include <cstdio>\nint main(){int a,b;std::scanf(\"%d %d\",&a,&b);std::printf(\"%d\\n\",a+b);}\n"
-SUM_LL = ("#include <cstdio>\nint main(){long long a,b;std::scanf(\"%lld %lld\",&a,&b);"
-          "std::printf(\"%lld\\n\",a+b);}\n")
-MAX = ("#include <cstdio>\nint main(){int n,m=0,x;std::scanf(\"%d\",&n);"
-       "for(int i=0;i<n;i++){std::scanf(\"%d\",&x);if(x>m)m=x;}std::printf(\"%d\\n\",m);}\n")
+SUM_INT = '#include <cstdio>\nint main(){int a,b;std::scanf("%d %d",&a,&b);std::printf("%d\\n",a+b);}\n'
+SUM_LL = (
+    '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
+)
+MAX = (
+    '#include <cstdio>\nint main(){int n,m=0,x;std::scanf("%d",&n);'
+    'for(int i=0;i<n;i++){std::scanf("%d",&x);if(x>m)m=x;}std::printf("%d\\n",m);}\n'
+)
 ACCEPT_ALL = "#include <cstdio>\nint main(){while(std::getchar()!=EOF){}return 0;}\n"
-GEN_SUM = ("#include <cstdio>\n#include <random>\nint main(){unsigned s,z;std::scanf(\"%u %u\",&s,&z);"
-           "std::mt19937 r(s);int k=(int)z*3;std::printf(\"%d %d\\n\",(int)(r()%(2*k+1))-k,(int)(r()%(2*k+1))-k);}\n")
-GEN_MAX = ("#include <cstdio>\n#include <random>\nint main(){unsigned s,z;std::scanf(\"%u %u\",&s,&z);"
-           "std::mt19937 r(s);int n=1+(int)(r()%z);std::printf(\"%d\\n\",n);"
-           "for(int i=0;i<n;i++)std::printf(\"%d \",1+(int)(r()%20));std::printf(\"\\n\");}\n")
-MAXGEN_SUM = "#include <cstdio>\nint main(){std::printf(\"1000000000 1000000000\\n\");}\n"
-MAXGEN_MAX = ("#include <cstdio>\nint main(){std::printf(\"100\\n\");"
-              "for(int i=0;i<100;i++)std::printf(\"1000 \");std::printf(\"\\n\");}\n")
+GEN_SUM = (
+    '#include <cstdio>\n#include <random>\nint main(){unsigned s,z;std::scanf("%u %u",&s,&z);'
+    'std::mt19937 r(s);int k=(int)z*3;std::printf("%d %d\\n",(int)(r()%(2*k+1))-k,(int)(r()%(2*k+1))-k);}\n'
+)
+GEN_MAX = (
+    '#include <cstdio>\n#include <random>\nint main(){unsigned s,z;std::scanf("%u %u",&s,&z);'
+    'std::mt19937 r(s);int n=1+(int)(r()%z);std::printf("%d\\n",n);'
+    'for(int i=0;i<n;i++)std::printf("%d ",1+(int)(r()%20));std::printf("\\n");}\n'
+)
+MAXGEN_SUM = '#include <cstdio>\nint main(){std::printf("1000000000 1000000000\\n");}\n'
+MAXGEN_MAX = (
+    '#include <cstdio>\nint main(){std::printf("100\\n");'
+    'for(int i=0;i<100;i++)std::printf("1000 ");std::printf("\\n");}\n'
+)
 
 
 class ScriptedModel:

@@ -26,6 +26,7 @@ class Solved:
     run: Run
     model: ScriptedModel
     asked: int  # requests that reached the fake server
+    max_in_flight: int  # the most requests the server answered at once (the model layer's limiter: 1 slot)
     events: list[str] = field(default_factory=list)
 
     def files(self) -> list[str]:
@@ -36,10 +37,12 @@ Solve = Callable[..., Awaitable[Solved]]
 
 
 @pytest.fixture
-def solve(judge: object, tmp_path: Path) -> Solve:
-    """``await solve(problem, model, **settings)``: one problem through the real loop; returns what happened."""
+def solve(judge: object, tmp_path: Path) -> Solve:  # noqa: F811  (the imported fixture)
+    """``await solve(problem, model, **settings)``: one problem through the real loop, and what happened."""
 
-    async def go(problem: Problem, model: ScriptedModel, run: Run | None = None, **settings: object) -> Solved:
+    async def go(
+        problem: Problem, model: ScriptedModel, run: Run | None = None, **settings: object
+    ) -> Solved:
         opts: dict[str, object] = {"stress_tests": 100, **settings}
         async with FakeOllama(responder=model) as srv:
             backend = build_backend(Config(hosts=(srv.url,), model="gemma4:31b"))
@@ -50,7 +53,7 @@ def solve(judge: object, tmp_path: Path) -> Solve:
                 result = await solve_problem(problem, env)
             finally:
                 await backend.close()
-            asked = len(srv.chats)
-        return Solved(result, run, model, asked, [e.type for e in run.events()])
+            asked, most = len(srv.chats), srv.max_in_flight
+        return Solved(result, run, model, asked, most, [e.type for e in run.events()])
 
     return go

@@ -18,7 +18,9 @@ from tests.solve import programs as P
 from tests.solve.scripted import ScriptedModel, stage_of
 
 KIT = dict(
-    brute=P.cpp(P.SUM_BRUTE), generator=P.cpp(P.SUM_GEN), validator=P.cpp(P.SUM_VALIDATOR),
+    brute=P.cpp(P.SUM_BRUTE),
+    generator=P.cpp(P.SUM_GEN),
+    validator=P.cpp(P.SUM_VALIDATOR),
     maxgen=P.cpp(P.SUM_MAXGEN),
 )
 SCENARIOS = {

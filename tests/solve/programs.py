@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the C++ programs are test data, kept one statement per line where it reads best)
 """The programs the scripted model "writes" in the solve-loop tests, and the problems they are for.
 
 Problem "sum": t test cases of a b (|a|, |b| <= 10^9), print a+b each. Problem "derange": print any
@@ -44,8 +45,8 @@ GUESS = Problem(
     input_spec="",
     output_spec="",
     interaction=(
-        "Print \"? y\" (1 <= y <= 10) to ask; the jury answers \"<\" if x < y and \">=\" otherwise. "
-        "Print \"! x\" to answer. Flush after every line."
+        'Print "? y" (1 <= y <= 10) to ask; the jury answers "<" if x < y and ">=" otherwise. '
+        'Print "! x" to answer. Flush after every line.'
     ),
     samples=(Sample("<\n>=\n<\n", "? 5\n? 3\n? 4\n! 3\n"),),
     interactive=True,

@@ -31,7 +31,10 @@ PROBLEM = Problem(
 
 
 def test_extract_takes_the_last_block_in_the_language() -> None:
-    reply = "Idea.\n```cpp\nint main(){return 1;}\n```\nBetter:\n```python\nprint(1)\n```\n```cpp\nint main(){}\n```\n"
+    reply = (
+        "Idea.\n```cpp\nint main(){return 1;}\n```\nBetter:\n```python\nprint(1)\n```\n"
+        "```cpp\nint main(){}\n```\n"
+    )
     assert extract_code(reply, CPP17).code == "int main(){}\n"
     assert extract_code(reply, PYTHON3).code == "print(1)\n"
 
@@ -70,8 +73,16 @@ def test_longer_fences_and_text_blocks() -> None:
 
 def test_every_stage_renders_the_problem_and_its_task() -> None:
     for stage in STAGES:
-        msgs = messages(stage, problem=PROBLEM, lang=CPP17, feedback="", multitest=True, code="int main(){}",
-                        evidence="Wrong answer.", rejected=["a repair broke example-1 (WA)"])
+        msgs = messages(
+            stage,
+            problem=PROBLEM,
+            lang=CPP17,
+            feedback="",
+            multitest=True,
+            code="int main(){}",
+            evidence="Wrong answer.",
+            rejected=["a repair broke example-1 (WA)"],
+        )
         text = msgs[-1].content
         assert "# Task:" in text and "Sum over test cases" in text and "3 4" in text
         assert "Time limit: 1 second" in text and "256 megabytes" in text
@@ -85,8 +96,14 @@ def test_draft_asks_about_complexity_and_states_the_conventions() -> None:
 
 
 def test_repair_prompt_carries_code_evidence_and_rejections() -> None:
-    text = render("repair", problem=PROBLEM, lang=CPP17, code="int main(){}", evidence="First difference: X",
-                  rejected=["a repair broke example-1 (WA)"])
+    text = render(
+        "repair",
+        problem=PROBLEM,
+        lang=CPP17,
+        code="int main(){}",
+        evidence="First difference: X",
+        rejected=["a repair broke example-1 (WA)"],
+    )
     assert "int main(){}" in text and "First difference: X" in text and "broke example-1" in text
 
 
@@ -99,14 +116,24 @@ def test_an_undefined_variable_is_an_error() -> None:
 
 
 def _run(stdout: bytes = b"", **kw: object) -> RunResult:
-    base: dict[str, object] = dict(status=Verdict.AC, exit_code=0, signal=None, cpu_s=0.01, wall_s=0.02,
-                                   memory_kb=1000, stdout=stdout, stderr=b"")
+    base: dict[str, object] = dict(
+        status=Verdict.AC,
+        exit_code=0,
+        signal=None,
+        cpu_s=0.01,
+        wall_s=0.02,
+        memory_kb=1000,
+        stdout=stdout,
+        stderr=b"",
+    )
     base.update(kw)
     return RunResult(**base)  # type: ignore[arg-type]
 
 
 def test_first_difference_is_token_exact() -> None:
-    assert evidence.first_difference("3\n7\n", "3\n8\n") == "token 2 (expected line 2): expected '7', found '8'"
+    assert (
+        evidence.first_difference("3\n7\n", "3\n8\n") == "token 2 (expected line 2): expected '7', found '8'"
+    )
     assert "ends after 1 tokens" in evidence.first_difference("3\n7\n", "3\n")
     assert "extra output" in evidence.first_difference("3\n", "3\n9\n")
 
@@ -127,8 +154,17 @@ def test_tle_evidence_states_time_against_limit_and_describes_big_inputs() -> No
 
 
 def test_runtime_error_evidence_and_clipping() -> None:
-    r = api.TestResult("t", Verdict.RE, _run(status=Verdict.RE, exit_code=None, signal=11,
-                                         detail="killed by signal 11 (SIGSEGV)", stderr=b"oops"))
+    r = api.TestResult(
+        "t",
+        Verdict.RE,
+        _run(
+            status=Verdict.RE,
+            exit_code=None,
+            signal=11,
+            detail="killed by signal 11 (SIGSEGV)",
+            stderr=b"oops",
+        ),
+    )
     text = evidence.from_test(r, "1\n", "2\n", 1.0)
     assert "SIGSEGV" in text and "oops" in text
     assert "more characters" in evidence.clip("x\n" * 5000)
@@ -142,7 +178,9 @@ def test_standard_checker_follows_the_statement() -> None:
     from dataclasses import replace
 
     assert standard_checker(PROBLEM).kind.value == "tokens"
-    p = replace(PROBLEM, output_spec="Your answer is accepted if its absolute or relative error is at most 10^{-9}.")
+    p = replace(
+        PROBLEM, output_spec="Your answer is accepted if its absolute or relative error is at most 10^{-9}."
+    )
     c = standard_checker(p)
     assert c.kind.value == "numbers" and c.eps == pytest.approx(1e-9)
     y = replace(PROBLEM, output_spec="Print YES or NO. You can output the answer in any case.")

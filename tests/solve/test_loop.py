@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from solver.solve.budget import Stop
+from solver.solve.budget import Budget, Stop
 from tests.solve import programs as P
 from tests.solve.conftest import Solve
 from tests.solve.scripted import ScriptedModel
@@ -14,7 +14,9 @@ from tests.solve.scripted import ScriptedModel
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
 
 KIT = dict(
-    brute=P.cpp(P.SUM_BRUTE), generator=P.cpp(P.SUM_GEN), validator=P.cpp(P.SUM_VALIDATOR),
+    brute=P.cpp(P.SUM_BRUTE),
+    generator=P.cpp(P.SUM_GEN),
+    validator=P.cpp(P.SUM_VALIDATOR),
     maxgen=P.cpp(P.SUM_MAXGEN),
 )
 
@@ -25,12 +27,20 @@ async def test_first_try_success(solve: Solve) -> None:
     r = s.result
     assert r.stop is Stop.SOLVED and r.chosen == "c0-v1" and r.attempts == 1
     assert sorted(model.stages()) == ["brute", "draft", "generator", "maxgen", "validator"]
+    assert model.stages()[0] == "draft" and s.max_in_flight == 1  # the draft first; one request at a time
     assert [(v.name, v.verdict) for v in r.verdicts] == [("example-1", "AC")]
     assert "100/100 random tests agree" in r.stress and "2 max-size tests" in r.stress
     assert not r.counterexamples
     files = s.files()
-    for f in ("run.json", "events.jsonl", "9001A/c0-v1.cpp", "9001A/brute-1.cpp", "9001A/generator-1.cpp",
-              "9001A/validator-1.cpp", "9001A/maxgen-1.cpp"):
+    for f in (
+        "run.json",
+        "events.jsonl",
+        "9001A/c0-v1.cpp",
+        "9001A/brute-1.cpp",
+        "9001A/generator-1.cpp",
+        "9001A/validator-1.cpp",
+        "9001A/maxgen-1.cpp",
+    ):
         assert f in files
     assert (s.run.path / "9001A/c0-v1.cpp").read_text().strip() == P.SUM_GOOD.strip()
     events = [json.loads(x) for x in (s.run.path / "events.jsonl").read_text().splitlines()]
@@ -114,7 +124,7 @@ async def test_garbage_brute_force_is_sent_back(solve: Solve) -> None:
     model = ScriptedModel(solution=P.cpp(P.SUM_GOOD), **kit)
     s = await solve(P.SUM, model)
     assert s.result.stop is Stop.SOLVED
-    first, second = model.prompts("brute")
+    _, second = model.prompts("brute")
     assert "Your previous brute force was wrong" in second and "expected: '3', found: '2'" in second
     assert "helper_rejected" in s.events and "9001A/brute-2.cpp" in s.files()
     assert "100/100 random tests agree" in s.result.stress
@@ -122,7 +132,7 @@ async def test_garbage_brute_force_is_sent_back(solve: Solve) -> None:
 
 async def test_attempt_budget_exhausted(solve: Solve) -> None:
     model = ScriptedModel(solution=P.cpp(P.SUM_WRONG), **KIT)
-    s = await solve(P.SUM, model, budget=__import__("solver.solve.budget").solve.budget.Budget(attempts=3))
+    s = await solve(P.SUM, model, budget=Budget(attempts=3))
     r = s.result
     assert r.stop is Stop.ATTEMPTS and "attempt budget spent" in r.reason and r.attempts == 3
     assert model.stages().count("draft") + model.stages().count("repair") == 3
@@ -131,25 +141,34 @@ async def test_attempt_budget_exhausted(solve: Solve) -> None:
 
 
 async def test_token_budget_exhausted(solve: Solve) -> None:
-    from solver.solve.budget import Budget
-
     model = ScriptedModel(solution=P.cpp(P.SUM_WRONG), **KIT)
     s = await solve(P.SUM, model, budget=Budget(attempts=50, tokens=3000))
     assert s.result.stop is Stop.TOKENS and "token budget spent" in s.result.reason
     assert s.result.tokens >= 3000 and s.result.attempts < 50
 
 
+async def test_wall_time_budget_exhausted(solve: Solve) -> None:
+    model = ScriptedModel(solution=P.cpp(P.SUM_WRONG), **KIT)
+    s = await solve(P.SUM, model, budget=Budget(attempts=1000, wall_s=2.0))
+    r = s.result
+    assert r.stop is Stop.WALL_TIME and "wall-time budget spent" in r.reason
+    assert 1 <= r.attempts < 1000 and 1.9 <= r.elapsed_s < 10
+    assert "problem_done" in s.events
+
+
 async def test_several_answers_use_the_model_checker(solve: Solve) -> None:
     model = ScriptedModel(
-        solution=P.cpp(P.DERANGE_SHIFT), brute=P.cpp(P.DERANGE_BRUTE), checker=P.cpp(P.DERANGE_CHECKER),
-        generator=P.cpp(P.DERANGE_GEN), validator=P.cpp(P.DERANGE_VALIDATOR), maxgen=P.cpp(P.DERANGE_MAXGEN),
+        solution=P.cpp(P.DERANGE_SHIFT),
+        brute=P.cpp(P.DERANGE_BRUTE),
+        checker=P.cpp(P.DERANGE_CHECKER),
+        generator=P.cpp(P.DERANGE_GEN),
+        validator=P.cpp(P.DERANGE_VALIDATOR),
+        maxgen=P.cpp(P.DERANGE_MAXGEN),
     )
     s = await solve(P.DERANGE, model)
     r = s.result
     # "3 1 2" is not the example's "2 3 1": only the checker can accept it.
-    assert r.stop is Stop.SOLVED and [(v.name, v.verdict) for v in r.verdicts] == [("example-2", "AC")][:0] + [
-        ("example-1", "AC")
-    ]
+    assert r.stop is Stop.SOLVED and [(v.name, v.verdict) for v in r.verdicts] == [("example-1", "AC")]
     assert "checker" in model.stages() and "9001B/checker-1.cpp" in s.files()
     assert "100/100 random tests agree" in r.stress
 
@@ -169,7 +188,8 @@ async def test_interactive_with_a_model_written_interactor(solve: Solve) -> None
 
 
 async def test_interactive_without_a_working_interactor_is_reported(solve: Solve) -> None:
-    model = ScriptedModel(solution=P.cpp(P.GUESS_SOLUTION), interactor=P.interactor_reply(P.GUESS_INTERACTOR_WRONG))
+    wrong = P.interactor_reply(P.GUESS_INTERACTOR_WRONG)
+    model = ScriptedModel(solution=P.cpp(P.GUESS_SOLUTION), interactor=wrong)
     s = await solve(P.GUESS, model)
     r = s.result
     assert r.stop is Stop.UNJUDGEABLE and "without a working interactor" in r.reason
@@ -184,3 +204,15 @@ async def test_several_candidates_choose_by_behaviour(solve: Solve) -> None:
     assert "big" not in r.solution  # the odd one out on the max-size inputs is not chosen
     assert sorted(len(c) for c in r.clusters) == [1, 2]
     assert "chosen" in s.events
+
+
+async def test_python_solution_with_cpp_helpers(solve: Solve) -> None:
+    good = (
+        "import sys\nd = sys.stdin.read().split()\nt = int(d[0])\n"
+        "print('\\n'.join(str(int(d[1 + 2 * i]) + int(d[2 + 2 * i])) for i in range(t)))\n"
+    )
+    model = ScriptedModel(solution=f"```python\n{good}```\n", **KIT)
+    s = await solve(P.SUM, model, lang="python3")
+    assert s.result.stop is Stop.SOLVED and s.result.lang == "python3"
+    assert "9001A/c0-v1.py" in s.files() and "9001A/brute-1.cpp" in s.files()
+    assert "sys.stdin.buffer" in model.prompts("draft")[0]

@@ -26,13 +26,13 @@ pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
 
 async def test_cancelled_run_resumes_without_asking_again(solve: Solve, judge: Any, tmp_path: Path) -> None:
     first = ScriptedModel(solution=[P.cpp(P.SUM_ABS)], **KIT)
-    reached = asyncio.Event()
+    reached, release = asyncio.Event(), asyncio.Event()
 
     async def respond(body: dict[str, Any]) -> Reply:
         prompt = body["messages"][-1]["content"]
         if stage_of(prompt) == "repair":  # the run is interrupted while the model writes the repair
             reached.set()
-            await asyncio.Event().wait()
+            await release.wait()
         return first(body)
 
     run = Run.create(tmp_path / "runs", "solve-9001A", {"command": "solve"})
@@ -45,6 +45,7 @@ async def test_cancelled_run_resumes_without_asking_again(solve: Solve, judge: A
         with pytest.raises(asyncio.CancelledError):
             await task
         await backend.close()
+        release.set()  # let the fake server finish the abandoned request
     before = [e.type for e in run.events()]
     assert before.count("model_reply") == 5 and "counterexample" in before and "problem_done" not in before
 

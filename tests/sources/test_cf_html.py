@@ -173,6 +173,9 @@ def test_several_answers_detection() -> None:
     assert cf_html.several_answers_in("Print the elements in any order.")
     assert cf_html.several_answers_in("If there are several solutions, output any of them.")
     assert not cf_html.several_answers_in("Print the number of ways modulo 998244353.")
+    anchor = b"It is the standard comparison"
+    legend_only = page("1294B.html").replace(anchor, b"You may choose any of them and print any. " + anchor)
+    assert not cf_html.parse_problem(legend_only).several_answers  # the task, not the answer
 
 
 def test_tex_is_kept_readable() -> None:
@@ -243,6 +246,16 @@ def test_challenge_page_is_recognised() -> None:
     assert not cf_html.looks_like_challenge(page("764C.html"))
     with pytest.raises(ChallengeError, match="import"):
         cf_html.parse_problem(CHALLENGE_PAGE, ProblemId(1, "A"))
+
+
+def test_cloudflare_beacon_on_a_real_page_is_not_a_challenge() -> None:
+    beacon = (
+        b"<script>(function(){var a=document.createElement('script');"
+        b"a.src='/cdn-cgi/challenge-platform/scripts/jsd/main.js';document.head.appendChild(a)})();</script>"
+    )
+    raw = page("1155C.html").replace(b"</body>", beacon + b"</body>")
+    assert not cf_html.looks_like_challenge(raw)
+    assert cf_html.parse_problem(raw).name == "Alarm Clocks Everywhere"
 
 
 def test_page_without_a_contest_link_needs_an_id() -> None:
