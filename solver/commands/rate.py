@@ -179,7 +179,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         results, [*selection.skipped, *failed], lambda v: mean_ci(v, seed=settings.seed), problem_rating_mle
     )
     prov = provenance(meta, str(options.time_model), [r.contest_id for r in results])
-    report = batch_report(summary, prov, describe_time_model(options.time_model))
+    parallel = int(meta.get("request", {}).get("parallel", args.parallel))
+    report = batch_report(summary, prov, describe_time_model(options.time_model), parallel)
     paths = write_report(report, batch.path, "rating")
     batch.update_meta(
         status="finished", rating=None if summary.overall is None else summary.overall.to_json()

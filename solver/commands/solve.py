@@ -202,6 +202,11 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
             else:
                 run_.update_meta(status="running")
             run_.append("session_start", resumed=bool(run_.events()), pid=str(problem.id))
+            Console(stderr=True).print(
+                f"run folder: {run_.path}  (if interrupted: --resume {run_.id})",
+                highlight=False,
+                soft_wrap=True,
+            )
             board = Board()
             model = recorded(backend, Transcript(run_.path / "transcript.jsonl"), str(problem.id))
             calls = ModelCalls(model, run_, run_.index(), on_reply=board.on_reply)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 720, 380
+PALETTE = ("#e45756", "#54a24b", "#f58518", "#b279a2", "#72b7b2", "#9d755d", "#4c78a8")
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 36, 92
 
 
@@ -155,17 +156,25 @@ def performance_plot(
             f'<text x="{c.x(n - 0.5) - 4:.1f}" y="{ym - 5:.1f}" text-anchor="end" fill="#4c78a8">'
             f"{escape(label)}</text>"
         )
+    divisions = sorted({p.division or "?" for p in points})
+    colour = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(divisions)}
     for i, p in enumerate(points):
         xx = c.x(i)
+        col = colour[p.division or "?"]
         if p.high > p.low:
             c.add(
                 f'<line x1="{xx:.1f}" y1="{c.y(p.low):.1f}" x2="{xx:.1f}" y2="{c.y(p.high):.1f}" '
-                f'stroke="#e45756" stroke-width="2"/>'
+                f'stroke="{col}" stroke-width="2"/>'
             )
         c.add(
-            f'<circle cx="{xx:.1f}" cy="{c.y(p.value):.1f}" r="4" fill="#e45756">'
+            f'<circle cx="{xx:.1f}" cy="{c.y(p.value):.1f}" r="4" fill="{col}">'
             f"<title>{escape(p.label)}: {p.value:.0f} [{p.low:.0f}, {p.high:.0f}]</title></circle>"
         )
+    legend_y = HEIGHT - BOTTOM + 34  # on the x-axis label's line, right-aligned: clear of the data
+    for i, d in enumerate(reversed(divisions)):
+        x0 = WIDTH - RIGHT - 80 * (i + 1)
+        c.add(f'<circle cx="{x0}" cy="{legend_y - 4}" r="4" fill="{colour[d]}"/>')
+        c.add(f'<text x="{x0 + 8}" y="{legend_y}">{escape("Div. " + d if d[0].isdigit() else d)}</text>')
     return c.finish()
 
 

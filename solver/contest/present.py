@@ -204,7 +204,7 @@ class BatchSummary:
     problem_counts: tuple[int, int]  # solved, attempted (problems with a known rating)
 
 
-def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str) -> Report:
+def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, parallel: int = 1) -> Report:
     cap = provenance.caption()
     used = [r for r in b.results if r.placement.performance is not None]
     points = []
@@ -247,8 +247,13 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str) 
         "Rating: mean of per-contest performance ratings (Codeforces' algorithm, the rating at which the "
         "bot's rating change would be zero); 95% CI by bootstrap over contests.",
         "Second estimate: maximum likelihood of solve/fail against problem ratings with "
-        "P = 1 / (1 + 10^((d - r) / 400)), interval from the likelihood's curvature or bootstrap.",
+        "P = 1 / (1 + 10^((d - r) / 400)), profile-likelihood 95% interval.",
     ]
+    if parallel > 1:
+        assumptions.append(
+            f"Up to {parallel} contests ran at the same time, sharing the model: under the elapsed "
+            "time model each saw a slower bot than it would alone."
+        )
     optimistic = [str(r.contest_id) for r in b.results if r.optimistic]
     if optimistic:
         assumptions.append(

@@ -31,7 +31,7 @@ from solver.contest.outcome import MAX_SUBMISSIONS, ContestResult, ProblemOutcom
 from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
 from solver.contest.submit import PackJudge, pack_usable
 from solver.contest.testpack import TestPack, load_codecontests, load_tests_dir
-from solver.errors import NotFoundError, StoreError, UsageError
+from solver.errors import NotFoundError, ProblemError, StoreError, UsageError
 from solver.llm.base import ChatParams, ModelBackend
 from solver.problem import Contest, ContestRef, ContestType, Problem
 from solver.rating.placement import TimeModel
@@ -387,12 +387,15 @@ def conclude(
     contest = prep.contest
     duration = options.duration_s or contest.duration_s
     tm = options.time_model
-    full = bot_score(outcomes, contest.type, duration, tm)
-    placement = place_bot(contest.id, full, prep.official, prep.rated)
-    verified = None
-    if any(o.accepted and o.judged == "local" for o in outcomes):
-        strict = bot_score(outcomes, contest.type, duration, tm, verified_only=True)
-        verified = place_bot(contest.id, strict, prep.official, prep.rated)
+    try:
+        full = bot_score(outcomes, contest.type, duration, tm)
+        placement = place_bot(contest.id, full, prep.official, prep.rated)
+        verified = None
+        if any(o.accepted and o.judged == "local" for o in outcomes):
+            strict = bot_score(outcomes, contest.type, duration, tm, verified_only=True)
+            verified = place_bot(contest.id, strict, prep.official, prep.rated)
+    except ValueError as e:  # data placement cannot use: no points under CF rules, a rating off the scale
+        raise ProblemError(f"contest {contest.id} cannot be placed: {e}") from None
     notes: list[str] = []
     if not prep.rated:
         notes.append("Codeforces published no rating changes for this contest (unrated): no performance.")
@@ -455,10 +458,14 @@ async def run_contest(
     on_run: Callable[[Run], None] | None = None,
 ) -> tuple[ContestResult, dict[str, str], Run]:
     """Solve, place and rate one contest; ``on_run`` hears of a newly created run folder (batches)."""
-    prep = await prepare(contest_id, svc.source, options)
-    run, options = open_contest_run(svc.config.runs, contest_id, options, svc, resume)
-    if resume is None and on_run is not None:
-        on_run(run)
+    if resume is not None:  # the run's own options (test packs, time model) apply, not the command line's
+        run, options = open_contest_run(svc.config.runs, contest_id, options, svc, resume)
+        prep = await prepare(contest_id, svc.source, options)
+    else:  # fetched first: a contest that cannot be placed leaves no run folder behind
+        prep = await prepare(contest_id, svc.source, options)
+        run, options = open_contest_run(svc.config.runs, contest_id, options, svc, None)
+        if on_run is not None:
+            on_run(run)
     play = ContestPlay(run, prep, svc, options)
     if play.state.done is not None:  # finished in an earlier session: place again, solve nothing
         outcomes = list(play.state.done.problems)

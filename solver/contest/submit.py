@@ -63,7 +63,8 @@ class PackJudge:
             exe = await self.judge.compile(Source(pack.checker_source or "", "cpp17"))
             if not exe.ok:
                 raise _CheckerBroken(
-                    f"the pack's checker for {pack.index} does not compile: {exe.message[:300]}"
+                    f"the pack's checker for {pack.index} does not compile (ship testlib.h beside "
+                    f"checker.cpp if it uses testlib): {exe.message[:300]}"
                 )
             self._checkers[key] = Checker.from_program(exe)
         return self._checkers[key]

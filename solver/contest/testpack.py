@@ -7,8 +7,9 @@ Two formats are imported:
   other contests are skipped after a cheap look at their ``cf_contest_id``, so a multi-gigabyte file is fine.
 - A plain directory per problem (``--tests-dir DIR`` reads ``DIR/<index>/``): ``NAME.in`` with ``NAME.out`` or
   ``NAME.ans``, or Polygon's ``NN`` with ``NN.a``; an optional checker: ``checker.cpp``/``check.cpp`` (testlib
-  convention, compiled in the sandbox) or ``checker.txt`` naming a built-in comparison (``tokens``,
-  ``numbers 1e-6``, ``yesno``, ``lines``).
+  convention, compiled in the sandbox; a ``testlib.h`` beside it or in DIR is pasted in, since the judge
+  compiles a single file) or ``checker.txt`` naming a built-in comparison (``tokens``, ``numbers 1e-6``,
+  ``yesno``, ``lines``).
 
 Pure parsing: files in, frozen TestPack values out. Nothing here runs a program.
 """
@@ -107,10 +108,23 @@ def _pairs(folder: Path) -> list[tuple[str, Path, Path]]:
     return sorted(out, key=lambda t: _natural(t[0]))
 
 
+_TESTLIB_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"]testlib\.h[>"][^\n]*$', re.M)
+
+
+def _inline_testlib(source: str, folders: list[Path]) -> str:
+    """Paste a shipped ``testlib.h`` in place of its #include: the judge compiles one source file."""
+    header = next((f / "testlib.h" for f in folders if (f / "testlib.h").is_file()), None)
+    if header is None or not _TESTLIB_INCLUDE.search(source):
+        return source
+    text = header.read_text(encoding="utf-8", errors="replace")
+    return _TESTLIB_INCLUDE.sub(lambda _m: text, source, count=1)
+
+
 def _checker(folder: Path) -> tuple[CheckerKind, float, str | None]:
     for name in ("checker.cpp", "check.cpp"):
         if (folder / name).is_file():
-            return CheckerKind.PROGRAM, 1e-6, (folder / name).read_text(encoding="utf-8", errors="replace")
+            source = (folder / name).read_text(encoding="utf-8", errors="replace")
+            return CheckerKind.PROGRAM, 1e-6, _inline_testlib(source, [folder, folder.parent])
     spec = folder / "checker.txt"
     if spec.is_file():
         words = spec.read_text(encoding="utf-8").split()

@@ -181,6 +181,16 @@ async def _loop(work: Work, kit: Kit, name: str) -> CandidateResult:
         work.progress(pid, name, stage="stress", attempt=n)
         last_stress = outcome = await stress(work, kit, program)
         finding = outcome.finding
+        work.log(
+            "stress",
+            candidate=name,
+            version=program.name,
+            tests=outcome.total,
+            agreed=outcome.agreed,
+            max_tests=outcome.max_tests,
+            finding=finding.kind if finding else None,
+            notes=list(outcome.notes),
+        )
         if finding is None:
             work.log("candidate_passed", candidate=name, version=program.name, stress=outcome.summary)
             work.solved_by = work.solved_by or name

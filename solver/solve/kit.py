@@ -97,6 +97,13 @@ class Kit:
     async def brute(self) -> Helper:
         return await self.get("brute")
 
+    async def has_checker(self) -> bool:
+        """False only for a several-answers problem whose checker could not be had."""
+        return "checker" not in self._plan_stages() or (await self.get("checker")).program is not None
+
+    def _plan_stages(self) -> set[str]:
+        return {stage for stage, _ in self._plan}
+
     async def checker(self) -> Checker:
         """How outputs are judged: the model's checker for several-answers problems, else the standard one."""
         if "checker" in self._tasks:
@@ -154,6 +161,10 @@ class Kit:
                 return Helper(program)
             feedback = problem_text
             work.log("helper_rejected", stage=stage, n=n, reason=feedback)
+            if stage == "brute" and not await self.has_checker():
+                note = "several answers are allowed and no checker works: outputs cannot be compared"
+                work.log("helper_failed", stage=stage, note=note)
+                return Helper(None, note)
         first = feedback.strip().splitlines()[0] if feedback.strip() else "no reply"
         note = f"no working {stage} after {work.settings.kit_tries} tries (last: {first})"
         work.log("helper_failed", stage=stage, note=note)
@@ -225,6 +236,8 @@ class Kit:
         ]
 
     async def _verify_generator(self, program: Program) -> str | None:
+        if (await self.get("validator")).program is None:
+            return None  # nothing to check its inputs against; stress testing will say it could not run
         probes = [Probe(11, 1), Probe(12, 5), Probe(13, 10), Probe(13, 10)]
         made = await self._generate(program, probes)
         for p, text in zip(probes, made, strict=True):
@@ -249,6 +262,8 @@ class Kit:
             what = t.verdict.long if t else "not run"
             return f"With seed 1 it failed ({what}{': ' + t.run.detail if t and t.run.detail else ''})."
         text = t.run.stdout.decode("utf-8", errors="replace")
+        if (await self.get("validator")).program is None:
+            return None  # unvalidated max-size inputs are never used (see max_inputs)
         (why,) = await self.validate([text], MAXGEN_LIMITS)
         if why is not None:
             return f"With seed 1 it printed an invalid input ({why}).\n" + evidence.describe_input(text, True)

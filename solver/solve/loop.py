@@ -81,16 +81,13 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
     kit = Kit(work)
     tasks = [asyncio.create_task(run_candidate(work, kit, i)) for i in range(settings.candidates)]
     kit.start()  # after the candidates: their drafts reach the model (and its limiter's queue) first
-    wall_stop = False
     try:
-        remaining = work.spending.remaining_wall()
-        _, pending = await asyncio.wait(tasks, timeout=remaining)
-        if pending:  # the wall-time budget ran out mid-work: keep the best versions reached so far
-            wall_stop = True
-            for t in pending:
-                t.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
-    finally:
+        _, pending = await asyncio.wait(tasks, timeout=work.spending.remaining_wall())
+        wall_stop = bool(pending)  # the wall-time budget ran out mid-work: keep the best versions so far
+    finally:  # also when this problem is cancelled (Ctrl-C, a contest's end): leave nothing running
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         await kit.close()
     for t in tasks:
         if t.done() and not t.cancelled() and (error := t.exception()) is not None:

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from solver.llm.base import ChatParams, Message, ModelBackend
+from solver.llm.base import ChatParams, Completion, Message, ModelBackend
+from solver.llm.errors import ThinkingExhausted
 from solver.runstore import Run, RunIndex
 
 
@@ -86,7 +87,11 @@ class ModelCalls:
                 **tags,
             )
             t0 = time.monotonic()
-            done = await self.backend.chat(messages, self.params)
+            try:
+                done = await self.backend.chat(messages, self.params)
+            except ThinkingExhausted as e:  # a reply without an answer: a failed attempt, not a failed run
+                self.run.append("model_failed", key=key, error=str(e), **tags)
+                done = Completion("", "", "length", 0, e.limit or 0)
             self.asked += 1
             reply = Reply(
                 key,

@@ -16,7 +16,8 @@ import math
 import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,40 +27,51 @@ from solver.errors import ApiError, NetworkError
 from solver.problem import Contest, ContestProblem, ContestType
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, no_silent_retries
 
-API_INTERVAL_S = 2.0  # the API's published limit
-# Spacing used by the process-wide limiter: the published 2 s plus room for network jitter, so that the
-# server never sees two calls closer than 2 s even when the first request was slower to arrive.
-DEFAULT_SPACING_S = API_INTERVAL_S + 0.1
+API_INTERVAL_S = 2.0  # the API's published limit: one call per 2 seconds
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 
 class RateLimiter:
-    """At most one call per ``interval_s``: each caller reserves the next free slot, then sleeps until it.
+    """One API call at a time, each starting at least ``interval_s`` after the previous one *ended*.
 
-    Thread-safe and event-loop agnostic (a plain lock guards only the slot arithmetic), so one instance
-    can serve the whole process even across several ``asyncio.run`` calls.
+    Spacing from the end (the answer received, or the failure) rather than from the start makes the
+    guarantee hold where Codeforces counts, on the server: the previous request had arrived there before
+    its answer left, so the next one cannot arrive within ``interval_s`` of it, whatever the network
+    jitter. Thread-safe and event-loop agnostic (a plain lock guards only the bookkeeping and is never
+    held across an await), so one instance serves the whole process, even across ``asyncio.run`` calls.
     """
 
     def __init__(self, interval_s: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep):
         self.interval_s = interval_s
         self._clock = clock
         self._sleep = sleep
-        self._next = -math.inf
+        self._next = -math.inf  # earliest start of the next call
+        self._busy = False  # a call is under way
         self._lock = threading.Lock()
 
-    async def wait(self) -> None:
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next)
-            self._next = slot + self.interval_s
-        # asyncio may wake a sleeper up to one clock tick early: sleep again until the slot is really here.
-        while (left := slot - self._clock()) > 0:
-            await self._sleep(left)
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold the API for one request: ``async with limiter.slot(): await session.get(...)``."""
+        while True:
+            with self._lock:
+                now = self._clock()
+                if not self._busy and now >= self._next:
+                    self._busy = True
+                    break
+                # Waiting for a call under way: look again shortly (API calls are seconds apart anyway).
+                wait = self._next - now if not self._busy else min(0.01, max(self.interval_s, 0.001))
+            await self._sleep(max(wait, 0.0))
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy = False
+                self._next = self._clock() + self.interval_s
 
 
-_DEFAULT_LIMITER = RateLimiter(DEFAULT_SPACING_S)
+_DEFAULT_LIMITER = RateLimiter(API_INTERVAL_S)
 
 
 def default_limiter() -> RateLimiter:
@@ -262,11 +274,13 @@ class CodeforcesApi:
         for attempt in range(1, self._policy.attempts + 1):
             if attempt > 1:
                 await self._sleep(self._policy.delay(attempt - 1))
-            await self._limiter.wait()
             try:
-                async with self._session.get(
-                    url, params=query, timeout=aiohttp.ClientTimeout(total=self._policy.timeout_s)
-                ) as resp:
+                async with (
+                    self._limiter.slot(),
+                    self._session.get(
+                        url, params=query, timeout=aiohttp.ClientTimeout(total=self._policy.timeout_s)
+                    ) as resp,
+                ):
                     status = resp.status
                     body = await resp.read()
             except (aiohttp.ClientError, TimeoutError) as e:

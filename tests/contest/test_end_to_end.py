@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,23 +25,9 @@ from tests.sources.cf_server import CfServer
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(240)]
 
 
-def _docker_ready() -> bool:
-    if shutil.which("docker") is None:
-        return False
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.images.get("cp-solver-judge:latest")
-        client.close()
-    except Exception:  # any failure means the judge cannot run here
-        return False
-    return True
-
-
 @pytest.fixture
 async def world_servers(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[CfServer, FakeOllama, Any]]:
-    if not _docker_ready():
+    if not world.docker_ready():
         pytest.skip("Docker or the judge image cp-solver-judge:latest is not available")
     # The API's 2-second spacing is the sources' business (tested there); here it would only add waiting.
     monkeypatch.setattr(cf_api, "_DEFAULT_LIMITER", cf_api.RateLimiter(0.0))
@@ -93,7 +78,8 @@ async def test_contest_solves_submits_places_and_reports(
     doc = json.loads(capsys.readouterr().out)
 
     a, b = doc["problems"]
-    assert [s["verdict"] for s in a["submissions"]] == ["WA", "AC"]  # 32-bit sum rejected, then fixed
+    why = json.dumps(doc["problems"], indent=1)[:3000]
+    assert [s["verdict"] for s in a["submissions"]] == ["WA", "AC"], why  # 32-bit sum rejected, then fixed
     assert a["submissions"][0]["failed_test"] == 1 and a["judged"] == "pack" and a["rejected_attempts"] == 1
     assert b["judged"] == "local" and "local tests only" in b["note"] and doc["optimistic"]
     pl = doc["placement"]
@@ -166,7 +152,8 @@ async def test_rate_selects_runs_reports_and_resumes_without_redoing(
     assert doc["provenance"]["time_model"] == "zero" and doc["provenance"]["contests"] == [1349, 1350]
     first = {c["contest_id"]: c["placement"] for c in doc["contests"]}
     # Under the zero time model every submission is at minute 0: 1349 scores 450 + 1000 exactly.
-    assert first[1349]["points"] == 1450 and first[1349]["rank"] == _expected_rank(1450)
+    why = json.dumps(doc["contests"][0]["problems"], indent=1)[:3000]
+    assert first[1349]["points"] == 1450 and first[1349]["rank"] == _expected_rank(1450), why
     html = Path(doc["report"]["html"]).read_text()
     assert html.count("<svg") == 2 and "Contests not used" in html and "unrated" in html
 

@@ -85,3 +85,16 @@ def test_bot_score_counts_penalised_rejections_and_can_drop_local_acceptances() 
     assert zero.penalty == 10
     late = ProblemOutcome("D", "", None, 500.0, (_sub(7300, "AC"),))
     assert bot_score([late], ContestType.CF, 7200, TimeModel()).points == 0  # after the end: does not count
+
+
+def test_new_accounts_are_rated_at_their_internal_1400_since_contest_1360() -> None:
+    official = [OfficialRow(i + 1, float(2000 - 50 * i), 0) for i in range(40)]
+    shown = [Rated(f"u{i}", i + 1, 0 if i % 3 == 0 else 1500 + 10 * i) for i in range(40)]
+    internal = [Rated(r.handle, r.rank, 1400 if r.old_rating == 0 else r.old_rating) for r in shown]
+    bot = Score(1010.0, 0, ())
+    new = place_bot(1400, bot, official, shown)
+    assert new.new_account_correction and new.rank == 21
+    # The same field with the displayed zeros replaced by 1400 by hand, in a pre-2020 contest: same number.
+    assert new.performance == place_bot(1300, bot, official, internal).performance
+    old = place_bot(1300, bot, official, shown)
+    assert not old.new_account_correction and old.performance != new.performance

@@ -6,6 +6,7 @@ import io
 import json
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from rich.console import Console
 
@@ -95,6 +96,7 @@ def test_contest_report_files_are_self_contained_and_carry_provenance(tmp_path: 
     assert "<svg" in html and "sha256:abc123" in html and "seed 7" in html and "1990-1992, 1995" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from elsewhere
     assert "accepted on local tests only" in html and "optimistic" in html
+    assert "internal rating starting at 1400" in html  # the post-2020 new-account correction is stated
     md = paths["markdown"].read_text()
     assert "| A. Sum | 800 | AC | 2 | 10 | 460 |" in md
     data = json.loads(paths["json"].read_text())
@@ -126,3 +128,24 @@ def test_batch_report_lists_used_and_unused_contests_with_reasons(tmp_path: Path
     html = paths["html"].read_text()
     assert html.count("<svg") == 2 and "fitted rating 1480" in html and "Kotlin Heroes" in html
     assert "mean 1525 (95% CI 1400–1650)" in html
+    for svg in tmp_path.glob("rating-*.svg"):
+        root = ElementTree.fromstring(svg.read_text())  # well-formed, standalone SVG
+        assert root.tag.endswith("svg") and "seed 7" in svg.read_text()
+    assert "Div. 2" in (tmp_path / "rating-performance.svg").read_text()  # the legend names divisions
+
+
+async def test_live_board_is_redrawn_until_the_contest_ends() -> None:
+    import asyncio
+
+    from rich.live import Live
+
+    from solver.commands.contest import with_refresh
+    from solver.solve.progress import Board
+
+    board = Board()
+    board("1349A", "problem", stage="drafting")
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    with Live(board.table(), console=console, transient=True) as screen:
+        assert await with_refresh(asyncio.sleep(0.6, result=7), screen, board) == 7
+    assert "1349A" in out.getvalue() and "drafting" in out.getvalue()

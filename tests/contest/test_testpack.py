@@ -71,12 +71,16 @@ def test_tests_dir_pairs_in_out_ans_and_polygon_names_with_checkers(tmp_path: Pa
     (b / "checker.txt").write_text("numbers 1e-9\n")
     (c / "t.in").write_text("q\n")
     (c / "t.ans").write_text("r\n")
-    (c / "checker.cpp").write_text('#include "testlib.h"\nint main(){}\n')
+    (c / "checker.cpp").write_text('#include <cstdio>\n#include "testlib.h"\nint main(){}\n')
+    (tmp_path / "testlib.h").write_text("// testlib\nint quitf_stub;\n")
     packs = load_tests_dir(tmp_path)
     assert [t.name for t in packs["A"].tests] == ["1", "2", "10"]
     assert packs["A"].tests[2].answer == b"20\n"
     assert (packs["B"].checker_kind, packs["B"].checker_eps) == (CheckerKind.NUMBERS, 1e-9)
-    assert packs["C"].checker_kind is CheckerKind.PROGRAM and "testlib" in (packs["C"].checker_source or "")
+    checker = packs["C"].checker_source or ""
+    assert packs["C"].checker_kind is CheckerKind.PROGRAM
+    assert "int quitf_stub;" in checker and '"testlib.h"' not in checker  # the header is pasted in
+    assert checker.index("<cstdio>") < checker.index("quitf_stub")
     (b / "checker.txt").write_text("fuzzy\n")
     with pytest.raises(UsageError, match="unknown checker"):
         load_tests_dir(tmp_path)

@@ -33,12 +33,14 @@ def stage_of(prompt: str) -> str:
     return STAGE_OF[m.group(1).strip()]
 
 
-ReplyText = str | Callable[[str], str]
+ReplyText = str | Reply | Callable[[str], str]  # a Reply is sent as it is (errors, cut-off replies)
 
 
 class ScriptedModel:
     def __init__(self, **replies: Sequence[ReplyText] | ReplyText) -> None:
-        self.replies = {k: [v] if isinstance(v, str) or callable(v) else list(v) for k, v in replies.items()}
+        self.replies = {
+            k: [v] if isinstance(v, str | Reply) or callable(v) else list(v) for k, v in replies.items()
+        }
         self.used: dict[str, int] = {}
         self.calls: list[tuple[str, str]] = []
 
@@ -53,6 +55,8 @@ class ScriptedModel:
         n = self.used.get(key, 0)
         self.used[key] = n + 1
         reply = options[min(n, len(options) - 1)]
+        if isinstance(reply, Reply):
+            return reply
         text = reply(prompt) if callable(reply) else reply
         return Reply(content=text, thinking=f"Thinking about the {stage}...", chunk_chars=4000)
 

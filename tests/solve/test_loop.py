@@ -7,6 +7,7 @@ import json
 import pytest
 
 from solver.solve.budget import Budget, Stop
+from tests.fakes.ollama_server import Reply
 from tests.solve import programs as P
 from tests.solve.conftest import Solve
 from tests.solve.scripted import ScriptedModel
@@ -76,7 +77,7 @@ async def test_brute_disagrees_counterexample_shrunk_then_repaired(solve: Solve)
     (repair,) = model.prompts("repair")
     assert "a small random test (shrunk)" in repair and cx.input.strip() in repair
     assert {(v.name, v.verdict) for v in r.verdicts} == {("example-1", "AC"), ("counterexample-1", "AC")}
-    assert "counterexample" in s.events and "counterexample_fixed" in s.events
+    assert "counterexample" in s.events and "counterexample_fixed" in s.events and "stress" in s.events
 
 
 async def test_repair_breaking_an_anchor_is_rejected(solve: Solve) -> None:
@@ -117,6 +118,15 @@ async def test_reply_without_code_is_a_failed_attempt(solve: Solve) -> None:
     assert model.stages().count("draft") == 2
     assert "no fenced code block" in model.prompts("draft")[1]
     assert "attempt_failed" in s.events
+
+
+async def test_thinking_that_uses_the_whole_budget_is_a_failed_attempt(solve: Solve) -> None:
+    cut = Reply(content="", thinking="Let me think. " * 300, done_reason="length", chunk_chars=4000)
+    model = ScriptedModel(solution=[cut, P.cpp(P.SUM_GOOD)], **KIT)
+    s = await solve(P.SUM, model)
+    assert s.result.stop is Stop.SOLVED and s.result.attempts == 2
+    assert "output token limit was reached" in model.prompts("draft")[1]
+    assert "model_failed" in s.events and "attempt_failed" in s.events
 
 
 async def test_garbage_brute_force_is_sent_back(solve: Solve) -> None:
@@ -216,3 +226,20 @@ async def test_python_solution_with_cpp_helpers(solve: Solve) -> None:
     assert s.result.stop is Stop.SOLVED and s.result.lang == "python3"
     assert "9001A/c0-v1.py" in s.files() and "9001A/brute-1.cpp" in s.files()
     assert "sys.stdin.buffer" in model.prompts("draft")[0]
+
+
+async def test_several_answers_without_a_working_checker_never_accepts_on_tokens(solve: Solve) -> None:
+    bad_checker = P.cpp("int main() { return 1; }")  # rejects everything, the example's own answer too
+    model = ScriptedModel(
+        solution=P.cpp(P.DERANGE_SHIFT),
+        brute=P.cpp(P.DERANGE_BRUTE),
+        checker=bad_checker,
+        generator=P.cpp(P.DERANGE_GEN),
+        validator=P.cpp(P.DERANGE_VALIDATOR),
+        maxgen=P.cpp(P.DERANGE_MAXGEN),
+    )
+    s = await solve(P.DERANGE, model, budget=Budget(attempts=2))
+    r = s.result
+    assert model.stages().count("checker") == 3 and "helper_failed" in s.events
+    # "3 1 2" is a right answer, but only a checker could say so: without one it is not accepted
+    assert r.stop is Stop.ATTEMPTS and [(v.name, v.verdict) for v in r.verdicts] == [("example-1", "WA")]

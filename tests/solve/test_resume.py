@@ -63,3 +63,26 @@ async def test_cancelled_run_resumes_without_asking_again(solve: Solve, judge: A
     again = await solve(P.SUM, third, run=Run.open(tmp_path / "runs", run.id))
     assert third.calls == [] and again.asked == 0  # a finished problem is never solved again
     assert again.result == s.result
+
+
+async def test_several_problems_share_one_run(judge: Any, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from solver.problem import ProblemId
+    from solver.solve.loop import solve_problems
+
+    second = replace(P.SUM, id=ProblemId(9001, "D"), name="Sum Again")
+    model = ScriptedModel(solution=P.cpp(P.SUM_GOOD), **KIT)
+    run = Run.create(tmp_path / "runs", "contest-9001", {"command": "contest"})
+    async with FakeOllama(responder=model) as srv:
+        backend = build_backend(Config(hosts=(srv.url,), model="gemma4:31b"))
+        try:
+            env = Env(judge, run, ModelCalls(backend, run, run.index()), Settings(stress_tests=50))
+            results = await solve_problems([P.SUM, second], env, parallel=2)
+        finally:
+            await backend.close()
+    assert [r.problem for r in results] == ["9001A", "9001D"] and all(r.solved for r in results)
+    assert len(model.calls) == 10  # five calls each, none shared or repeated
+    done = {e.get("problem") for e in run.events() if e.type == "problem_done"}
+    assert done == {"9001A", "9001D"}
+    assert (run.path / "9001A" / "c0-v1.cpp").is_file() and (run.path / "9001D" / "c0-v1.cpp").is_file()

@@ -21,13 +21,8 @@ def api_doc(name: str) -> dict[str, object]:
     return doc
 
 
-# Like the shipped limiter (2 s + 0.1 s), test limiters keep a little room for delivery jitter, so the
-# server-side gaps can be held to the nominal interval.
-JITTER_S = 0.02
-
-
 def client(session: object, server: CfServer, interval: float = 0.01) -> CodeforcesApi:
-    limiter = RateLimiter(interval + JITTER_S)
+    limiter = RateLimiter(interval)
     return CodeforcesApi(session, server.api_url, limiter=limiter, policy=FAST)  # type: ignore[arg-type]
 
 
@@ -152,7 +147,7 @@ async def test_limiter_spaces_concurrent_calls_and_retries_on_the_server(cf_serv
 
 async def test_one_limiter_across_clients_and_sessions(cf_server: CfServer) -> None:
     interval = 0.15
-    limiter = RateLimiter(interval + JITTER_S)
+    limiter = RateLimiter(interval)
     cf_server.add_api("contest.list", [])
     async with new_session() as s1, new_session() as s2:
         a = CodeforcesApi(s1, cf_server.api_url, limiter=limiter, policy=FAST)
@@ -163,7 +158,7 @@ async def test_one_limiter_across_clients_and_sessions(cf_server: CfServer) -> N
 
 async def test_the_real_two_second_limit_holds_on_the_server(cf_server: CfServer) -> None:
     """The process-wide default limiter, as shipped (slow by nature: one ~2 s wait)."""
-    assert cf_api.default_limiter().interval_s >= cf_api.API_INTERVAL_S
+    assert cf_api.default_limiter().interval_s == cf_api.API_INTERVAL_S == 2.0
     cf_server.add_api("contest.list", [])
     async with new_session() as session:
         api = CodeforcesApi(session, cf_server.api_url, policy=FAST)  # no limiter given: the shared one
@@ -173,7 +168,7 @@ async def test_the_real_two_second_limit_holds_on_the_server(cf_server: CfServer
     assert cf_server.gaps()[0] >= 2.0
 
 
-async def test_limiter_slots_with_a_fake_clock() -> None:
+async def test_limiter_spaces_from_the_end_of_the_previous_call_with_a_fake_clock() -> None:
     now = [100.0]
     slept: list[float] = []
 
@@ -182,12 +177,25 @@ async def test_limiter_slots_with_a_fake_clock() -> None:
         now[0] += s
 
     limiter = RateLimiter(2.0, clock=lambda: now[0], sleep=sleep)
-    for _ in range(3):
-        await limiter.wait()
-    assert slept == [2.0, 2.0]
+    async with limiter.slot():
+        now[0] += 0.5  # the first call takes half a second
+    async with limiter.slot():
+        pass
+    assert slept == [2.0] and now[0] == 102.5  # 2 s after the first call ended, not after it began
     now[0] += 10
-    await limiter.wait()
-    assert slept == [2.0, 2.0]  # idle long enough: no wait
+    async with limiter.slot():
+        pass
+    assert slept == [2.0]  # idle long enough: no wait
+
+
+async def test_limiter_frees_the_slot_when_a_call_fails() -> None:
+    limiter = RateLimiter(0.0)
+    with pytest.raises(RuntimeError):
+        async with limiter.slot():
+            raise RuntimeError("the request blew up")
+    async with asyncio.timeout(1):
+        async with limiter.slot():
+            pass
 
 
 def test_division_names() -> None:
