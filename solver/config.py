@@ -116,4 +116,4 @@ def load_config(
     return _apply(cfg, dict(flags or {}), "the command line")
 
 
-__all__ = ["Config", "load_config", "field"]
+__all__ = ["Config", "field", "load_config"]

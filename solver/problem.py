@@ -6,7 +6,7 @@ Pure: nothing here touches the network or the disk. Parsers produce these, every
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
