@@ -22,7 +22,7 @@ from rich.live import Live
 
 from solver import __version__
 from solver.config import Config
-from solver.errors import SolverError, UsageError
+from solver.errors import JudgeUnavailableError, SolverError, UsageError
 from solver.llm.cli_options import add_model_options
 from solver.problem import Problem, ProblemId
 from solver.runstore import Run
@@ -44,9 +44,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("problem", nargs="?", help="a problem id (1999A), a Codeforces URL, or a stored problem")
     add_model_options(p)
     p.add_argument("--lang", default=None, choices=sorted(LANGUAGES), help="language of the solution (cpp17)")
-    p.add_argument(
-        "--candidates", type=int, default=None, metavar="N", help="candidates drafted in parallel (1)"
-    )
+    p.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates drafted in parallel (1)")
     p.add_argument(
         "--attempts",
         type=int,
@@ -108,12 +106,18 @@ async def load_problem(text: str, config: Config) -> Problem:
 
 @contextlib.asynccontextmanager
 async def judge_for(config: Config) -> AsyncIterator[Any]:
+    """The sandbox for the run; its failures become one clear error (the sandbox never imports solver)."""
     from sandbox.api import JudgeConfig
-    from sandbox.judge import open_judge
+    from sandbox.judge import JudgeFailure, JudgeUnavailable, open_judge
 
-    judge = await open_judge(JudgeConfig(backend=config.sandbox, image=config.image, workers=config.workers))
+    try:
+        judge = await open_judge(JudgeConfig(backend=config.sandbox, image=config.image, workers=config.workers))
+    except JudgeUnavailable as e:
+        raise JudgeUnavailableError(str(e)) from None
     try:
         yield judge
+    except JudgeFailure as e:
+        raise JudgeUnavailableError(f"the sandbox failed: {e}; the run can be resumed (--resume)") from None
     finally:
         await judge.close()
 

@@ -50,16 +50,11 @@ async def evaluate(work: Work, kit: Kit, program: Program) -> Version:
         if helper.program is None:
             raise Unjudgeable(f"interactive problem without a working interactor: {helper.note}")
         results = tuple(
-            [
-                await work.judge.interact(program.compiled, helper.program.compiled, t, limits)
-                for t in kit.example_tests
-            ]
+            [await work.judge.interact(program.compiled, helper.program.compiled, t, limits) for t in kit.example_tests]
         )
     else:
         pool = list(work.pool)
-        judged = await work.judge.judge(
-            program.compiled, [t.to_test() for t in pool], limits, await kit.checker()
-        )
+        judged = await work.judge.judge(program.compiled, [t.to_test() for t in pool], limits, await kit.checker())
         res = by_name(judged)
         results = tuple(res[t.name] for t in pool if t.name in res)
     passed = frozenset(r.test for r in results if r.verdict is Verdict.AC)
@@ -87,7 +82,7 @@ def first_failure(work: Work, kit: Kit, version: Version) -> str | None:
 async def run_candidate(work: Work, kit: Kit, index: int) -> CandidateResult:
     name = f"c{index}"
     try:
-        return await _loop(work, kit, name)
+        return await _loop(work, kit, index)
     except Unjudgeable as e:
         work.log("unjudgeable", candidate=name, reason=str(e))
         return CandidateResult(name, None, False, None, Stop.UNJUDGEABLE, str(e))
@@ -96,7 +91,8 @@ async def run_candidate(work: Work, kit: Kit, index: int) -> CandidateResult:
         return CandidateResult(name, work.best.get(name), False, None, Stop.MODEL_ERROR, str(e))
 
 
-async def _loop(work: Work, kit: Kit, name: str) -> CandidateResult:
+async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
+    name = f"c{index}"
     pid, lang = work.pid, work.lang
     base: Version | None = None  # the better version: anchors come from it, repairs start from it
     base_evidence = ""
@@ -116,7 +112,13 @@ async def _loop(work: Work, kit: Kit, name: str) -> CandidateResult:
         stage = "draft" if base is None and n == 1 else "repair"
         work.progress(pid, name, stage=stage, attempt=n)
         reply = await work.model.ask(
-            f"{pid}/{name}/solution/{n}", prompt, problem=pid, candidate=name, stage=stage, attempt=n
+            f"{pid}/{name}/solution/{n}",
+            prompt,
+            variant=index,
+            problem=pid,
+            candidate=name,
+            stage=stage,
+            attempt=n,
         )
         work.spending.tokens += reply.tokens
         found = extract_code(reply.content, lang, reply.done_reason)
@@ -124,9 +126,7 @@ async def _loop(work: Work, kit: Kit, name: str) -> CandidateResult:
             work.log("attempt_failed", candidate=name, attempt=n, reason=found.reason)
             why = f"{found.reason}. End the answer with the complete program in one ```{lang.fence} block."
             if base is not None:
-                prompt = _repair(
-                    work, base, base_evidence + f"\n\nYour last reply was unusable: {why}", rejected
-                )
+                prompt = _repair(work, base, base_evidence + f"\n\nYour last reply was unusable: {why}", rejected)
             else:
                 prompt = messages("draft", problem=work.problem, lang=lang, feedback=why)
             continue
@@ -136,9 +136,7 @@ async def _loop(work: Work, kit: Kit, name: str) -> CandidateResult:
             ev = evidence.compile_error(program.compiled.message)
             work.log("verdict", candidate=name, version=program.name, verdict="CE", evidence=ev)
             if base is None:
-                prompt = messages(
-                    "repair", problem=work.problem, lang=lang, code=found.code, evidence=ev, rejected=[]
-                )
+                prompt = messages("repair", problem=work.problem, lang=lang, code=found.code, evidence=ev, rejected=[])
             else:
                 rejected.append(f"a version did not compile: {_first_line(program.compiled.message)}")
                 work.log("repair_rejected", candidate=name, version=program.name, reason=rejected[-1])

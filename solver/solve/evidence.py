@@ -61,15 +61,11 @@ def describe_input(data: str, large: bool) -> str:
     )
 
 
-def wrong_answer(
-    input_: str, expected: str | None, actual: str, detail: str = "", large: bool = False
-) -> str:
+def wrong_answer(input_: str, expected: str | None, actual: str, detail: str = "", large: bool = False) -> str:
     parts = [describe_input(input_, large)]
     if expected is not None:
         parts.append("Expected output:\n```\n" + clip(expected) + "\n```")
-    parts.append(
-        "Your program's output:\n```\n" + (clip(actual) if actual.strip() else "(nothing)") + "\n```"
-    )
+    parts.append("Your program's output:\n```\n" + (clip(actual) if actual.strip() else "(nothing)") + "\n```")
     if detail:
         parts.append(f"Checker: {detail}")
     elif expected is not None:

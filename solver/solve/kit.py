@@ -77,9 +77,7 @@ class Kit:
         if self._tasks:
             return
         for stage, verify in self._plan:
-            self._tasks[stage] = asyncio.create_task(
-                self._obtain(stage, verify), name=f"{self.work.pid}-{stage}"
-            )
+            self._tasks[stage] = asyncio.create_task(self._obtain(stage, verify), name=f"{self.work.pid}-{stage}")
 
     def _show(self, stage: str, status: str) -> None:
         self._status[stage] = status
@@ -213,9 +211,7 @@ class Kit:
         if helper.program is None:
             return [f"not validated: {helper.note}"] * len(inputs)
         tests = [Test(f"in-{k}", text.encode(), None) for k, text in enumerate(inputs)]
-        result = by_name(
-            await self.work.judge.judge(helper.program.compiled, tests, limits, Checker.tokens())
-        )
+        result = by_name(await self.work.judge.judge(helper.program.compiled, tests, limits, Checker.tokens()))
         out: list[str | None] = []
         for k in range(len(inputs)):
             t = result.get(f"in-{k}")
@@ -335,9 +331,7 @@ class Kit:
             missing = list(dict.fromkeys(i for i in inputs if i not in self._answers))
             if missing:
                 tests = [Test(f"b-{k}", text.encode(), None) for k, text in enumerate(missing)]
-                result = await self.work.judge.judge(
-                    helper.program.compiled, tests, HELPER_LIMITS, Checker.tokens()
-                )
+                result = await self.work.judge.judge(helper.program.compiled, tests, HELPER_LIMITS, Checker.tokens())
                 res, outs = by_name(result), outputs(result)
                 for k, text in enumerate(missing):
                     ok = f"b-{k}" in res and res[f"b-{k}"].verdict is Verdict.AC
@@ -352,13 +346,9 @@ class Kit:
             if self._max is None:
                 n = self.work.settings.max_tests
                 tests = [Test(f"max-{k}", f"{k + 1}\n".encode(), None) for k in range(n)]
-                result = await self.work.judge.judge(
-                    helper.program.compiled, tests, MAXGEN_LIMITS, Checker.tokens()
-                )
+                result = await self.work.judge.judge(helper.program.compiled, tests, MAXGEN_LIMITS, Checker.tokens())
                 res = by_name(result)
-                made = [
-                    o for name, o in outputs(result).items() if res[name].verdict is Verdict.AC and o.strip()
-                ]
+                made = [o for name, o in outputs(result).items() if res[name].verdict is Verdict.AC and o.strip()]
                 whys = await self.validate(made, MAXGEN_LIMITS)
                 self._max = [m for m, why in zip(made, whys, strict=True) if why is None]
             return list(self._max)

@@ -95,9 +95,7 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
     results = [
         t.result()
         if t.done() and not t.cancelled()
-        else CandidateResult(
-            f"c{i}", work.best.get(f"c{i}"), False, None, Stop.WALL_TIME, Stop.WALL_TIME.text
-        )
+        else CandidateResult(f"c{i}", work.best.get(f"c{i}"), False, None, Stop.WALL_TIME, Stop.WALL_TIME.text)
         for i, t in enumerate(tasks)
     ]
     result = await _conclude(work, kit, results, wall_stop)

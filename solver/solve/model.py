@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from solver.llm.base import ChatParams, Completion, Message, ModelBackend
@@ -73,7 +73,8 @@ class ModelCalls:
         self.on_reply = on_reply
         self.asked = 0  # calls that reached the model in this session (cached ones excluded)
 
-    async def ask(self, key: str, messages: Sequence[Message], **tags: Any) -> Reply:
+    async def ask(self, key: str, messages: Sequence[Message], variant: int = 0, **tags: Any) -> Reply:
+        """The reply for ``key``; ``variant`` shifts a fixed sampling seed, so parallel candidates differ."""
         recorded = self.index.reply(key)
         if recorded is not None:
             reply = Reply.from_event(recorded)
@@ -88,7 +89,10 @@ class ModelCalls:
             )
             t0 = time.monotonic()
             try:
-                done = await self.backend.chat(messages, self.params)
+                params = self.params
+                if params is not None and params.seed is not None and variant:
+                    params = replace(params, seed=params.seed + variant)
+                done = await self.backend.chat(messages, params)
             except ThinkingExhausted as e:  # a reply without an answer: a failed attempt, not a failed run
                 self.run.append("model_failed", key=key, error=str(e), **tags)
                 done = Completion("", "", "length", 0, e.limit or 0)

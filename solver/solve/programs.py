@@ -30,9 +30,7 @@ class Judge(Protocol):
         self, program: Compiled, tests: Sequence[Test], limits: Limits, checker: Checker = ...
     ) -> JudgeResult: ...
 
-    async def interact(
-        self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits
-    ) -> TestResult: ...
+    async def interact(self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits) -> TestResult: ...
 
 
 class Shielded:
@@ -65,9 +63,7 @@ class Shielded:
     ) -> JudgeResult:
         return await self._finish(self.inner.judge(program, tests, limits, checker))
 
-    async def interact(
-        self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits
-    ) -> TestResult:
+    async def interact(self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits) -> TestResult:
         return await self._finish(self.inner.interact(solution, interactor, test, limits))
 
 

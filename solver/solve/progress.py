@@ -77,9 +77,7 @@ def report(result: ProblemResult, run_path: str) -> RenderableType:
         lexer = "python" if result.lang.startswith("py") else "cpp"
         title = f"solution ({result.solution_path})"
         parts.append(
-            Panel(
-                Syntax(result.solution, lexer, line_numbers=False, word_wrap=True), title=title, expand=False
-            )
+            Panel(Syntax(result.solution, lexer, line_numbers=False, word_wrap=True), title=title, expand=False)
         )
     if result.verdicts:
         t = Table(title="local tests")

@@ -37,11 +37,7 @@ def stress_plan(count: int, run_seed: int, problem: str) -> list[Probe]:
 
 def smaller_probes(size: int, run_seed: int, problem: str, per_size: int = 12) -> list[Probe]:
     """Extra probes at every size below ``size``, smallest first, for the size step of shrinking."""
-    return [
-        Probe(derive_seed(run_seed, problem, "shrink", s, k), s)
-        for s in range(1, size)
-        for k in range(per_size)
-    ]
+    return [Probe(derive_seed(run_seed, problem, "shrink", s, k), s) for s in range(1, size) for k in range(per_size)]
 
 
 def smallest_failure(failures: Sequence[tuple[Probe, str]]) -> tuple[Probe, str]:
@@ -68,11 +64,7 @@ _LAYOUTS: tuple[tuple[str, Callable[[list[str]], int | None]], ...] = (
     ("header + n-1 lines", lambda tok: None if _int(tok, 0) is None else max(0, (_int(tok, 0) or 0) - 1)),
     (
         "header + n+m lines",
-        lambda tok: (
-            None
-            if _int(tok, 0) is None or _int(tok, 1) is None
-            else (_int(tok, 0) or 0) + (_int(tok, 1) or 0)
-        ),
+        lambda tok: None if _int(tok, 0) is None or _int(tok, 1) is None else (_int(tok, 0) or 0) + (_int(tok, 1) or 0),
     ),
 )
 

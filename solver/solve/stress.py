@@ -105,9 +105,7 @@ async def shrink(
                 break
             text, result = first, failing[first]
             cases = next(iter(case_splits(text)), [text])  # re-split the smaller input the same way
-            if len(cases) > 1 and any(
-                why is not None for why in await kit.validate([join_cases([c]) for c in cases])
-            ):
+            if len(cases) > 1 and any(why is not None for why in await kit.validate([join_cases([c]) for c in cases])):
                 break
         break
     return text, result
@@ -126,18 +124,14 @@ async def stress(work: Work, kit: Kit, program: Program) -> StressOutcome:
     total = agreed = 0
     outputs: dict[str, str] = {}
     if plan and not made:
-        notes.append(
-            f"no random tests: {(await kit.get('generator')).note or (await kit.get('validator')).note}"
-        )
+        notes.append(f"no random tests: {(await kit.get('generator')).note or (await kit.get('validator')).note}")
     elif made:
         failing, answers, outs = await _failures(work, kit, program, checker, list(made.values()))
         outputs.update(outs)
         total = sum(1 for t in made.values() if t in answers)
         agreed = total - sum(1 for t in made.values() if t in failing)
         if total == 0:
-            notes.append(
-                f"no random tests: {(await kit.brute()).note or 'the brute force failed on every input'}"
-            )
+            notes.append(f"no random tests: {(await kit.brute()).note or 'the brute force failed on every input'}")
         if failing:
             probe, text = smallest_failure([(p, t) for p, t in made.items() if t in failing])
             text, result = await shrink(work, kit, program, checker, probe.size, text, failing[text])
@@ -148,9 +142,7 @@ async def stress(work: Work, kit: Kit, program: Program) -> StressOutcome:
             return StressOutcome(total, agreed, finding, 0, outputs, tuple(notes))
     big = await kit.max_inputs()
     if not big:
-        notes.append(
-            f"no max-size test: {(await kit.get('maxgen')).note or 'the generator made no valid input'}"
-        )
+        notes.append(f"no max-size test: {(await kit.get('maxgen')).note or 'the generator made no valid input'}")
     else:
         tests = [Test(f"max-{k}", text.encode(), None) for k, text in enumerate(big)]
         res = by_name(await work.judge.judge(program.compiled, tests, solution_limits(work.problem), checker))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sandbox.api import Checker
 from solver.problem import Problem
@@ -20,6 +20,9 @@ from solver.solve.checking import standard_checker
 from solver.solve.languages import Language
 from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, PoolTest
+
+if TYPE_CHECKING:
+    from solver.solve.candidate import Version
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Work:
     progress: Progress = _no_progress
     pool: list[PoolTest] = field(default_factory=list)
     counterexamples: list[Counterexample] = field(default_factory=list)
-    best: dict[str, Any] = field(default_factory=dict)  # candidate -> its last accepted Version
+    best: dict[str, Version] = field(default_factory=dict)  # candidate -> its last accepted version
     solved_by: str = ""  # the first candidate that passed every local test
 
     @property

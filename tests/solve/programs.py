@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the C++ programs are test data, kept one statement per line where it reads best)
 """The programs the scripted model "writes" in the solve-loop tests, and the problems they are for.
 
 Problem "sum": t test cases of a b (|a|, |b| <= 10^9), print a+b each. Problem "derange": print any

@@ -53,3 +53,36 @@ def test_update_meta_is_atomic_and_errors_are_clear(tmp_path: Path) -> None:
         Run.open(tmp_path, run.id)
     with pytest.raises(StoreError, match="outside the run folder"):
         Run(run.path).write_file("../evil.txt", "x")
+
+
+class _Backend:
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.seen: list[object] = []
+
+    async def chat(self, messages: object, params: object = None, on_chunk: object = None) -> object:
+        from solver.llm.base import Completion
+
+        self.seen.append(params)
+        return Completion("```cpp\nint main(){}\n```", "hmm", "stop", 10, 5)
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_model_calls_are_logged_cached_by_key_and_vary_the_seed(tmp_path: Path) -> None:
+    from solver.llm.base import ChatParams, Message
+    from solver.solve.model import ModelCalls
+
+    backend = _Backend()
+    run = Run.create(tmp_path, "x", {})
+    calls = ModelCalls(backend, run, run.index(), ChatParams(seed=5))  # type: ignore[arg-type]
+    first = await calls.ask("9001A/c1/solution/1", [Message("user", "hi")], variant=1, problem="9001A")
+    assert not first.cached and first.tokens == 15 and backend.seen[0] == ChatParams(seed=6)
+    again = ModelCalls(backend, Run.open(tmp_path, run.id), Run.open(tmp_path, run.id).index())  # type: ignore[arg-type]
+    second = await again.ask("9001A/c1/solution/1", [Message("user", "hi")])
+    assert second.cached and second.content == first.content and second.thinking == "hmm"
+    assert len(backend.seen) == 1 and again.asked == 0
+    types = [e.type for e in Run.open(tmp_path, run.id).events()]
+    assert types == ["model_request", "model_reply", "model_reused"]
