@@ -16,12 +16,14 @@ function ``classify``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import functools
 import math
 import queue
 import secrets
 import signal
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +51,7 @@ from sandbox.languages import Language, get
 MB = 1 << 20
 T = TypeVar("T")
 MAX_INSTALLED = 48  # programs kept in one worker's scratch (static C++ binaries are ~2 MB each)
+_START_S = 120.0  # at most, for a worker to start (a container, its runner's hello)
 
 
 class JudgeFailure(RuntimeError):
@@ -240,24 +243,47 @@ class Judge:
         async def one(slot: _Slot) -> None:
             slot.worker = await self._blocking(self._backend.start_worker, slot.index)
 
-        try:
-            await asyncio.gather(*(one(s) for s in self._slots))
-        except BaseException:
-            await self.close()
-            raise
+        # Every start runs to its end (a failure does not abandon the others' containers mid-start).
+        outcomes = await asyncio.gather(*(one(s) for s in self._slots), return_exceptions=True)
         for s in self._slots:
             self._idle.put_nowait(s)
+        failure = next((o for o in outcomes if isinstance(o, BaseException)), None)
+        if failure is not None:
+            await self.close()
+            raise failure
 
-    async def close(self) -> None:
+    async def close(self, grace_s: float = 1.0) -> None:
+        """Stop every worker. A job still running (its caller was cancelled) gets ``grace_s`` to finish,
+        then its worker is stopped under it."""
         if self._closed:
             return
         self._closed = True
+        await self._blocking(self._shutdown, grace_s)
+        self._pool.shutdown(wait=False)
+
+    def _shutdown(self, grace_s: float) -> None:
+        back: set[int] = set()
+
+        def take_back(seconds: float) -> None:
+            until = time.monotonic() + seconds
+            while len(back) < len(self._slots):
+                try:
+                    back.add(self._idle.get(timeout=max(0.0, until - time.monotonic())).index)
+                except queue.Empty:
+                    return
+
+        take_back(grace_s)
+        for s in self._slots:
+            if s.index not in back and s.worker is not None:
+                with contextlib.suppress(Exception):
+                    s.worker.close()  # its job fails at once and hands the slot back (see _job)
+        take_back(_START_S)  # a job that was starting a new worker finishes that first
         for s in self._slots:
             if s.worker is not None:
-                await self._blocking(s.worker.close)
+                with contextlib.suppress(Exception):
+                    s.worker.close()
                 s.worker = None
-        await self._blocking(self._backend.close)
-        self._pool.shutdown(wait=False)
+        self._backend.close()
 
     async def __aenter__(self) -> Judge:
         return self
@@ -276,61 +302,91 @@ class Judge:
         and only when every worker is busy."""
         delay = 0.0005
         while True:
+            if self._closed:
+                raise JudgeFailure("the judge is closed")
             try:
                 return self._idle.get_nowait()
             except queue.Empty:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.005)
 
-    async def _replace(self, slot: _Slot) -> None:
+    async def _call(
+        self,
+        header: Header,
+        blobs: list[bytes],
+        timeout: float,
+        needs: Sequence[str] = (),
+        installs: str = "",
+    ) -> tuple[Header, list[bytes]]:
+        """Send one job to an idle worker and wait for its reply.
+
+        The job runs on one judge thread that holds the worker from its start to its end and only then
+        hands it back, so cancelling the caller is safe: the caller returns at once, while the job
+        finishes undisturbed and its reply is read, leaving the worker clean for the next job."""
+        slot = await self._acquire()
+        try:
+            fut = self._pool.submit(self._job, slot, header, blobs, timeout, needs, installs)
+        except RuntimeError:  # the pool was shut down: the judge closed meanwhile
+            self._idle.put_nowait(slot)
+            raise JudgeFailure("the judge is closed") from None
+        # When the job ends, or never starts (cancelled while queued for a thread), the worker is free.
+        fut.add_done_callback(lambda _: self._idle.put_nowait(slot))
+        return await asyncio.wrap_future(fut)
+
+    def _job(
+        self, slot: _Slot, header: Header, blobs: list[bytes], timeout: float, needs: Sequence[str], installs: str
+    ) -> tuple[Header, list[bytes]]:
+        """One job on a worker (on a judge thread, see _call); replace the worker and retry once if its
+        runner fails. ``installs``: the program handle a successful compile leaves in the worker."""
+        last: Exception | None = None
+        for _attempt in range(2):
+            self._check_open()
+            try:
+                if slot.worker is None:
+                    self._replace(slot)
+                    self._check_open()
+                worker = slot.worker
+                assert worker is not None
+                self._evict(slot, worker, keep=needs)
+                for handle in needs:
+                    if handle in slot.installed:
+                        slot.installed[handle] = slot.installed.pop(handle)  # most recently used
+                    else:
+                        self._install(slot, worker, handle)
+                reply, out = worker.call(header, blobs, timeout)
+            except Exception as e:
+                self._check_open(e)  # close() stopped this worker under the job: not the runner's fault
+                if not isinstance(e, WorkerDied):
+                    raise
+                last = e
+                try:
+                    self._replace(slot)
+                except Exception as e2:
+                    last = e2
+                    slot.worker = None
+                continue
+            if not reply.get("ok"):
+                raise JudgeFailure(f"runner refused {header.get('op')}: {reply.get('error')}")
+            if installs and reply.get("compiled"):
+                slot.installed[installs] = None
+            return reply, out
+        raise JudgeFailure(f"the sandbox failed twice: {last}")
+
+    def _check_open(self, cause: Exception | None = None) -> None:
+        if self._closed:
+            raise JudgeFailure("the judge was closed during the job") from cause
+
+    def _replace(self, slot: _Slot) -> None:
         old, slot.worker = slot.worker, None
         slot.installed = {}
         self.replacements += 1
         if old is not None:
-            await self._blocking(old.close)
-        slot.worker = await self._blocking(self._backend.start_worker, slot.index)
+            old.close()
+        slot.worker = self._backend.start_worker(slot.index)
 
-    async def _call(
-        self, header: Header, blobs: list[bytes], timeout: float, needs: Sequence[str] = ()
-    ) -> tuple[Header, list[bytes], _Slot]:
-        """Send one job to an idle worker; replace the worker and retry once if its runner fails."""
-        if self._closed:
-            raise JudgeFailure("the judge is closed")
-        slot = await self._acquire()
-        try:
-            last: Exception | None = None
-            for _attempt in range(2):
-                try:
-                    if slot.worker is None:
-                        await self._replace(slot)
-                    assert slot.worker is not None
-                    await self._evict(slot, keep=needs)
-                    for handle in needs:
-                        if handle in slot.installed:
-                            slot.installed[handle] = slot.installed.pop(handle)  # most recently used
-                        else:
-                            await self._install(slot, handle)
-                    reply, out = await self._blocking(slot.worker.call, header, blobs, timeout)
-                except WorkerDied as e:
-                    last = e
-                    try:
-                        await self._replace(slot)
-                    except Exception as e2:
-                        last = e2
-                        slot.worker = None
-                    continue
-                if not reply.get("ok"):
-                    raise JudgeFailure(f"runner refused {header.get('op')}: {reply.get('error')}")
-                return reply, out, slot
-            raise JudgeFailure(f"the sandbox failed twice: {last}")
-        finally:
-            self._idle.put_nowait(slot)
-
-    async def _install(self, slot: _Slot, handle: str) -> None:
+    def _install(self, slot: _Slot, worker: Worker, handle: str) -> None:
         prog = self._programs[handle]
-        assert slot.worker is not None
-        reply, _ = await self._blocking(
-            slot.worker.call,
+        reply, _ = worker.call(
             {"op": "install", "handle": handle, "files": [n for n, _ in prog.files]},
             [d for _, d in prog.files],
             60.0,
@@ -339,16 +395,15 @@ class Judge:
             raise JudgeFailure(f"cannot install a program: {reply.get('error')}")
         slot.installed[handle] = None
 
-    async def _evict(self, slot: _Slot, keep: Sequence[str]) -> None:
+    def _evict(self, slot: _Slot, worker: Worker, keep: Sequence[str]) -> None:
         """Bound the programs a worker holds (its scratch is memory): forget the least recently used
         ones and released ones; the host keeps the artifacts, so they are reinstalled if needed."""
-        assert slot.worker is not None
         gone = [h for h in slot.installed if h not in self._programs and h not in keep]
         extra = len(slot.installed) - len(gone) - (MAX_INSTALLED - len(keep) - 1)
         if extra > 0:
             gone += [h for h in slot.installed if h in self._programs and h not in keep][:extra]
         for handle in gone:
-            await self._blocking(slot.worker.call, {"op": "forget", "handle": handle}, [], 60.0)
+            worker.call({"op": "forget", "handle": handle}, [], 60.0)
             slot.installed.pop(handle, None)
 
     def release(self, compiled: Compiled) -> None:
@@ -381,12 +436,11 @@ class Judge:
                 "output_mb": limits.output_mb,
             },
         }
-        reply, files, slot = await self._call(header, [source.code.encode()], limits.wall_s + 30)
+        reply, files = await self._call(header, [source.code.encode()], limits.wall_s + 30, installs=handle)
         if not reply["compiled"]:
             return Compiled("", lang.key, False, str(reply.get("message", "")), float(reply.get("time", 0.0)))
         static_kb = max((static_memory_kb(data) for data in files), default=0)
         self._programs[handle] = _Program(lang, tuple(zip(lang.artifacts, files, strict=True)), static_kb)
-        slot.installed[handle] = None
         return Compiled(handle, lang.key, True, str(reply.get("message", "")), float(reply.get("time", 0.0)))
 
     async def run(self, compiled: Compiled, input: bytes, limits: Limits = _LIMITS) -> RunResult:
@@ -445,7 +499,7 @@ class Judge:
             }
             timeout = len(idx) * (lim["wall_s"] + 3.0) + 30.0
             try:
-                reply, out, _ = await self._call(header, blobs, timeout, needs=[compiled.handle])
+                reply, out = await self._call(header, blobs, timeout, needs=[compiled.handle])
             except JudgeFailure as e:
                 return [judge_error_run(str(e)) for _ in idx]
             res = [
@@ -554,7 +608,7 @@ class Judge:
         }
         blobs = [test.input] + ([test.answer] if test.answer is not None else [])
         try:
-            reply, out, _ = await self._call(
+            reply, out = await self._call(
                 header, blobs, lim["wall_s"] + 30.0, needs=[solution.handle, interactor.handle]
             )
         except JudgeFailure as e:

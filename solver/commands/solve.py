@@ -122,21 +122,6 @@ async def judge_for(config: Config) -> AsyncIterator[Any]:
         await judge.close()
 
 
-async def model_digest(config: Config) -> str:
-    """The model's digest on the first host (Ollama's /api/tags), so a run names the exact weights."""
-    if config.backend != "ollama" or not config.hosts:
-        return ""
-    import ollama
-
-    client = ollama.AsyncClient(host=config.hosts[0])
-    try:
-        listed = await client.list()
-    except Exception:  # only a note in run.json; the preflight reports real problems
-        return ""
-    base = config.model if ":" in config.model else f"{config.model}:latest"
-    return next((str(m.digest or "") for m in listed.models if m.model in (config.model, base)), "")
-
-
 def image_id(config: Config) -> str:
     """The judge image's id, recorded so a run says exactly which toolchain judged it ("" if unknown)."""
     if config.sandbox != "docker":
@@ -179,6 +164,7 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
     backend = build_backend(config)
     try:
         infos = await backend.preflight()
+        info = await backend.model_info()
         async with judge_for(config) as judge:
             if run_ is None:
                 meta = {
@@ -190,7 +176,7 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
                     "model": {
                         "name": config.model,
                         "backend": config.backend,
-                        "digest": await model_digest(config),
+                        "digest": info.digest,
                         "context_length": next((i.context_length for i in infos if i.context_length), None),
                         "hosts": list(config.hosts),
                     },

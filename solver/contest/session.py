@@ -139,36 +139,6 @@ def provenance(meta: dict[str, Any], time_model: str, contests: Sequence[int]) -
     )
 
 
-async def ollama_digest(hosts: Sequence[str], model: str) -> str:
-    """The model's digest as Ollama lists it (``GET /api/tags``), so reports name the exact weights.
-
-    The model layer's ModelInfo does not carry it; a failure here only leaves the digest unknown.
-    """
-    import aiohttp
-
-    from solver.llm.streaming import normalize_host
-
-    wanted = {model, model if ":" in model else f"{model}:latest"}
-    for host in hosts:
-        try:
-            timeout = aiohttp.ClientTimeout(total=5)
-            async with (
-                aiohttp.ClientSession(timeout=timeout) as http,
-                http.get(f"{normalize_host(host)}/api/tags") as resp,
-            ):
-                data = await resp.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError):
-            continue
-        for m in data.get("models", []) if isinstance(data, dict) else []:
-            if (
-                isinstance(m, dict)
-                and (m.get("name") in wanted or m.get("model") in wanted)
-                and m.get("digest")
-            ):
-                return str(m["digest"])
-    return ""
-
-
 @contextlib.asynccontextmanager
 async def open_services(
     config: Config,
@@ -187,7 +157,7 @@ async def open_services(
 
     backend = build_backend(config)
     try:
-        infos = await backend.preflight()
+        info = await backend.model_info()  # runs the preflight
         async with open_source(config) as source:
             judge = await open_judge(
                 JudgeConfig(backend=config.sandbox, image=config.image, workers=config.workers)
@@ -199,14 +169,7 @@ async def open_services(
                     "model": {
                         "name": config.model,
                         "backend": config.backend,
-                        "digest": next(
-                            (str(getattr(i, "digest", "")) for i in infos if getattr(i, "digest", "")), ""
-                        )
-                        or (
-                            await ollama_digest(config.hosts, config.model)
-                            if config.backend == "ollama"
-                            else ""
-                        ),
+                        "digest": info.digest,
                         "hosts": list(config.hosts),
                     },
                     "seed": settings.seed,

@@ -67,6 +67,7 @@ class ModelInfo:
     family: str = ""
     parameter_size: str = ""
     quantization: str = ""
+    digest: str = ""  # of the weights (Ollama's /api/tags), so a run names exactly what answered; "" unknown
 
 
 OnChunk = Callable[[Chunk], Awaitable[None] | None]

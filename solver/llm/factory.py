@@ -12,11 +12,15 @@ from solver.registry import MODEL_BACKENDS, pick
 
 
 class ServerBackend(ModelBackend, Protocol):
-    """What the built-in backends offer beyond the seam: a preflight and a model listing."""
+    """What the built-in backends offer beyond the seam: a preflight, the run's model, a model listing."""
 
     model: str
 
     async def preflight(self) -> list[ModelInfo]: ...
+
+    async def model_info(self) -> ModelInfo:
+        """The run's model (first host, after the preflight); ``digest`` names its weights, "" if unknown."""
+        ...
 
     async def list_models(self) -> list[ModelInfo]: ...
 

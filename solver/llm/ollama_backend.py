@@ -166,6 +166,10 @@ class OllamaBackend:
         return await retrying(lambda _n: self._check_host(host), self.retry, sleep=self._sleep,
                               on_retry=self._on_retry)
 
+    async def model_info(self) -> ModelInfo:
+        """The run's model as the first host serves it (after the preflight), its digest included."""
+        return (await self.preflight())[0]
+
     async def _version(self, host: str) -> str:
         try:
             async with httpx.AsyncClient(timeout=self.timeouts.connect_s) as http:
@@ -190,9 +194,10 @@ class OllamaBackend:
         except CLIENT_ERRORS as e:
             raise translate(e, host, self.model) from e
         names = tuple(m.model or "" for m in listed.models)
-        if not any(_same_model(self.model, n) for n in names):
+        mine = next((m for m in listed.models if _same_model(self.model, m.model or "")), None)
+        if mine is None:
             raise ModelNotFound(self.model, host, names)
-        return await self._show(client, host, self.model)
+        return await self._show(client, host, self.model, mine)
 
     async def _show(self, client: ollama.AsyncClient, host: str, model: str,
                     listed: ollama.ListResponse.Model | None = None) -> ModelInfo:
@@ -212,6 +217,7 @@ class OllamaBackend:
             family=(details.family or "") if details else "",
             parameter_size=(details.parameter_size or "") if details else "",
             quantization=(details.quantization_level or "") if details else "",
+            digest=str(listed.digest or "") if listed is not None else "",
         )
 
     async def _warmed(self, host: str) -> None:

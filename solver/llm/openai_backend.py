@@ -175,6 +175,11 @@ class OpenAIBackend:
         return await retrying(lambda _n: self._check_host(host), self.retry, sleep=self._sleep,
                               on_retry=self._on_retry)
 
+    async def model_info(self) -> ModelInfo:
+        """The run's model as the first host serves it (after the preflight); the OpenAI API names no
+        digest of the weights, so it is ""."""
+        return (await self.preflight())[0]
+
     async def list_models(self) -> list[ModelInfo]:
         out: list[ModelInfo] = []
         for host in self.hosts:

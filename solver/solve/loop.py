@@ -25,7 +25,7 @@ from solver.solve.candidate import CandidateResult, Unjudgeable, evaluate, run_c
 from solver.solve.kit import Kit
 from solver.solve.languages import language
 from solver.solve.model import ModelCalls
-from solver.solve.programs import Judge, PoolTest, Shielded
+from solver.solve.programs import Judge, PoolTest
 from solver.solve.work import LocalVerdict, ProblemResult, Progress, Settings, Work, _no_progress
 
 
@@ -62,7 +62,7 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
         settings=settings,
         lang=language(settings.lang),
         helper_lang=language(settings.helper_lang),
-        judge=Shielded(env.judge),
+        judge=env.judge,
         run=env.run,
         model=env.model,
         spending=Spending(settings.budget),

@@ -1,21 +1,20 @@
 """Programs in the sandbox: write the source to the run folder, compile, judge against a pool of tests.
 
 The judge is the sandbox's (``sandbox.judge``); this module only states the part of it the loop uses, as a
-Protocol, so the loop's types do not depend on which backend runs the code.
+Protocol, so the loop's types do not depend on which backend runs the code. Its calls may be cancelled at
+any point (a wall-time budget, a finished problem): the sandbox finishes the job on its own.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from sandbox.api import Checker, Compiled, JudgeResult, Limits, RunResult, Source, Test, TestResult, Verdict
 from solver.problem import Problem
 from solver.runstore import Run
 
-T = TypeVar("T")
 TOKENS = Checker()
 
 EXTENSIONS = {"cpp17": "cpp", "cpp20": "cpp", "c11": "c", "python3": "py", "pypy3": "py"}
@@ -31,40 +30,6 @@ class Judge(Protocol):
     ) -> JudgeResult: ...
 
     async def interact(self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits) -> TestResult: ...
-
-
-class Shielded:
-    """A judge whose calls finish even when the caller is cancelled (a wall-time budget, a finished problem).
-
-    Cancelling a task in the middle of a sandbox call would hand the worker back while its thread is still
-    talking to it; here the call runs to its end first, then the cancellation goes on.
-    """
-
-    def __init__(self, inner: Judge) -> None:
-        self.inner = inner
-
-    @staticmethod
-    async def _finish(call: Awaitable[T]) -> T:
-        task = asyncio.ensure_future(call)
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            await asyncio.wait({task})
-            raise
-
-    async def compile(self, source: Source) -> Compiled:
-        return await self._finish(self.inner.compile(source))
-
-    async def run(self, program: Compiled, input: bytes, limits: Limits) -> RunResult:
-        return await self._finish(self.inner.run(program, input, limits))
-
-    async def judge(
-        self, program: Compiled, tests: Sequence[Test], limits: Limits, checker: Checker = TOKENS
-    ) -> JudgeResult:
-        return await self._finish(self.inner.judge(program, tests, limits, checker))
-
-    async def interact(self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits) -> TestResult:
-        return await self._finish(self.inner.interact(solution, interactor, test, limits))
 
 
 @dataclass(frozen=True)
