@@ -66,6 +66,10 @@ class Worker(Protocol):
 
     def call(self, header: Header, blobs: list[bytes], timeout: float) -> tuple[Header, list[bytes]]: ...
 
+    def interrupt(self) -> None:
+        """From another thread: end the call in progress at once (it raises WorkerDied); close() after."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -115,6 +115,12 @@ class DockerWorker:
             raise WorkerDied(f"cannot write to the runner in {self.name}: {e}") from None
         return self._reader.frame()
 
+    def interrupt(self) -> None:
+        # Only a shutdown wakes a thread blocked in recv; closing the socket under it would leave it
+        # waiting for its timeout.
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)
+
     def disconnect(self) -> None:
         """Hang up the exec stream (the runner reads EOF and exits; the watchdog then ends the container)."""
         with contextlib.suppress(OSError):

@@ -276,7 +276,7 @@ class Judge:
         for s in self._slots:
             if s.index not in back and s.worker is not None:
                 with contextlib.suppress(Exception):
-                    s.worker.close()  # its job fails at once and hands the slot back (see _job)
+                    s.worker.interrupt()  # its job fails at once and hands the slot back (see _job)
         take_back(_START_S)  # a job that was starting a new worker finishes that first
         for s in self._slots:
             if s.worker is not None:

@@ -55,6 +55,10 @@ class LocalWorker:
             raise WorkerDied(f"cannot write to runner {self.name}: {e}") from None
         return self._reader.frame()
 
+    def interrupt(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()  # the reader sees the runner's output end
+
     def close(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()

@@ -35,6 +35,7 @@ class Config:
     hosts: tuple[str, ...] = ("http://127.0.0.1:11434",)
     num_ctx: int | None = None
     slots_per_host: int = 1
+    max_tokens: int | None = None  # output budget of one reply, thinking included (num_predict); `ask`
     # judge
     sandbox: str = "docker"
     image: str = "cp-solver-judge:latest"
@@ -44,7 +45,7 @@ class Config:
     candidates: int = 1
     attempts: int = 8
     stress_tests: int = 200
-    max_tokens: int | None = None
+    token_budget: int | None = None  # per problem: prompts and replies of every model call together
     wall_time_s: float | None = None
     seed: int = 0
 
@@ -64,7 +65,7 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
             return value.strip().lower() in {"1", "true", "yes", "on"}
         return bool(value)
     try:
-        if isinstance(default, int) or name in {"num_ctx", "max_tokens"}:
+        if isinstance(default, int) or name in {"num_ctx", "max_tokens", "token_budget"}:
             return int(value)
         if isinstance(default, float) or name == "wall_time_s":
             return float(value)

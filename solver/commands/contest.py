@@ -21,7 +21,6 @@ from rich.console import Console
 from rich.live import Live
 
 from solver.config import Config
-from solver.contest.outcome import ContestResult
 from solver.contest.present import contest_assumptions, contest_report, describe_time_model, print_contest
 from solver.contest.report import write_report
 from solver.contest.run import ContestOptions, run_contest
@@ -72,10 +71,6 @@ async def with_refresh(coro: Coroutine[Any, Any, T], screen: Live, board: Board)
     return task.result()
 
 
-def time_model_of(result: ContestResult) -> TimeModel:
-    return TimeModel.parse(result.time_model.replace("fixed minute ", ""))
-
-
 async def run(args: argparse.Namespace, config: Config) -> int:
     contest_id = contest_id_of(args.contest)
     options: ContestOptions = contest_options(args)
@@ -97,7 +92,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             with Live(board.table(), console=console, refresh_per_second=2, transient=True) as screen:
                 result, scores, run_ = await with_refresh(task, screen, board)
         meta = run_.meta()
-    tm = time_model_of(result)
+    tm = TimeModel.parse(result.time_model)
     prov = provenance(meta, str(tm), [result.contest_id])
     report = contest_report(result, scores, prov, describe_time_model(tm))
     paths = write_report(report, run_.path)

@@ -53,10 +53,10 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help="solution programs asked of the model per problem, drafts and repairs (8)",
     )
     p.add_argument(
-        "--max-tokens",
+        "--token-budget",
         type=int,
         default=None,
-        dest="max_tokens",
+        dest="token_budget",
         metavar="N",
         help="token budget per problem, prompts and replies of every call (unlimited)",
     )
@@ -89,7 +89,7 @@ def settings_from(config: Config) -> Settings:
         candidates=config.candidates,
         stress_tests=config.stress_tests,
         seed=config.seed,
-        budget=Budget(attempts=config.attempts, tokens=config.max_tokens, wall_s=config.wall_time_s),
+        budget=Budget(attempts=config.attempts, tokens=config.token_budget, wall_s=config.wall_time_s),
     )
 
 

@@ -75,7 +75,7 @@ class ContestOptions:
     @staticmethod
     def from_json(d: Mapping[str, Any]) -> ContestOptions:
         return ContestOptions(
-            time_model=TimeModel.parse(str(d.get("time_model", "elapsed")).replace("fixed minute ", "")),
+            time_model=TimeModel.parse(str(d.get("time_model", "elapsed"))),
             duration_s=d.get("duration_s"),
             tests_dir=Path(d["tests_dir"]) if d.get("tests_dir") else None,
             codecontests=Path(d["codecontests"]) if d.get("codecontests") else None,

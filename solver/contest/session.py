@@ -73,10 +73,10 @@ def add_contest_options(p: argparse.ArgumentParser) -> None:
     s.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates per problem (1)")
     s.add_argument("--attempts", type=int, default=None, metavar="N", help="programs per problem attempt (8)")
     s.add_argument(
-        "--max-tokens",
+        "--token-budget",
         type=int,
         default=None,
-        dest="max_tokens",
+        dest="token_budget",
         metavar="N",
         help="token budget per problem attempt (unlimited)",
     )
@@ -121,7 +121,7 @@ def settings_from(config: Config) -> Settings:
         candidates=config.candidates,
         stress_tests=config.stress_tests,
         seed=config.seed,
-        budget=Budget(attempts=config.attempts, tokens=config.max_tokens, wall_s=config.wall_time_s),
+        budget=Budget(attempts=config.attempts, tokens=config.token_budget, wall_s=config.wall_time_s),
     )
 
 

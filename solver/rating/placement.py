@@ -39,7 +39,8 @@ class TimeModel:
 
     @staticmethod
     def parse(text: str) -> TimeModel:
-        t = text.strip().lower()
+        """A ``--time-model`` value, or what ``str()`` gives back (as stored in a run: "fixed minute 30")."""
+        t = text.strip().lower().removeprefix("fixed minute ").strip()
         if t == "elapsed":
             return TimeModel("elapsed")
         if t == "zero":

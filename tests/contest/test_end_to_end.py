@@ -19,16 +19,16 @@ import pytest
 from solver.cli import build_parser, config_from_args
 from solver.sources import cf_api
 from tests.contest import world
-from tests.fakes.ollama_server import FakeOllama
+from tests.fakes.ollama_server import FakeOllama, digest_of
 from tests.sources.cf_server import CfServer
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(240)]
 
 
 @pytest.fixture
-async def world_servers(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[CfServer, FakeOllama, Any]]:
-    if not world.docker_ready():
-        pytest.skip("Docker or the judge image cp-solver-judge:latest is not available")
+async def world_servers(
+    monkeypatch: pytest.MonkeyPatch, judge: object  # judge: only to skip where the sandbox cannot run
+) -> AsyncIterator[tuple[CfServer, FakeOllama, Any]]:
     # The API's 2-second spacing is the sources' business (tested there); here it would only add waiting.
     monkeypatch.setattr(cf_api, "_DEFAULT_LIMITER", cf_api.RateLimiter(0.0))
     model = world.ScriptedModel()
@@ -96,7 +96,7 @@ async def test_contest_solves_submits_places_and_reports(
         assert Path(doc["report"][kind]).is_file()
     html = Path(doc["report"]["html"]).read_text()
     assert "<svg" in html and "gemma4:31b" in html and "elapsed" in html and "1349" in html
-    digest = f"{abs(hash('gemma4:31b')):064x}"[:64]  # what the fake server lists in /api/tags
+    digest = digest_of("gemma4:31b")  # what the fake server lists in /api/tags
     assert doc["provenance"]["model_digest"] == digest and digest in html
     assert "accepted on local tests only" in html
     report = json.loads(Path(doc["report"]["json"]).read_text())

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from sandbox.api import JudgeConfig
 from solver.contest.submit import PackJudge, pack_usable
 from solver.contest.testpack import load_tests_dir
 from solver.problem import Problem, ProblemId, Sample
-from tests.contest.world import docker_ready
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(120)]
 
@@ -32,19 +29,6 @@ PLUS_ONE = (
     'std::printf("%lld\\n",a+b+1);}\n'
 )
 PLUS_FIVE = PLUS_ONE.replace("a+b+1", "a+b+(a>100?5:0)")
-
-
-@pytest.fixture
-async def judge() -> AsyncIterator[object]:
-    if not docker_ready():
-        pytest.skip("Docker or the judge image cp-solver-judge:latest is not available")
-    from sandbox.judge import open_judge
-
-    j = await open_judge(JudgeConfig(workers=1))
-    try:
-        yield j
-    finally:
-        await j.close()
 
 
 async def test_pack_with_checker_judges_in_the_sandbox(judge: object, tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -30,21 +29,6 @@ from tests.sources.cf_server import CfServer
 ROWS = json.loads((FIXTURES / "rating" / "round-1349-641-div1-data.json").read_text())
 PACKS = FIXTURES / "contest" / "tests-1349"
 START = 1589286900  # 2020-05-12 12:35 UTC
-
-
-def docker_ready() -> bool:
-    """Whether the real judge can run here: a Docker engine and the judge image."""
-    if shutil.which("docker") is None:
-        return False
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.images.get("cp-solver-judge:latest")
-        client.close()
-    except Exception:  # any failure means the judge cannot run here
-        return False
-    return True
 
 
 def problems() -> dict[int, list[Problem]]:

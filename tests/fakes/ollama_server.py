@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import importlib
 import inspect
 import json
@@ -128,6 +129,11 @@ class Received:
 
 
 Responder = Callable[[dict[str, Any]], "Reply | Awaitable[Reply]"]
+
+
+def digest_of(name: str) -> str:
+    """The digest /api/tags lists for a model: sha256-shaped and stable across processes."""
+    return hashlib.sha256(name.encode()).hexdigest()
 
 
 def count_tokens(messages: Sequence[dict[str, Any]]) -> int:
@@ -267,7 +273,7 @@ class FakeOllama:
                 "model": m.name,
                 "modified_at": "2026-04-02T10:00:00.000000000Z",
                 "size": m.size,
-                "digest": f"{abs(hash(m.name)):064x}"[:64],
+                "digest": digest_of(m.name),
                 "details": self._details(m),
             }
             for m in self.models.values()

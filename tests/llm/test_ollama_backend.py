@@ -23,7 +23,7 @@ from solver.llm.errors import (
 from solver.llm.ollama_backend import OllamaBackend
 from solver.llm.retry import RetryPolicy
 from solver.llm.streaming import Timeouts
-from tests.fakes.ollama_server import BUSY, FakeModel, FakeOllama, Reply
+from tests.fakes.ollama_server import BUSY, FakeModel, FakeOllama, Reply, digest_of
 from tests.fakes.openai_server import FakeOpenAI
 from tests.llm.conftest import FAST_RETRY, SleepLog
 
@@ -147,6 +147,17 @@ async def test_preflight_reports_the_model(fake_ollama: FakeOllama, make_ollama:
         True,
     )
     assert "thinking" in info.capabilities
+    assert info.digest == digest_of("gemma4:31b")  # from /api/tags, so a run names the exact weights
+
+
+async def test_model_info_is_the_first_hosts_model_with_its_digest(
+    fake_ollama: FakeOllama, make_ollama: Make
+) -> None:
+    backend = make_ollama(fake_ollama.url)
+    info = await backend.model_info()
+    assert (info.name, info.host, info.digest) == ("gemma4:31b", fake_ollama.url, digest_of("gemma4:31b"))
+    await backend.model_info()
+    assert fake_ollama.paths().count("/api/tags") == 1  # the preflight's answer, not a second listing
 
 
 @pytest.mark.parametrize(

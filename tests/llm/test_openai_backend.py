@@ -74,8 +74,10 @@ async def test_missing_model_lists_what_is_served(fake_openai: FakeOpenAI, make_
 
 
 async def test_preflight_reads_max_model_len(fake_openai: FakeOpenAI, make_openai: Make) -> None:
-    [info] = await make_openai(fake_openai.url).preflight()
+    backend = make_openai(fake_openai.url)
+    [info] = await backend.preflight()
     assert (info.name, info.context_length) == ("google/gemma-4-31b-it", 32768)
+    assert await backend.model_info() == info and info.digest == ""  # the OpenAI API names no digest
 
 
 @pytest.mark.parametrize(

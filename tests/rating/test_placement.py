@@ -57,6 +57,8 @@ def test_score_under_icpc_rules_and_time_models() -> None:
     assert score(ContestType.ICPC, late, 7200, TimeModel()).points == 0  # elapsed: after the end
     assert score(ContestType.ICPC, late, 7200, TimeModel("zero")).points == 1  # zero: no time limit
     assert str(TimeModel.parse("45")) == "fixed minute 45"
+    for text in ("elapsed", "zero", "45"):  # what a run stores (str) parses back to the same model
+        assert TimeModel.parse(str(TimeModel.parse(text))) == TimeModel.parse(text)
     with pytest.raises(UsageError):
         TimeModel.parse("soon")
 

@@ -16,7 +16,6 @@ from solver.solve.loop import Env, solve_problem
 from solver.solve.model import ModelCalls
 from solver.solve.work import ProblemResult, Settings
 from tests.fakes.ollama_server import FakeOllama
-from tests.sandbox.conftest import judge  # noqa: F401  (the real sandbox, shared by the session)
 from tests.solve.scripted import ScriptedModel
 
 
@@ -37,7 +36,7 @@ Solve = Callable[..., Awaitable[Solved]]
 
 
 @pytest.fixture
-def solve(judge: object, tmp_path: Path) -> Solve:  # noqa: F811  (the imported fixture)
+def solve(judge: object, tmp_path: Path) -> Solve:  # the session's real sandbox (tests/conftest.py)
     """``await solve(problem, model, **settings)``: one problem through the real loop, and what happened."""
 
     async def go(

@@ -17,6 +17,7 @@ import pytest
 
 from solver.sources.store import ProblemStore
 from tests.conftest import REPO
+from tests.fakes.ollama_server import digest_of
 from tests.solve import programs as P
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(180)]
@@ -82,7 +83,7 @@ def test_solve_end_to_end(store: Path, tmp_path: Path) -> None:
     meta = json.loads((run / "run.json").read_text())
     assert meta["status"] == "finished" and meta["seed"] == 7 and meta["model"]["name"] == "gemma4:31b"
     assert meta["versions"]["tool"] and meta["settings"]["stress_tests"] == 50
-    assert len(meta["model"]["digest"]) == 64 and meta["versions"]["image_id"].startswith("sha256:")
+    assert meta["model"]["digest"] == digest_of("gemma4:31b") and meta["versions"]["image_id"].startswith("sha256:")
     assert (run / "9001A" / "c0-v2.cpp").is_file() and (run / "transcript.jsonl").is_file()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
 import pytest
 
@@ -242,3 +244,21 @@ def test_budgets_say_which_one_is_spent() -> None:
     s.tokens = 100
     assert s.exhausted() is Stop.TOKENS
     assert Stop.TOKENS.text == "token budget spent"
+
+
+def test_token_budget_and_max_tokens_are_distinct_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from solver.cli import build_parser, config_from_args
+    from solver.commands.solve import settings_from
+
+    monkeypatch.chdir(tmp_path)  # no solver.toml around
+    for key in ("SOLVER_CONFIG", "SOLVER_MAX_TOKENS", "SOLVER_TOKEN_BUDGET"):
+        monkeypatch.delenv(key, raising=False)
+    parser = build_parser()
+    for argv in (["solve", "1999A", "--token-budget", "5000"], ["contest", "1999", "--token-budget", "5000"]):
+        config = config_from_args(parser.parse_args(argv))
+        assert (config.token_budget, config.max_tokens) == (5000, None)
+        assert settings_from(config).budget.tokens == 5000  # per problem
+    ask = config_from_args(parser.parse_args(["ask", "hi", "--max-tokens", "40"]))
+    assert (ask.max_tokens, ask.token_budget) == (40, None)  # per reply (num_predict)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["solve", "1999A", "--max-tokens", "5000"])
