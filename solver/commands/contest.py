@@ -29,11 +29,11 @@ from solver.contest.session import (
     contest_options,
     open_services,
     provenance,
-    settings_from,
 )
 from solver.errors import UsageError
 from solver.problem import ContestKind, ContestRef, parse_ref
 from solver.rating.placement import TimeModel
+from solver.solve.options import settings_from
 from solver.solve.progress import Board
 
 T = TypeVar("T")

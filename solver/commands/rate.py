@@ -34,12 +34,12 @@ from solver.contest.session import (
     contest_options,
     open_services,
     provenance,
-    settings_from,
 )
 from solver.errors import NotFoundError, UsageError
 from solver.problem import Contest
 from solver.rating.estimate import mean_ci, problem_rating_mle
 from solver.runstore import Run
+from solver.solve.options import settings_from
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:

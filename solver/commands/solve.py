@@ -14,7 +14,6 @@ import json
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import asdict, replace
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -27,9 +26,9 @@ from solver.llm.cli_options import add_model_options
 from solver.problem import Problem, ProblemId
 from solver.runstore import Run
 from solver.solve.budget import Budget, Stop
-from solver.solve.languages import LANGUAGES
 from solver.solve.loop import Env, solve_problem
 from solver.solve.model import ModelCalls
+from solver.solve.options import add_solve_options, config_json, settings_from
 from solver.solve.progress import Board, report
 from solver.solve.work import ProblemResult, Settings
 
@@ -43,58 +42,9 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     )
     p.add_argument("problem", nargs="?", help="a problem id (1999A), a Codeforces URL, or a stored problem")
     add_model_options(p)
-    p.add_argument("--lang", default=None, choices=sorted(LANGUAGES), help="language of the solution (cpp17)")
-    p.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates drafted in parallel (1)")
-    p.add_argument(
-        "--attempts",
-        type=int,
-        default=None,
-        metavar="N",
-        help="solution programs asked of the model per problem, drafts and repairs (8)",
-    )
-    p.add_argument(
-        "--token-budget",
-        type=int,
-        default=None,
-        dest="token_budget",
-        metavar="N",
-        help="token budget per problem, prompts and replies of every call (unlimited)",
-    )
-    p.add_argument(
-        "--wall-time",
-        type=float,
-        default=None,
-        dest="wall_time_s",
-        metavar="SECONDS",
-        help="wall-time budget per problem (unlimited)",
-    )
-    p.add_argument(
-        "--stress-tests",
-        type=int,
-        default=None,
-        dest="stress_tests",
-        metavar="K",
-        help="seeded random tests against the brute force (200)",
-    )
-    p.add_argument("--seed", type=int, default=None, help="seed of the generated tests (0)")
+    add_solve_options(p)
     p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted run (folder or id)")
     p.set_defaults(func=run)
-
-
-def settings_from(config: Config) -> Settings:
-    if config.candidates < 1 or config.attempts < 1 or config.stress_tests < 0:
-        raise UsageError("--candidates and --attempts must be at least 1, --stress-tests at least 0")
-    return Settings(
-        lang=config.lang,
-        candidates=config.candidates,
-        stress_tests=config.stress_tests,
-        seed=config.seed,
-        budget=Budget(attempts=config.attempts, tokens=config.token_budget, wall_s=config.wall_time_s),
-    )
-
-
-def config_json(config: Config) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
 
 
 async def load_problem(text: str, config: Config) -> Problem:

@@ -21,9 +21,8 @@ from solver.contest.run import ContestOptions, Services
 from solver.errors import UsageError
 from solver.llm.cli_options import add_model_options
 from solver.rating.placement import TimeModel
-from solver.solve.budget import Budget
-from solver.solve.languages import LANGUAGES
 from solver.solve.model import Reply
+from solver.solve.options import add_solve_options, config_json
 from solver.solve.work import Progress, Settings
 
 
@@ -66,37 +65,7 @@ def add_contest_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"submissions per problem before giving up ({MAX_SUBMISSIONS})",
     )
-    s = p.add_argument_group("solve options")
-    s.add_argument(
-        "--lang", default=None, choices=sorted(LANGUAGES), help="language of the solutions (cpp17)"
-    )
-    s.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates per problem (1)")
-    s.add_argument("--attempts", type=int, default=None, metavar="N", help="programs per problem attempt (8)")
-    s.add_argument(
-        "--token-budget",
-        type=int,
-        default=None,
-        dest="token_budget",
-        metavar="N",
-        help="token budget per problem attempt (unlimited)",
-    )
-    s.add_argument(
-        "--wall-time",
-        type=float,
-        default=None,
-        dest="wall_time_s",
-        metavar="SECONDS",
-        help="wall-time budget per problem attempt (unlimited)",
-    )
-    s.add_argument(
-        "--stress-tests",
-        type=int,
-        default=None,
-        dest="stress_tests",
-        metavar="K",
-        help="seeded random tests against the brute force (200)",
-    )
-    s.add_argument("--seed", type=int, default=None, help="seed of generated tests and model sampling (0)")
+    add_solve_options(p, per="problem attempt")
 
 
 def contest_options(args: argparse.Namespace) -> ContestOptions:
@@ -110,18 +79,6 @@ def contest_options(args: argparse.Namespace) -> ContestOptions:
         tests_dir=args.tests_dir,
         codecontests=args.codecontests,
         max_submissions=args.max_submissions,
-    )
-
-
-def settings_from(config: Config) -> Settings:
-    if config.candidates < 1 or config.attempts < 1 or config.stress_tests < 0:
-        raise UsageError("--candidates and --attempts must be at least 1, --stress-tests at least 0")
-    return Settings(
-        lang=config.lang,
-        candidates=config.candidates,
-        stress_tests=config.stress_tests,
-        seed=config.seed,
-        budget=Budget(attempts=config.attempts, tokens=config.token_budget, wall_s=config.wall_time_s),
     )
 
 
@@ -164,7 +121,7 @@ async def open_services(
             )
             try:
                 meta = {
-                    "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()},
+                    "config": config_json(config),
                     "settings": asdict(settings),
                     "model": {
                         "name": config.model,

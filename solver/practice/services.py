@@ -20,7 +20,6 @@ from sandbox.diff import first_difference
 from sandbox.judge import JudgeUnavailable, open_judge
 from solver import __version__
 from solver.commands.progress import practice_events
-from solver.commands.solve import config_json, settings_from
 from solver.config import Config
 from solver.errors import JudgeUnavailableError, NetworkError, OfflineError, ProblemError, SolverError
 from solver.llm.base import ChatParams, Message, ModelBackend
@@ -46,6 +45,7 @@ from solver.runstore import Run
 from solver.solve.checking import standard_checker
 from solver.solve.loop import Env, solve_problem
 from solver.solve.model import ModelCalls
+from solver.solve.options import config_json, settings_from
 from solver.solve.programs import Judge, solution_limits
 from solver.sources.codeforces import CodeforcesSource
 

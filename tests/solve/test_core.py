@@ -248,7 +248,7 @@ def test_budgets_say_which_one_is_spent() -> None:
 
 def test_token_budget_and_max_tokens_are_distinct_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from solver.cli import build_parser, config_from_args
-    from solver.commands.solve import settings_from
+    from solver.solve.options import settings_from
 
     monkeypatch.chdir(tmp_path)  # no solver.toml around
     for key in ("SOLVER_CONFIG", "SOLVER_MAX_TOKENS", "SOLVER_TOKEN_BUDGET"):

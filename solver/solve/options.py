@@ -1,0 +1,73 @@
+"""The solve loop's options, shared by every command that solves (solve, contest, rate, practice).
+
+One place turns flags into Config fields and Config into the loop's Settings, so the commands stay in step.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from solver.config import Config
+from solver.errors import UsageError
+from solver.solve.budget import Budget
+from solver.solve.languages import LANGUAGES
+from solver.solve.work import Settings
+
+
+def add_solve_options(p: argparse.ArgumentParser, *, per: str = "problem") -> None:
+    """Add --lang, --candidates, --attempts, --token-budget, --wall-time, --stress-tests, --seed."""
+    g = p.add_argument_group("solve options")
+    g.add_argument("--lang", default=None, choices=sorted(LANGUAGES), help="language of the solutions (cpp17)")
+    g.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates drafted in parallel (1)")
+    g.add_argument(
+        "--attempts",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"solution programs asked of the model per {per}, drafts and repairs (8)",
+    )
+    g.add_argument(
+        "--token-budget",
+        type=int,
+        default=None,
+        dest="token_budget",
+        metavar="N",
+        help=f"token budget per {per}, prompts and replies of every call (unlimited)",
+    )
+    g.add_argument(
+        "--wall-time",
+        type=float,
+        default=None,
+        dest="wall_time_s",
+        metavar="SECONDS",
+        help=f"wall-time budget per {per} (unlimited)",
+    )
+    g.add_argument(
+        "--stress-tests",
+        type=int,
+        default=None,
+        dest="stress_tests",
+        metavar="K",
+        help="seeded random tests against the brute force (200)",
+    )
+    g.add_argument("--seed", type=int, default=None, help="seed of generated tests and model sampling (0)")
+
+
+def settings_from(config: Config) -> Settings:
+    if config.candidates < 1 or config.attempts < 1 or config.stress_tests < 0:
+        raise UsageError("--candidates and --attempts must be at least 1, --stress-tests at least 0")
+    return Settings(
+        lang=config.lang,
+        candidates=config.candidates,
+        stress_tests=config.stress_tests,
+        seed=config.seed,
+        budget=Budget(attempts=config.attempts, tokens=config.token_budget, wall_s=config.wall_time_s),
+    )
+
+
+def config_json(config: Config) -> dict[str, Any]:
+    """The configuration as run.json records it."""
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
