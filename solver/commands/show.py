@@ -39,6 +39,11 @@ def render_problem(problem: Problem, console: Console) -> None:
     if problem.several_answers:
         facts.append("several answers accepted (needs a checker)")
     console.print(Text(" · ".join(facts), style="cyan"))
+    known = ([f"rating {problem.rating}"] if problem.rating is not None else []) + (
+        [f"tags: {', '.join(problem.tags)}"] if problem.tags else []
+    )
+    if known:
+        console.print(Text(" · ".join(known), style="magenta"))
     if problem.url:
         console.print(Text(problem.url, style="dim"))
     if problem.statement:

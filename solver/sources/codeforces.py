@@ -10,18 +10,23 @@
 Rules: a stored problem is never fetched again unless ``refresh``; API answers are cached with a
 time-to-live (contest list: hours; a finished contest's standings and rating changes: forever);
 ``offline`` reads the store only and names exactly what is missing. A failed fetch writes nothing.
+A regular contest's problems get their rating and tags from the API (``contest.standings``, one row,
+the answer ``contest`` caches): from the cache when it holds them, else one call; an API failure leaves
+them None/empty and never fails a page fetch that worked.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from solver.config import Config
-from solver.errors import OfflineError, ParseError
-from solver.problem import Contest, ContestRef, Problem, ProblemId, parse_ref
+from solver.errors import OfflineError, ParseError, SolverError
+from solver.problem import Contest, ContestKind, ContestRef, Problem, ProblemId, parse_ref
 from solver.sources import cf_api, cf_html
 from solver.sources.cf_api import CodeforcesApi, ParamValue, RateLimiter, RatingChange, Standings
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, new_session
@@ -34,6 +39,11 @@ RUNNING_CONTEST_TTL_S = 300.0  # standings of a contest that is not finished cha
 EMPTY_RATING_CHANGES_TTL_S = HOUR  # rating changes appear a few hours after the end
 USER_TTL_S = 600.0
 PROBLEMSET_TTL_S = 6 * HOUR
+# Rating and tags are extras: a slow or failing API must not hold a fetched problem back for the
+# minutes the retry policy allows (4 tries x 30 s timeouts).
+FACTS_TIMEOUT_S = 10.0
+
+Facts = dict[str, tuple[int | None, tuple[str, ...]]]  # problem index -> (rating, tags)
 
 
 class CodeforcesSource:
@@ -67,7 +77,7 @@ class CodeforcesSource:
         if not self.refresh:
             stored = self.store.load(pid)
             if stored is not None:
-                return stored
+                return (await self._with_facts(pid.contest_id, [stored], call=False))[0]
         if self.offline:
             raise OfflineError(
                 f"problem {pid} is not in the store ({self.store.folder(pid)}/problem.json is missing): "
@@ -77,6 +87,7 @@ class CodeforcesSource:
         page = await self._page_fetcher().get(path)
         base = _base_of(page.url, path)
         problem = cf_html.parse_problem(page.body, pid, url=pid.url(base), base_url=base)
+        problem = (await self._with_facts(pid.contest_id, [problem], call=True))[0]
         self.store.save(problem, source=page.url)
         return problem
 
@@ -85,7 +96,8 @@ class CodeforcesSource:
         if indices is not None and not self.refresh:
             have = {i: self.store.load(ref.problem(i)) for i in indices}
             if all(p is not None for p in have.values()):
-                return [p for p in have.values() if p is not None]
+                kept = [p for p in have.values() if p is not None]
+                return await self._with_facts(ref.contest_id, kept, call=False)
             if self.offline:
                 missing = [str(ref.problem(i)) for i, p in have.items() if p is None]
                 raise OfflineError(
@@ -102,6 +114,7 @@ class CodeforcesSource:
         problems = cf_html.parse_problems(page.body, ref, base_url=_base_of(page.url, path))
         if not problems:
             raise ParseError(f"the problems page of contest {ref} lists no problems")
+        problems = await self._with_facts(ref.contest_id, problems, call=True)
         result = []
         for problem in problems:
             stored = None if self.refresh else self.store.load(problem.id)
@@ -109,7 +122,58 @@ class CodeforcesSource:
                 self.store.save(problem, source=page.url)
             result.append(stored or problem)
         self.store.save_contest(ref, [p.id.index for p in problems])
-        return result
+        return await self._with_facts(ref.contest_id, result, call=False)
+
+    async def _with_facts(self, contest_id: int, problems: list[Problem], *, call: bool) -> list[Problem]:
+        """``problems`` with rating and tags filled in where the API knows them and they are missing.
+
+        Regular contests only (the API knows nothing of gym/group ratings). Cached answers first, in
+        any freshness (ratings rarely move); with ``call`` and when nothing is cached and not offline,
+        one ``contest.standings`` row (cached as ``contest`` caches it). Any API trouble: unchanged."""
+        if not any(_wants_facts(p) for p in problems):
+            return problems
+        facts = self._cached_facts(contest_id, small_only=not call)
+        if facts is None and call and not self.offline and self._api is not None:
+            try:
+                async with asyncio.timeout(FACTS_TIMEOUT_S):
+                    raw = await self._cached(
+                        "contest.standings", {"contestId": contest_id, "from": 1, "count": 1}, _standings_ttl
+                    )
+                facts = _facts_of(raw.get("problems") if isinstance(raw, dict) else None, contest_id)
+            except (SolverError, TimeoutError, AttributeError, TypeError, ValueError):
+                return problems  # the statement is what was asked for; rating and tags stay unknown
+        if not facts:
+            return problems
+        return [
+            dataclasses.replace(p, rating=facts[p.id.index][0], tags=facts[p.id.index][1])
+            if _wants_facts(p) and p.id.index in facts
+            else p
+            for p in problems
+        ]
+
+    def _cached_facts(self, contest_id: int, *, small_only: bool) -> Facts | None:
+        """Rating and tags from API answers already in the store; None when none holds this contest.
+        ``small_only`` reads just the one-row standings: full standings and the problemset run to
+        megabytes, too much to read on every load of a stored problem."""
+        one_row = cf_api.format_params({"contestId": contest_id, "from": 1, "count": 1})
+        keys: list[tuple[str, dict[str, str]]] = [("contest.standings", one_row)]
+        if not small_only:
+            keys += [
+                ("contest.standings", cf_api.format_params({"contestId": contest_id, "showUnofficial": u}))
+                for u in (False, True)
+            ]
+            keys.append(("problemset.problems", {}))
+        for method, key in keys:
+            hit = self.store.api_get(method, key)
+            if hit is None or not isinstance(hit.result, dict):
+                continue
+            try:
+                facts = _facts_of(hit.result.get("problems"), contest_id)
+            except (AttributeError, TypeError, ValueError):
+                continue  # a cache entry of an unexpected shape is only a miss
+            if facts:
+                return facts
+        return None
 
     # --- API ------------------------------------------------------------------------------------------
 
@@ -182,6 +246,20 @@ class CodeforcesSource:
 def _base_of(url: str, path: str) -> str:
     """The base URL that actually served ``path`` (a mirror, perhaps): statements' links resolve there."""
     return url[: -len(path)] if url.endswith(path) else url
+
+
+def _wants_facts(problem: Problem) -> bool:
+    return problem.id.kind is ContestKind.CONTEST and problem.rating is None and not problem.tags
+
+
+def _facts_of(problems: Any, contest_id: int) -> Facts:
+    """Index -> (rating, tags) from an API ``problems`` list (standings or problemset)."""
+    facts: Facts = {}
+    for d in problems or ():
+        if int(d.get("contestId", contest_id)) == contest_id and "index" in d:
+            cp = cf_api.contest_problem_from_json(d)
+            facts[str(d["index"])] = (cp.rating, cp.tags)
+    return facts
 
 
 def _user_ttl(_: Any) -> float:

@@ -46,7 +46,10 @@ def one_line_error(r: Result) -> str:
 async def test_fetch_one_problem_fills_the_store(cf_server: CfServer, tmp_path: Path) -> None:
     cf_server.add_page("/contest/1155/problem/C", page("1155C.html"))
     store = tmp_path / "problems"
-    r = await solver("fetch", "1155C", "--base-url", cf_server.url, "--store", store, cwd=tmp_path)
+    r = await solver(
+        "fetch", "1155C", "--base-url", cf_server.url, "--api-url", cf_server.api_url, "--store", store,
+        cwd=tmp_path,
+    )
     assert r.code == 0, r.err
     assert "1155C" in r.out and "Alarm Clocks Everywhere" in r.out
     assert (store / "1155C" / "01.in").read_text() == "3 5\n3 12 18\n2 6 5 3 3\n"
@@ -58,7 +61,10 @@ async def test_fetch_a_contest_by_url_as_json(cf_server: CfServer, tmp_path: Pat
     cf_server.add_page("/contest/1294/problems", page("contest-1294-problems.html"))
     store = tmp_path / "p"
     url = "https://codeforces.com/contest/1294"
-    r = await solver("fetch", url, "--json", "--base-url", cf_server.url, "--store", store, cwd=tmp_path)
+    r = await solver(
+        "fetch", url, "--json", "--base-url", cf_server.url, "--api-url", cf_server.api_url, "--store", store,
+        cwd=tmp_path,
+    )
     assert r.code == 0, r.err
     rows = json.loads(r.out)
     assert [row["id"] for row in rows] == ["1294A", "1294B"]
@@ -68,16 +74,35 @@ async def test_fetch_a_contest_by_url_as_json(cf_server: CfServer, tmp_path: Pat
 async def test_show_prints_statement_limits_and_samples(cf_server: CfServer, tmp_path: Path) -> None:
     cf_server.add_page("/contest/764/problem/C", page("764C.html"))
     store = tmp_path / "p"
-    r = await solver("show", "764C", "--base-url", cf_server.url, "--store", store, cwd=tmp_path)
+    r = await solver(
+        "show", "764C", "--base-url", cf_server.url, "--api-url", cf_server.api_url, "--store", store,
+        cwd=tmp_path,
+    )
     assert r.code == 0, r.err
     assert "764C. Timofey and a tree" in r.out
     assert "time limit 2 s · memory limit 256 MB" in r.out
     assert "gets color $c_i$." in r.out  # TeX kept readable
     assert "1 2 1 1" in r.out and "YES" in r.out
+    assert "rating" not in r.out  # the API knew nothing of 764: nothing to print, no complaint
     again = await solver("show", "764C", "--offline", "--json", "--store", store, cwd=tmp_path)
     assert again.code == 0, again.err
     assert json.loads(again.out)["samples"][2] == {"input": "4\n1 2\n2 3\n3 4\n1 2 1 2\n", "output": "NO\n"}
     assert len(cf_server.page_requests) == 1
+
+
+async def test_show_prints_rating_and_tags_from_the_api(cf_server: CfServer, tmp_path: Path) -> None:
+    cf_server.add_page("/contest/764/problem/C", page("764C.html"))
+    row = {"contestId": 764, "index": "C", "name": "Timofey and a tree", "type": "PROGRAMMING",
+           "rating": 1600, "tags": ["dfs and similar", "graphs"]}
+    contest = {"id": 764, "name": "Codeforces Round #395 (Div. 2)", "type": "CF", "phase": "FINISHED"}
+    cf_server.add_api("contest.standings", {"contest": contest, "problems": [row], "rows": []})
+    store = tmp_path / "p"
+    args = ("--base-url", cf_server.url, "--api-url", cf_server.api_url, "--store", store)
+    r = await solver("show", "764C", *args, cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert "rating 1600 · tags: dfs and similar, graphs" in r.out
+    again = await solver("show", "764C", "--offline", "--json", "--store", store, cwd=tmp_path)
+    assert json.loads(again.out)["rating"] == 1600 and len(cf_server.api_calls) == 1
 
 
 async def test_import_companion_json_then_show_offline(tmp_path: Path) -> None:
@@ -114,7 +139,8 @@ async def test_unknown_problem_fails_cleanly(cf_server: CfServer, tmp_path: Path
 async def test_cloudflare_challenge_tells_what_to_do(cf_server: CfServer, tmp_path: Path) -> None:
     cf_server.add_page("/contest/1155/problem/C", page("1155C.html"))
     cf_server.fail("/contest/1155/problem/C", Failure.challenge())
-    r = await solver("fetch", "1155C", "--base-url", cf_server.url, "--store", tmp_path / "p", cwd=tmp_path)
+    r = await solver(
+        "fetch", "1155C", "--base-url", cf_server.url, "--store", tmp_path / "p", cwd=tmp_path)
     line = one_line_error(r)
     assert "Cloudflare challenge" in line and "python -m solver import" in line
 

@@ -106,13 +106,15 @@ async def test_offline_says_exactly_what_is_missing(cf_server: CfServer, store_d
             await source.contest_problems(ContestRef(1294))
         with pytest.raises(OfflineError, match=r"contest.standings \(contestId=2022, from=1, count=1\)"):
             await source.contest(2022)
+    assert cf_server.api_calls == []
     async with source_for(cf_server, store_dir) as source:
         await source.contest_problems(ContestRef(1294))
+    online_calls = len(cf_server.api_calls)  # the rating/tags look-up of the online fetch
     (store_dir / "1294A" / "problem.json").unlink()
     async with source_for(cf_server, store_dir, offline=True) as source:
         with pytest.raises(OfflineError, match="only partly in the store: missing 1294A;"):
             await source.contest_problems(ContestRef(1294))
-    assert cf_server.api_calls == []
+    assert len(cf_server.api_calls) == online_calls
 
 
 async def test_a_failed_fetch_overwrites_nothing(cf_server: CfServer, store_dir: Path) -> None:
@@ -230,3 +232,95 @@ async def test_user_methods_are_cached_for_minutes(cf_server: CfServer, store_di
         clock.now += 3600
         await source.user_status("tourist")
     assert len(cf_server.api_calls) == 4
+
+
+# --- rating and tags from the API -------------------------------------------------------------------
+
+
+def standings_1294() -> dict[str, object]:
+    """A one-row ``contest.standings`` answer for 1294 in the real format (the 2022 fixture, re-keyed)."""
+    doc = api_doc("contest.standings-2022.json")
+    result = doc["result"]
+    assert isinstance(result, dict)
+    result["contest"] = {**result["contest"], "id": 1294, "name": "Codeforces Round #615 (Div. 3)"}
+    result["problems"] = [
+        {"contestId": 1294, "index": "A", "name": "Collecting Coins", "type": "PROGRAMMING",
+         "rating": 800, "tags": ["math"]},
+        {"contestId": 1294, "index": "B", "name": "Collecting Packages", "type": "PROGRAMMING",
+         "rating": 1200, "tags": ["implementation", "sortings"]},
+    ]
+    result["rows"] = result["rows"][:1]
+    return doc
+
+
+def stored_json(store_dir: Path, slug: str) -> dict[str, object]:
+    problem: dict[str, object] = json.loads((store_dir / slug / "problem.json").read_text())["problem"]
+    return problem
+
+
+async def test_rating_and_tags_come_from_the_standings(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    cf_server.add_api_response("contest.standings", standings_1294(), {"contestId": "1294"})
+    async with source_for(cf_server, store_dir) as source:
+        b = await source.problem(ProblemId(1294, "B"))
+        assert (b.rating, b.tags) == (1200, ("implementation", "sortings"))
+        problems = await source.contest_problems(ContestRef(1294))  # the standings are cached now
+        assert [(p.rating, p.tags) for p in problems] == [(800, ("math",)), (1200, ("implementation", "sortings"))]
+        await source.contest(1294)  # the same cached answer serves `contest`
+    assert [(c.method, c.query) for c in cf_server.api_calls] == [
+        ("contest.standings", {"contestId": "1294", "from": "1", "count": "1"})
+    ]
+    assert stored_json(store_dir, "1294A")["rating"] == 800
+    assert stored_json(store_dir, "1294B")["tags"] == ["implementation", "sortings"]
+
+
+async def test_cached_standings_save_the_call(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    cf_server.add_api_response("contest.standings", standings_1294())
+    async with source_for(cf_server, store_dir) as source:
+        await source.standings(1294)  # full standings cached: they name the problems too
+        assert len(cf_server.api_calls) == 1
+        b = await source.problem(ProblemId(1294, "B"))
+    assert b.rating == 1200 and len(cf_server.api_calls) == 1
+
+
+async def test_api_failure_leaves_them_unknown_and_the_fetch_succeeds(
+    cf_server: CfServer, store_dir: Path
+) -> None:
+    serve_1294(cf_server)
+    cf_server.add_api_response("contest.standings", standings_1294(), {"contestId": "1294"})
+    cf_server.fail("api:contest.standings", *[Failure.http(503)] * 3)  # every try of the FAST policy
+    async with source_for(cf_server, store_dir) as source:
+        b = await source.problem(ProblemId(1294, "B"))
+    assert b.name == "Collecting Packages" and (b.rating, b.tags) == (None, ())
+    assert len(cf_server.api_calls) == 3
+    assert stored_json(store_dir, "1294B")["rating"] is None
+    assert not (store_dir / "_api" / "contest.standings").exists()  # the failure was not cached
+    async with source_for(cf_server, store_dir) as source:
+        problems = await source.contest_problems(ContestRef(1294))  # the API answers again
+    assert [p.name for p in problems] == ["Collecting Coins", "Collecting Packages"]
+    assert problems[1].rating == 1200  # stored B is filled from the answer fetching A cached
+
+
+async def test_offline_uses_the_cache_and_never_calls(cf_server: CfServer, store_dir: Path) -> None:
+    serve_1294(cf_server)
+    cf_server.fail("api:contest.standings", *[Failure.http(503)] * 3)
+    async with source_for(cf_server, store_dir) as source:
+        assert (await source.problem(ProblemId(1294, "B"))).rating is None
+    async with source_for(cf_server, store_dir, offline=True) as source:
+        assert (await source.problem(ProblemId(1294, "B"))).rating is None  # nothing cached: silent
+    calls = len(cf_server.api_calls)
+    cf_server.add_api_response("contest.standings", standings_1294(), {"contestId": "1294"})
+    async with source_for(cf_server, store_dir) as source:
+        await source.contest(1294)  # now the one-row standings are cached
+    async with source_for(cf_server, store_dir, offline=True) as source:
+        b = await source.problem(ProblemId(1294, "B"))
+    assert (b.rating, b.tags) == (1200, ("implementation", "sortings"))
+    assert len(cf_server.api_calls) == calls + 1
+
+
+async def test_gym_problems_ask_the_api_nothing(cf_server: CfServer, store_dir: Path) -> None:
+    cf_server.add_page("/gym/102644/problem/A", page("gym-102644A.html"))
+    async with source_for(cf_server, store_dir) as source:
+        problem = await source.problem(ProblemId.parse("gym/102644A"))
+    assert problem.rating is None and cf_server.api_calls == []
