@@ -32,11 +32,10 @@ from solver.llm.errors import (
     ThinkingExhausted,
     WrongServer,
 )
-from solver.llm.limits import cannot_fit, choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
-from solver.llm.pool import EndpointPool
-from solver.llm.presets import merge, preset_for
+from solver.llm.limits import cannot_fit, choose_num_ctx, thinking_exhausted, was_truncated
+from solver.llm.pooled import PooledBackend
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
-from solver.llm.streaming import Once, Timeouts, emit, next_within, normalize_host
+from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 # Ollama unloads an idle model after 5 minutes by default; a run pauses between requests while the judge
@@ -100,7 +99,7 @@ def _same_model(wanted: str, listed: str) -> bool:
     return wanted == listed
 
 
-class OllamaBackend:
+class OllamaBackend(PooledBackend):
     name = "ollama"
 
     def __init__(
@@ -117,24 +116,18 @@ class OllamaBackend:
         sleep: Sleep = asyncio.sleep,
         on_retry: OnRetry | None = None,
     ) -> None:
-        self.model = model
-        self.hosts = tuple(normalize_host(h) for h in (hosts or (DEFAULT_HOST,)))
+        super().__init__(model, tuple(normalize_host(h) for h in (hosts or (DEFAULT_HOST,))), slots_per_host,
+                         retry, sleep, on_retry)
         self.configured_num_ctx = num_ctx
         self.keep_alive = keep_alive
         self.timeouts = timeouts
-        self.retry = retry
         self.warm_up = warm_up
-        self._sleep = sleep
-        self._on_retry = on_retry
-        self.pool = EndpointPool(self.hosts, slots_per_host)
         # No read timeout in the client: silence is timed per chunk here, so a long think never aborts.
         http_timeout = httpx.Timeout(None, connect=timeouts.connect_s)
         self._clients = {h: ollama.AsyncClient(host=h, timeout=http_timeout) for h in self.hosts}
-        self._infos: dict[str, ModelInfo] = {}
         self.versions: dict[str, str] = {}
         self.warmup_s: dict[str, float] = {}
         self._num_ctx: int | None = None
-        self._preflight_once = Once(self._preflight)
 
     # ---- preflight ------------------------------------------------------------------------------------
 
@@ -150,25 +143,10 @@ class OllamaBackend:
         known = [i.context_length for i in self._infos.values() if i.context_length]
         return min(known) if known else None
 
-    async def preflight(self) -> list[ModelInfo]:
-        """Check every host once per run; raises ModelUnreachable, ModelNotFound, ... with what to do."""
-        return await self._preflight_once()
-
-    async def _preflight(self) -> list[ModelInfo]:
-        infos = await asyncio.gather(*(self._checked(h) for h in self.hosts))
-        self._infos = dict(zip(self.hosts, infos, strict=True))
+    async def _after_preflight(self) -> None:
         self._num_ctx = choose_num_ctx(self.model_context, self.configured_num_ctx)
         if self.warm_up:
             await asyncio.gather(*(self._warmed(h) for h in self.hosts))
-        return [self._infos[h] for h in self.hosts]
-
-    async def _checked(self, host: str) -> ModelInfo:
-        return await retrying(lambda _n: self._check_host(host), self.retry, sleep=self._sleep,
-                              on_retry=self._on_retry)
-
-    async def model_info(self) -> ModelInfo:
-        """The run's model as the first host serves it (after the preflight), its digest included."""
-        return (await self.preflight())[0]
 
     async def _version(self, host: str) -> str:
         try:
@@ -255,9 +233,6 @@ class OllamaBackend:
 
     # ---- chat -----------------------------------------------------------------------------------------
 
-    def effective_params(self, params: ChatParams | None) -> ChatParams:
-        return merge(preset_for(self.model), params)
-
     def _options(self, p: ChatParams) -> dict[str, Any]:
         opts: dict[str, Any] = {"num_ctx": self.num_ctx}
         for key in ("temperature", "top_p", "top_k", "num_predict", "seed"):
@@ -274,21 +249,10 @@ class OllamaBackend:
             return None
         return p.think
 
-    async def chat(
-        self, messages: Sequence[Message], params: ChatParams | None = None, on_chunk: OnChunk | None = None
-    ) -> Completion:
-        await self.preflight()
-        p = self.effective_params(params)
-        estimated = estimate_tokens(messages)
+    def _refuse_if_cannot_fit(self, estimated: int) -> None:
         if cannot_fit(estimated, self.num_ctx):
             raise PromptTruncated(self.hosts[0], estimated=estimated, reported=0, limit=self.num_ctx,
                                   model_limit=self.model_context)
-
-        async def attempt(n: int) -> Completion:
-            async with self.pool.lease() as host:
-                return await self._chat_once(host, messages, p, on_chunk, estimated, n)
-
-        return await retrying(attempt, self.retry, sleep=self._sleep, on_retry=self._on_retry)
 
     async def _chat_once(
         self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,

@@ -30,11 +30,10 @@ from solver.llm.errors import (
     StreamError,
     ThinkingExhausted,
 )
-from solver.llm.limits import cannot_fit, estimate_tokens, thinking_exhausted, was_truncated
-from solver.llm.pool import EndpointPool
-from solver.llm.presets import merge, preset_for
-from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
-from solver.llm.streaming import Once, Timeouts, emit, next_within, normalize_host
+from solver.llm.limits import cannot_fit, thinking_exhausted, was_truncated
+from solver.llm.pooled import PooledBackend
+from solver.llm.retry import OnRetry, RetryPolicy, Sleep
+from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
 
 DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetryPolicy()
@@ -106,7 +105,7 @@ def _reasoning(delta: Any) -> str:
     return ""
 
 
-class OpenAIBackend:
+class OpenAIBackend(PooledBackend):
     name = "openai"
 
     def __init__(
@@ -122,20 +121,13 @@ class OpenAIBackend:
         sleep: Sleep = asyncio.sleep,
         on_retry: OnRetry | None = None,
     ) -> None:
-        self.model = model
-        self.hosts = tuple(base_url(h) for h in hosts)
+        super().__init__(model, tuple(base_url(h) for h in hosts), slots_per_host, retry, sleep, on_retry)
         self.configured_num_ctx = num_ctx
         self.timeouts = timeouts
-        self.retry = retry
-        self._sleep = sleep
-        self._on_retry = on_retry
-        self.pool = EndpointPool(self.hosts, slots_per_host)
         key = api_key or os.environ.get("OPENAI_API_KEY") or "none"  # local servers ignore it
         http_timeout = openai.Timeout(None, connect=timeouts.connect_s)
         self._clients = {h: openai.AsyncOpenAI(base_url=h, api_key=key, timeout=http_timeout, max_retries=0)
                          for h in self.hosts}
-        self._infos: dict[str, ModelInfo] = {}
-        self._preflight_once = Once(self._preflight)
 
     @property
     def limit(self) -> int | None:
@@ -163,31 +155,11 @@ class OpenAIBackend:
                 return info
         raise ModelNotFound(self.model, host, tuple(i.name for i in infos), ollama=False)
 
-    async def preflight(self) -> list[ModelInfo]:
-        return await self._preflight_once()
-
-    async def _preflight(self) -> list[ModelInfo]:
-        infos = await asyncio.gather(*(self._checked(h) for h in self.hosts))
-        self._infos = dict(zip(self.hosts, infos, strict=True))
-        return list(infos)
-
-    async def _checked(self, host: str) -> ModelInfo:
-        return await retrying(lambda _n: self._check_host(host), self.retry, sleep=self._sleep,
-                              on_retry=self._on_retry)
-
-    async def model_info(self) -> ModelInfo:
-        """The run's model as the first host serves it (after the preflight); the OpenAI API names no
-        digest of the weights, so it is ""."""
-        return (await self.preflight())[0]
-
     async def list_models(self) -> list[ModelInfo]:
         out: list[ModelInfo] = []
         for host in self.hosts:
             out.extend(await self._list(host))
         return out
-
-    def effective_params(self, params: ChatParams | None) -> ChatParams:
-        return merge(preset_for(self.model), params)
 
     def _request(self, messages: Sequence[Message], p: ChatParams) -> dict[str, Any]:
         kw: dict[str, Any] = {
@@ -212,20 +184,9 @@ class OpenAIBackend:
             kw["extra_body"] = extra
         return kw
 
-    async def chat(
-        self, messages: Sequence[Message], params: ChatParams | None = None, on_chunk: OnChunk | None = None
-    ) -> Completion:
-        await self.preflight()
-        p = self.effective_params(params)
-        estimated = estimate_tokens(messages)
+    def _refuse_if_cannot_fit(self, estimated: int) -> None:
         if self.limit is not None and cannot_fit(estimated, self.limit):
             raise PromptTruncated(self.hosts[0], estimated=estimated, reported=0, limit=self.limit)
-
-        async def attempt(n: int) -> Completion:
-            async with self.pool.lease() as host:
-                return await self._chat_once(host, messages, p, on_chunk, estimated, n)
-
-        return await retrying(attempt, self.retry, sleep=self._sleep, on_retry=self._on_retry)
 
     async def _chat_once(
         self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,
