@@ -52,7 +52,6 @@ async def run_batch(
     *,
     parallel: int = 1,
     console: Console | None = None,
-    on_started: Callable[[Contest, str], None] | None = None,
 ) -> tuple[list[ContestResult], list[Skipped]]:
     """Run every chosen contest not yet finished in this batch; return all results and the failures."""
     state = BatchState.of(run)

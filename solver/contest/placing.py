@@ -88,7 +88,7 @@ def place_bot(
             Contestant(r.handle, internal_rating(r.old_rating, contest_id), points=-float(r.rank))
             for r in rated
         ]
-        rows.append(Contestant(BOT, _bot_rating(rated, contest_id), points=-key))
+        rows.append(Contestant(BOT, _bot_rating(contest_id), points=-key))
         performance = performance_of(rows, BOT)
     return Placement(
         points=result.points,
@@ -102,7 +102,7 @@ def place_bot(
     )
 
 
-def _bot_rating(rated: Sequence[Rated], contest_id: int) -> int:
+def _bot_rating(contest_id: int) -> int:
     # The bot's own old rating does not change its performance (the search replaces it); any valid one does.
     return internal_rating(0, contest_id) if uses_new_system(contest_id) else 1500
 

@@ -308,7 +308,3 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
         tuple(figures),
         data,
     )
-
-
-def finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)

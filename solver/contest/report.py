@@ -8,8 +8,6 @@ digest, seed, time model, contest list and tool version, so a number quoted from
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.errors import StoreError
+from solver.runstore import atomic_write
 
 
 @dataclass(frozen=True)
@@ -155,14 +154,10 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename, so a reader never sees half a file."""
+def _write(path: Path, text: str) -> None:
+    """The run store's atomic write, with a failure told as one StoreError line."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        atomic_write(path, text)
     except OSError as e:
         raise StoreError(f"cannot write {path}: {e.strerror or e}") from None
 
@@ -175,8 +170,8 @@ def write_report(report: Report, folder: Path, stem: str = "report") -> dict[str
         "json": folder / f"{stem}.json",
     }
     for f in report.figures:
-        atomic_write(folder / f"{stem}-{f.name}.svg", f.svg)
-    atomic_write(paths["markdown"], render_markdown(report, stem))
-    atomic_write(paths["html"], render_html(report))
-    atomic_write(paths["json"], json.dumps(report_json(report), indent=2, sort_keys=False) + "\n")
+        _write(folder / f"{stem}-{f.name}.svg", f.svg)
+    _write(paths["markdown"], render_markdown(report, stem))
+    _write(paths["html"], render_html(report))
+    _write(paths["json"], json.dumps(report_json(report), indent=2, sort_keys=False) + "\n")
     return paths

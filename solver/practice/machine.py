@@ -276,10 +276,6 @@ def _command(session: Session, inp: Input) -> Step:
     return handler(session, inp)
 
 
-def _need_problem(session: Session) -> Problem | None:
-    return session.problem
-
-
 _NO_PROBLEM = "no problem yet: `pick` one near your rating, `open ID`, or send one from Competitive Companion"
 
 

@@ -26,6 +26,7 @@ from solver.llm.base import ChatParams, Message, ModelBackend
 from solver.llm.factory import build_backend
 from solver.practice import hints, select
 from solver.practice import stress as stress_mod
+from solver.practice.langs import EXTENSIONS
 from solver.practice.model import (
     BotProgress,
     BotSolution,
@@ -327,7 +328,8 @@ class LiveServices:
             if e.type == "helper_ready" and e.get("problem") == str(problem.id) and e.get("path"):
                 path = run.path / str(e.get("path"))
                 if path.is_file():
-                    helpers[str(e.get("stage"))] = Source(path.read_text(encoding="utf-8"), _lang_of(path))
+                    lang = EXTENSIONS.get(path.suffix, "cpp17")
+                    helpers[str(e.get("stage"))] = Source(path.read_text(encoding="utf-8"), lang)
         return BotSolution(
             Source(result.solution, result.lang),
             helpers.get("generator"),
@@ -378,10 +380,6 @@ class LiveServices:
                 await close()
         if self._backend is not None:
             await self._backend.close()
-
-
-def _lang_of(path: Path) -> str:
-    return {".c": "c11", ".py": "python3"}.get(path.suffix, "cpp17")
 
 
 __all__ = ["LiveServices", "candidates_from_problemset", "sample_tests", "solved_from_status", "user_tests"]

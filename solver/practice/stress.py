@@ -18,7 +18,7 @@ from solver.errors import SolverError
 from solver.practice.model import BotSolution, Counterexample, StressOutcome
 from solver.problem import Problem
 from solver.solve.checking import standard_checker
-from solver.solve.programs import HELPER_LIMITS, Judge, solution_limits
+from solver.solve.programs import HELPER_LIMITS, Judge, by_name, solution_limits
 from solver.solve.shrink import (
     Probe,
     case_splits,
@@ -69,7 +69,7 @@ async def prepare(judge: Judge, problem: Problem, user: Source, bot: BotSolution
 
 async def _generate(judge: Judge, gen: Compiled, probes: Sequence[Probe]) -> dict[Probe, str]:
     tests = [Test(f"gen-{k}", f"{p.seed} {p.size}\n".encode(), None) for k, p in enumerate(probes)]
-    res = {t.test: t for t in (await judge.judge(gen, tests, HELPER_LIMITS, Checker.tokens())).tests}
+    res = by_name(await judge.judge(gen, tests, HELPER_LIMITS, Checker.tokens()))
     out: dict[Probe, str] = {}
     for k, p in enumerate(probes):
         r = res.get(f"gen-{k}")
@@ -82,7 +82,7 @@ async def _valid(judge: Judge, validator: Compiled | None, inputs: Sequence[str]
     if validator is None:
         return [False] * len(inputs)  # nothing vouches for a hand-cut input: do not use it
     tests = [Test(f"in-{k}", t.encode(), None) for k, t in enumerate(inputs)]
-    res = {t.test: t for t in (await judge.judge(validator, tests, HELPER_LIMITS, Checker.tokens())).tests}
+    res = by_name(await judge.judge(validator, tests, HELPER_LIMITS, Checker.tokens()))
     return [
         res.get(f"in-{k}") is not None and res[f"in-{k}"].verdict is Verdict.AC for k in range(len(inputs))
     ]
@@ -94,7 +94,7 @@ async def _failures(
     """(failures of the user's program by input, the bot's answers by input)."""
     limits = solution_limits(problem)
     bot_tests = [Test(f"b-{k}", t.encode(), None) for k, t in enumerate(inputs)]
-    bot_res = {t.test: t for t in (await judge.judge(p.bot, bot_tests, limits, Checker.tokens())).tests}
+    bot_res = by_name(await judge.judge(p.bot, bot_tests, limits, Checker.tokens()))
     answers: dict[str, str] = {}
     for k, text in enumerate(inputs):
         r = bot_res.get(f"b-{k}")
@@ -104,7 +104,7 @@ async def _failures(
     tests = [Test(name, t.encode(), answers[t].encode()) for name, t in keyed]
     if not tests:
         return {}, answers
-    res = {t.test: t for t in (await judge.judge(p.user, tests, limits, p.checker)).tests}
+    res = by_name(await judge.judge(p.user, tests, limits, p.checker))
     failing = {t: res[name] for name, t in keyed if name in res and res[name].verdict is not Verdict.AC}
     return failing, answers
 

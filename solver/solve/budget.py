@@ -66,6 +66,3 @@ class Spending:
         if self.attempts >= self.budget.attempts:
             return Stop.ATTEMPTS
         return None
-
-    def can_attempt(self) -> bool:
-        return self.exhausted() is None

@@ -61,7 +61,7 @@ async def evaluate(work: Work, kit: Kit, program: Program) -> Version:
     return Version(program, passed, results)
 
 
-def first_failure(work: Work, kit: Kit, version: Version) -> str | None:
+def first_failure(work: Work, version: Version) -> str | None:
     """Evidence for the first failing pool test (examples first), or None when all pass."""
     tests = {t.name: t for t in work.pool}
     for r in version.results:
@@ -171,7 +171,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         base, rejected = version, []
         work.best[name] = version
         _mark_fixed(work, version)
-        failure = first_failure(work, kit, version)
+        failure = first_failure(work, version)
         if failure is not None:
             base_evidence = failure
             prompt = _repair(work, base, base_evidence, rejected)

@@ -47,9 +47,6 @@ def smallest_failure(failures: Sequence[tuple[Probe, str]]) -> tuple[Probe, str]
 
 # ---- multi-test inputs
 
-Layout = Callable[[list[str]], int]  # a case's first line (tokens) -> how many more lines the case has
-
-
 def _int(tokens: list[str], i: int) -> int | None:
     try:
         return int(tokens[i])

@@ -362,7 +362,9 @@ def test_hint_ladder_order_and_confirmation_before_the_full_solution() -> None:
 
 
 def test_yes_without_a_question() -> None:
-    assert update(with_problem(), inp("yes")).effects == ()
+    for word in ("yes", "no"):
+        step = update(with_problem(), inp(word))
+        assert step.effects == () and "nothing to confirm" in says(step)
 
 
 def test_one_hint_at_a_time_and_hints_lists_them() -> None:

@@ -21,7 +21,8 @@ def test_create_append_reopen_and_index(tmp_path: Path) -> None:
     assert path.read_text() == "int main(){}\n"
     again = Run.open(tmp_path, run.id)
     index = again.index()
-    assert index.reply("1999A/c0/solution/1") is not None
+    reply = index.reply("1999A/c0/solution/1")
+    assert reply is not None and reply["content"] == "```cpp\n```" and reply["problem"] == "1999A"
     assert index.finished["1999A"]["result"] == {"stop": "solved"}
     e = again.append("session_start")
     assert e.seq == 3  # numbering continues after the replayed events
