@@ -167,7 +167,7 @@ def _token_difference(
     output: bytes, answer: bytes, kind: CheckerKind, eps: float
 ) -> tuple[str, int, int, int, bytes, bytes] | None:
     """(kind, index, output offset, answer offset, expected, found) of the first token mismatch."""
-    if kind is CheckerKind.TOKENS or normalized_tokens(output) == normalized_tokens(answer):
+    if kind is CheckerKind.TOKENS:
         diff = first_token_difference(output, answer)
         if diff is None:
             return None
@@ -175,6 +175,8 @@ def _token_difference(
         out_at = nth_token_span(output, n)[0] if what != "missing" else len(output)
         ans_at = nth_token_span(answer, n)[0] if what != "extra" else max(len(answer.rstrip()) - 1, 0)
         return what, n, out_at, ans_at, expected, found
+    if normalized_tokens(output) == normalized_tokens(answer):
+        return None  # equal token streams: no kind finds a difference (one pass, not a second one)
     # Tolerant kinds walk token by token (as far as the jury's answer goes, so the cost is bounded by it).
     ans, out = iter_tokens(answer), iter_tokens(output)
     n = 0

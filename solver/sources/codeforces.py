@@ -114,15 +114,14 @@ class CodeforcesSource:
         problems = cf_html.parse_problems(page.body, ref, base_url=_base_of(page.url, path))
         if not problems:
             raise ParseError(f"the problems page of contest {ref} lists no problems")
-        problems = await self._with_facts(ref.contest_id, problems, call=True)
-        result = []
-        for problem in problems:
-            stored = None if self.refresh else self.store.load(problem.id)
-            if stored is None:
+        # A stored problem is kept as stored; facts are looked up once, for the list as returned.
+        stored = {p.id: None if self.refresh else self.store.load(p.id) for p in problems}
+        result = await self._with_facts(ref.contest_id, [stored[p.id] or p for p in problems], call=True)
+        for problem in result:
+            if stored[problem.id] is None:
                 self.store.save(problem, source=page.url)
-            result.append(stored or problem)
         self.store.save_contest(ref, [p.id.index for p in problems])
-        return await self._with_facts(ref.contest_id, result, call=False)
+        return result
 
     async def _with_facts(self, contest_id: int, problems: list[Problem], *, call: bool) -> list[Problem]:
         """``problems`` with rating and tags filled in where the API knows them and they are missing.

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,22 +25,9 @@ from typing import Any
 
 from solver.errors import StoreError
 from solver.problem import ContestKind, ContestRef, Problem, ProblemId
+from solver.runstore import atomic_write
 
 SCHEMA_VERSION = 1
-
-
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers see either the old or the new content, never a mix."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def ref_slug(ref: ContestRef) -> str:

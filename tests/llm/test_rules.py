@@ -17,9 +17,10 @@ from solver.llm.errors import (
     ThinkingExhausted,
     WrongServer,
 )
-from solver.llm.limits import choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
+from solver.llm.limits import cannot_fit, choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
 from solver.llm.presets import PRESETS, merge, preset_for
 from solver.llm.retry import RetryPolicy, is_retryable, retrying
+from solver.llm.streaming import normalize_host
 
 
 @pytest.mark.parametrize("name", ["gemma4:31b", "gemma4:26b", "gemma4:e4b", "gemma4:e2b"])
@@ -70,6 +71,21 @@ def test_estimate() -> None:
 )
 def test_truncation_rule(estimated: int, reported: int | None, num_ctx: int, cut: bool) -> None:
     assert was_truncated(estimated, reported, num_ctx) is cut
+
+
+def test_cannot_fit_only_when_even_the_lenient_bound_exceeds_the_window() -> None:
+    assert not cannot_fit(1000, 1000)
+    assert not cannot_fit(1000, 600)  # 60 % of the estimate still fits: the estimate may be high
+    assert cannot_fit(1000, 599)
+
+
+def test_host_normalisation() -> None:
+    assert normalize_host("localhost") == "http://localhost:11434"
+    assert normalize_host(" http://gpu1/ ") == "http://gpu1:11434"
+    assert normalize_host("https://example.org") == "https://example.org"  # no port guessed for https
+    assert normalize_host("http://h:8080/v1") == "http://h:8080/v1"
+    assert normalize_host("h/v1") == "http://h/v1"  # a path: kept as given
+    assert normalize_host("h", default_port=None) == "http://h"
 
 
 def test_thinking_exhausted_rule() -> None:

@@ -90,3 +90,12 @@ def test_shared_perfs_match(shared_data: Path) -> None:
         print(f"{data.name}: fast-ref {dict(diffs)}; exact {exact_ok}/{len(sample)} sampled rows")
         assert set(diffs) <= {0, 1, 2, 3, 4}, (data.name, diffs)
         assert not wrong, (data.name, wrong[:5])
+
+
+def test_incremental_recomputation_equals_the_plain_one(field) -> None:  # type: ignore[no-untyped-def]
+    # delta_if_rated re-searches only the need ratings that moved; the plain version searches all.
+    f = Field(field)
+    for handle in ("tourist", "jiangly", "kilotaras", "Son"):
+        i = f.handles.index(handle)
+        for assumed in (1200, 2400, 3700):
+            assert f.delta_if_rated(i, assumed) == f.delta_if_rated_slow(i, assumed), (handle, assumed)

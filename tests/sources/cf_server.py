@@ -26,7 +26,6 @@ from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -120,9 +119,6 @@ class CfServer:
     def add_page(self, path: str, body: bytes | str, *, status: int = 200) -> None:
         raw = body.encode("utf-8") if isinstance(body, str) else body
         self.pages[path] = _Answer(status, raw, "text/html")
-
-    def add_page_file(self, path: str, file: Path) -> None:
-        self.add_page(path, file.read_bytes())
 
     def add_redirect(self, path: str, to: str) -> None:
         self.pages[path] = _Answer(302, b"", "text/html", {"Location": to})

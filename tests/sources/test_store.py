@@ -10,8 +10,9 @@ import pytest
 
 from solver.errors import StoreError
 from solver.problem import ContestKind, ContestRef, Problem, ProblemId, Sample
+from solver.runstore import atomic_write
 from solver.sources import cf_html
-from solver.sources.store import SCHEMA_VERSION, ProblemStore, atomic_write, pid_from_slug
+from solver.sources.store import SCHEMA_VERSION, ProblemStore, pid_from_slug
 from tests.sources.conftest import page
 
 
@@ -106,7 +107,7 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(
             self.f.write(data[: len(data) // 2])
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("solver.sources.store.os.fdopen", HalfWriter)
+    monkeypatch.setattr("solver.runstore.os.fdopen", HalfWriter)
     with pytest.raises(OSError, match="No space"):
         atomic_write(target, "new content")
     assert target.read_text() == "old"
