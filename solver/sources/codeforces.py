@@ -30,7 +30,7 @@ from solver.problem import Contest, ContestKind, ContestRef, Problem, ProblemId,
 from solver.sources import cf_api, cf_html
 from solver.sources.cf_api import CodeforcesApi, ParamValue, RateLimiter, RatingChange, Standings
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, new_session
-from solver.sources.pages import PageFetcher, contest_problems_path, problem_path
+from solver.sources.pages import PageFetcher
 from solver.sources.store import ProblemStore
 
 HOUR = 3600.0
@@ -83,7 +83,7 @@ class CodeforcesSource:
                 f"problem {pid} is not in the store ({self.store.folder(pid)}/problem.json is missing): "
                 f"run `python -m solver fetch {pid}` without --offline"
             )
-        path = problem_path(pid)
+        path = pid.path
         page = await self._page_fetcher().get(path)
         base = _base_of(page.url, path)
         problem = cf_html.parse_problem(page.body, pid, url=pid.url(base), base_url=base)
@@ -109,7 +109,7 @@ class CodeforcesSource:
                 f"contest {ref} is not in the store (no {self.store.contest_path(ref)}): "
                 f"run `python -m solver fetch {ref}` without --offline"
             )
-        path = contest_problems_path(ref)
+        path = ref.problems_path
         page = await self._page_fetcher().get(path)
         problems = cf_html.parse_problems(page.body, ref, base_url=_base_of(page.url, path))
         if not problems:

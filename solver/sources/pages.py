@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from solver.errors import ChallengeError, NetworkError, NotFoundError
-from solver.problem import ContestKind, ContestRef, ProblemId
 from solver.sources.cf_api import Sleep
 from solver.sources.cf_html import looks_like_challenge
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy
@@ -24,22 +23,6 @@ CHALLENGE_ADVICE = (
     "open it in a browser, save the page and run `python -m solver import FILE.html`, "
     "or send the problem with Competitive Companion and import its JSON"
 )
-
-
-def problem_path(pid: ProblemId) -> str:
-    if pid.kind is ContestKind.GROUP:
-        return f"/group/{pid.group}/contest/{pid.contest_id}/problem/{pid.index}"
-    if pid.kind is ContestKind.GYM:
-        return f"/gym/{pid.contest_id}/problem/{pid.index}"
-    return f"/contest/{pid.contest_id}/problem/{pid.index}"
-
-
-def contest_problems_path(ref: ContestRef) -> str:
-    if ref.kind is ContestKind.GROUP:
-        return f"/group/{ref.group}/contest/{ref.contest_id}/problems"
-    if ref.kind is ContestKind.GYM:
-        return f"/gym/{ref.contest_id}/problems"
-    return f"/contest/{ref.contest_id}/problems"
 
 
 @dataclass(frozen=True)

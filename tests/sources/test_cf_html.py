@@ -1,5 +1,5 @@
-"""The HTML parser against real Codeforces statement markup (tests/fixtures/codeforces, see its README)
-and, where present, against every page of the shared data set."""
+"""The HTML parser against real Codeforces statement markup (tests/fixtures/codeforces, see its README);
+the shared data set's pages are checked in test_shared_data.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from solver.errors import ChallengeError, ParseError
-from solver.problem import ContestKind, ContestRef, Problem, ProblemId
+from solver.problem import INDEX, ContestKind, ContestRef, Problem, ProblemId
 from solver.sources import cf_html
 from tests.sources.cf_server import CHALLENGE_PAGE
 from tests.sources.conftest import CF, page
@@ -19,7 +19,7 @@ from tests.sources.conftest import CF, page
 PAGES = sorted((CF / "html").glob("*.html"))
 
 
-# --- comparison with an expected parse (the layout guessed for ../shared/data as well) -----------------
+# --- comparison with an expected parse -------------------------------------------------------------
 
 
 def _get(d: dict[str, Any], *keys: str) -> Any:
@@ -37,7 +37,7 @@ def _lines(text: str) -> list[str]:
 def check_expected(problem: Problem, expected: dict[str, Any]) -> None:
     name = _get(expected, "name", "title")
     if name is not None:
-        assert problem.name == re.sub(r"^[A-Za-z][0-9]?\.\s*", "", name).strip()
+        assert problem.name == re.sub(rf"^{INDEX}\.\s*", "", name).strip()
     tl = _get(expected, "time_limit_s", "time_limit", "timeLimitSeconds")
     if tl is None and "timeLimit" in expected:
         tl = expected["timeLimit"] / 1000  # Competitive Companion style (ms)
@@ -87,30 +87,6 @@ def test_fixture_pages_parse_to_their_expected_values(path: Path) -> None:
             assert problem.id.index == want["index"]
         check_expected(problem, want)
         check_against_page(problem, raw)
-
-
-def test_shared_data_pages_parse_to_their_expected_values(shared_data: Path) -> None:
-    html_dir = shared_data / "codeforces" / "html"
-    pages = sorted(html_dir.glob("*.htm*"))
-    assert pages, f"no pages in {html_dir}"
-    expected_dirs = (shared_data / "codeforces" / "expected", html_dir / "expected")
-    checked = 0
-    for path in pages:
-        candidates = [d / f"{path.stem}.json" for d in expected_dirs]
-        exp_file = next((c for c in candidates if c.is_file()), None)
-        raw = path.read_bytes()
-        problems = parse_any(raw)
-        for problem in problems:
-            check_against_page(problem, raw)
-        if exp_file is None:
-            continue
-        expected = json.loads(exp_file.read_text(encoding="utf-8"))
-        wanted = expected if isinstance(expected, list) else expected.get("problems", [expected])
-        assert len(problems) == len(wanted), path.name
-        for problem, want in zip(problems, wanted, strict=True):
-            check_expected(problem, want)
-        checked += 1
-    assert checked, "no page had an expected parse to compare with"
 
 
 # --- formats ---------------------------------------------------------------------------------------------
