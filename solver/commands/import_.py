@@ -15,7 +15,7 @@ from rich.console import Console
 
 from solver.config import Config
 from solver.errors import UsageError
-from solver.problem import ContestRef, Problem, parse_ref
+from solver.problem import ContestRef, Problem, ProblemId, parse_ref
 from solver.sources.companion import load_path, whole_contest
 from solver.sources.store import ProblemStore
 
@@ -50,7 +50,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     for path in args.paths:
         found = load_path(path, target, time_limit_s=args.time_limit, memory_limit_mb=args.memory_limit)
         loaded.extend((problem, path) for problem in found)
-        contest = whole_contest(path, found)
+        # One problem picked from a contest's page (--id 1999A) says nothing of the rest of the contest.
+        contest = None if isinstance(target, ProblemId) else whole_contest(path, found)
         if contest is not None:
             contests.append((contest, [p.id.index for p in found]))
     # Everything is parsed before anything is written: a bad file leaves the store untouched.
@@ -70,8 +71,12 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     else:
         console = Console()
         for row in rows:
-            console.print(f"imported {row['id']} ({row['name']}, {row['samples']} samples) -> {row['path']}",
-                          highlight=False, markup=False)
+            n = row["samples"]
+            console.print(
+                f"imported {row['id']} ({row['name']}, {n} sample{'' if n == 1 else 's'}) -> {row['path']}",
+                highlight=False,
+                markup=False,
+            )
         for contest, indices in contests:
             console.print(f"contest {contest}: problems {', '.join(indices)}", highlight=False, markup=False)
     return 0

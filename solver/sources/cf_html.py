@@ -92,7 +92,9 @@ def parse_problem(
     The id: ``pid``, else the page's own address (see ``page_ref``), else ``fallback`` (what the caller
     read elsewhere, e.g. a file name)."""
     soup, statements = _statements(html)
-    if len(statements) > 1 and pid is not None:
+    # A contest's page holds its problems under their own indices: pick the one asked for. (A one-problem
+    # page is filed under whatever ``pid`` says.)
+    if pid is not None and _contest_page(soup, statements):
         for holder, st in statements:
             if _holder_index(holder, st) == pid.index:
                 return _parse_statement(st, pid, url or pid.url(base_url), base_url)
@@ -100,7 +102,8 @@ def parse_problem(
         raise ParseError(f"the page holds problems {found} but none with index {pid.index}")
     holder, st = statements[0]
     if pid is None:
-        pid = _problem_id(_page_ref(soup, url) or fallback, _holder_index(holder, st), many=len(statements) > 1)
+        known = _page_ref(soup, url) or fallback
+        pid = _problem_id(known, _holder_index(holder, st), contest_page=_contest_page(soup, statements))
     return _parse_statement(st, pid, url or pid.url(base_url), base_url)
 
 
@@ -118,7 +121,7 @@ def parse_problems(
     known: ProblemId | ContestRef | None = ref or _page_ref(soup, "") or fallback
     problems = []
     for holder, st in statements:
-        pid = _problem_id(known, _holder_index(holder, st), many=len(statements) > 1)
+        pid = _problem_id(known, _holder_index(holder, st), contest_page=_contest_page(soup, statements))
         problems.append(_parse_statement(st, pid, pid.url(base_url), base_url))
     indices = [p.id.index for p in problems]
     if len(set(indices)) != len(indices):
@@ -168,12 +171,20 @@ def _page_ref(soup: BeautifulSoup, url: str) -> ProblemId | ContestRef | None:
     return None
 
 
-def _problem_id(known: ProblemId | ContestRef | None, index: str, *, many: bool) -> ProblemId:
+def _contest_page(soup: BeautifulSoup, statements: list[tuple[Tag | None, Tag]]) -> bool:
+    return len(statements) > 1 or soup.find("div", class_="problem-frames") is not None
+
+
+def _problem_id(known: ProblemId | ContestRef | None, index: str, *, contest_page: bool) -> ProblemId:
     if isinstance(known, ProblemId):
         return known if known.index == index else known.contest().problem(index)
     if isinstance(known, ContestRef):
         return known.problem(index)
-    example = "the contest, e.g. --id 1715" if many else "the problem id, e.g. --id 1999A"
+    example = (
+        "the contest's id, e.g. --id 1715 for codeforces.com/contest/1715/problems"
+        if contest_page
+        else "the problem id, e.g. --id 1999A for codeforces.com/contest/1999/problem/A"
+    )
     raise ParseError(
         "cannot tell which contest this page belongs to (it holds no link to its contest, and no "
         f"\"saved from\" address): give {example}"

@@ -247,3 +247,54 @@ def test_limits_in_other_units() -> None:
     assert cf_html.parse_memory_limit("256 megabytes") == 256
     assert cf_html.parse_memory_limit("1 gigabyte") == 1024
     assert cf_html.parse_memory_limit("256 мегабайт") == 256
+
+
+# --- which problem a page is -----------------------------------------------------------------------------
+
+
+def _without_addresses(raw: bytes) -> bytes:
+    """The page with every trace of its own address removed (menus, login link)."""
+    return re.sub(rb'href="[^"]*(?:contest|enter)[^"]*"', b'href="/"', raw)
+
+
+def test_a_page_says_which_problem_it_is_by_its_login_link_or_contest_menu() -> None:
+    raw = page("1155C.html")
+    assert cf_html.page_ref(raw) == ContestRef(1155)  # the contest's home link in the menu
+    assert cf_html.parse_problem(raw).id == ProblemId(1155, "C")
+    bare = _without_addresses(raw)
+    assert cf_html.page_ref(bare) is None
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        b"<!-- saved from url=(0048)https://codeforces.com/group/xY1/contest/9/problem/C -->\n",
+        b'<link rel="canonical" href="https://codeforces.com/group/xY1/contest/9/problem/C">',
+        b'<meta property="og:url" content="https://codeforces.com/group/xY1/contest/9/problem/C">',
+        b'<a href="/enter?back=%2Fgroup%2FxY1%2Fcontest%2F9%2Fproblem%2FC">Enter</a>',
+    ],
+)
+def test_the_address_a_browser_or_the_page_records_names_the_problem(mark: bytes) -> None:
+    raw = _without_addresses(page("1155C.html")).replace(b"<head>", b"<head>" + mark, 1)
+    assert cf_html.parse_problem(raw).id == ProblemId(9, "C", ContestKind.GROUP, "xY1")
+
+
+def test_a_link_inside_a_statement_never_names_the_page() -> None:
+    # Statements cite other contests ("see /contest/1/problem/A"): the page is not theirs.
+    cite = b'<div class="problem-statement"><a href="/contest/1">round 1</a>'
+    raw = _without_addresses(page("1155C.html")).replace(b'<div class="problem-statement">', cite, 1)
+    assert cf_html.page_ref(raw) is None
+    with pytest.raises(ParseError, match=r"give the problem id, e\.g\. --id 1999A"):
+        cf_html.parse_problem(raw)
+    assert cf_html.parse_problem(raw, fallback=ContestRef(1155)).id == ProblemId(1155, "C")
+
+
+def test_a_contest_page_without_its_address_asks_for_the_contest() -> None:
+    raw = _without_addresses(page("contest-1294-problems.html"))
+    with pytest.raises(ParseError, match=r"give the contest.s id, e\.g\. --id 1715"):
+        cf_html.parse_problems(raw)
+    assert [str(p.id) for p in cf_html.parse_problems(raw, fallback=ContestRef(1294))] == ["1294A", "1294B"]
+    picked = cf_html.parse_problem(raw, ProblemId(1294, "B"))
+    assert picked == cf_html.parse_problems(raw, ContestRef(1294))[1]
+    with pytest.raises(ParseError, match="holds problems A, B but none with index C"):
+        cf_html.parse_problem(raw, ProblemId(1294, "C"))
