@@ -271,6 +271,7 @@ class CodeforcesApi:
         query = format_params(params)
         url = f"{self._api_url}/{method}"
         problem = "no attempt made"
+        answered = False  # did the server answer at all (busy, down) or was it never reached?
         for attempt in range(1, self._policy.attempts + 1):
             if attempt > 1:
                 await self._sleep(self._policy.delay(attempt - 1))
@@ -285,7 +286,9 @@ class CodeforcesApi:
                     body = await resp.read()
             except (aiohttp.ClientError, TimeoutError) as e:
                 problem = f"network error ({type(e).__name__}: {e})" if str(e) else type(e).__name__
+                answered = False
                 continue
+            answered = True
             try:
                 data = json.loads(body)
             except ValueError:
@@ -302,8 +305,15 @@ class CodeforcesApi:
                 problem = comment
                 continue
             raise ApiError(method, comment)
+        tries = f"{self._policy.attempts} times (last: {problem})"
+        if answered:  # the API is there but busy or failing: waiting is the way out
+            raise NetworkError(
+                f"Codeforces API {method} at {url} failed {tries}: Codeforces is busy or down, try again "
+                "in a few minutes"
+            )
         raise NetworkError(
-            f"Codeforces API {method} failed {self._policy.attempts} times (last: {problem}); try again later"
+            f"could not reach the Codeforces API: {method} at {url} failed {tries}: check the network, or give "
+            "another address with --api-url"
         )
 
     async def contest_list(self, *, gym: bool = False) -> list[Contest]:

@@ -25,6 +25,12 @@ from bs4.element import Comment, NavigableString
 from solver.errors import ChallengeError, ParseError
 from solver.problem import DEFAULT_BASE, INDEX, ContestRef, Problem, ProblemId, Sample, ref_from_path
 
+# The way round a page we cannot fetch (a Cloudflare challenge, no network): the user's own browser.
+SAVE_PAGE_ADVICE = (
+    "open it in a browser, save the page and run `python -m solver import FILE.html`, "
+    "or send the problem with Competitive Companion and import its JSON"
+)
+
 # Phrases by which a statement admits more than one correct output; the judge then needs a checker.
 _SEVERAL_ANSWERS = re.compile(
     r"|".join(
@@ -201,10 +207,7 @@ def _text(html: bytes | str) -> str:
 def _statements(html: bytes | str) -> tuple[BeautifulSoup, list[tuple[Tag | None, Tag]]]:
     raw = html if isinstance(html, bytes) else html.encode("utf-8")
     if looks_like_challenge(raw):
-        raise ChallengeError(
-            "this is a Cloudflare challenge page, not a problem: open the problem in a browser, save the "
-            "page and run `python -m solver import FILE.html`, or send it with Competitive Companion"
-        )
+        raise ChallengeError(f"this is a Cloudflare challenge page, not a problem: {SAVE_PAGE_ADVICE}")
     text = _text(raw)
     if re.search(r"<html[\s>]", text, re.IGNORECASE) and not re.search(r"</html\s*>", text, re.IGNORECASE):
         raise ParseError("the page is truncated (no closing </html>): fetch it again")

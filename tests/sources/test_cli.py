@@ -203,3 +203,14 @@ async def test_import_a_whole_contest_page_saved_from_a_browser(shared_data: Pat
     wrong = await solver("import", saved, "--id", "1368B", "--store", tmp_path / "q", cwd=tmp_path)
     assert "holds problems A but none with index B" in one_line_error(wrong)
     assert not (tmp_path / "q" / "_contests").exists()
+
+
+async def test_fetch_without_a_network_says_what_was_tried_and_what_to_do(tmp_path: Path) -> None:
+    down = "http://127.0.0.1:9"  # nothing listens there: connection refused, as with no network
+    r = await solver(
+        "fetch", "1999A", "--base-url", down, "--api-url", f"{down}/api", "--store", tmp_path / "p", cwd=tmp_path
+    )
+    line = one_line_error(r)
+    assert f"could not fetch /contest/1999/problem/A ({down}/contest/1999/problem/A: network error" in line
+    assert "python -m solver import FILE.html" in line and "Competitive Companion" in line
+    assert "--base-url" in line

@@ -128,3 +128,14 @@ def test_the_server_also_runs_in_a_thread_for_synchronous_callers() -> None:
     with server.serve_in_thread(), urllib.request.urlopen(f"{server.url}/contest/764/problem/C") as resp:
         assert resp.read() == page("764C.html")
     assert [r.path for r in server.page_requests] == ["/contest/764/problem/C"]
+
+
+async def test_an_unreachable_site_names_what_was_tried_and_the_ways_round() -> None:
+    async with new_session() as session:
+        fetcher = PageFetcher(session, ["http://127.0.0.1:9"], policy=FAST)
+        with pytest.raises(NetworkError) as info:
+            await fetcher.get(PATH)
+    message = str(info.value)
+    assert f"could not fetch {PATH} (http://127.0.0.1:9{PATH}: network error (ClientConnectorError" in message
+    assert "python -m solver import FILE.html" in message and "Competitive Companion" in message
+    assert "--base-url (e.g. https://mirror.codeforces.com)" in message
