@@ -37,11 +37,7 @@ class ProblemId:
     @property
     def slug(self) -> str:
         """A file-system-safe name, unique per problem (used as the store folder name)."""
-        if self.kind is ContestKind.GROUP:
-            return f"group-{self.group}-{self.contest_id}{self._glued('-')}"
-        if self.kind is ContestKind.GYM:
-            return f"gym-{self.contest_id}{self._glued('-')}"
-        return f"{self.contest_id}{self._glued('-')}"
+        return f"{self.contest().slug}{self._glued('-')}"
 
     def _glued(self, sep: str) -> str:
         """The index as written after the contest id: glued when it starts with a letter (1999A), after
@@ -94,6 +90,11 @@ class ContestRef:
         if self.kind is ContestKind.GYM:
             return f"/gym/{self.contest_id}"
         return f"/contest/{self.contest_id}"
+
+    @property
+    def slug(self) -> str:
+        """A file-system-safe name, unique per contest (``1999``, ``gym-103505``, ``group-G-N``)."""
+        return str(self).replace("/", "-")
 
     @property
     def problems_path(self) -> str:

@@ -83,7 +83,11 @@ def default_limiter() -> RateLimiter:
 
 
 @dataclass(frozen=True)
-class ProblemResult:
+class StandingsCell:
+    """One standings row's result on one problem (the API's ``ProblemResult``): points, rejected tries.
+
+    Not to be confused with solver.solve.work.ProblemResult, the outcome of our own solve of a problem."""
+
     points: float
     rejected_attempts: int
     type: str  # PRELIMINARY or FINAL
@@ -100,7 +104,7 @@ class StandingsRow:
     penalty: int
     successful_hacks: int
     unsuccessful_hacks: int
-    problem_results: tuple[ProblemResult, ...]
+    problem_results: tuple[StandingsCell, ...]  # one per problem, in contest order
     team_name: str | None = None
     ghost: bool = False
     last_submission_time_s: int | None = None
@@ -178,7 +182,7 @@ def _opt_int(value: Any) -> int | None:
 def _row_from_json(d: Mapping[str, Any]) -> StandingsRow:
     party = d.get("party", {})
     results = tuple(
-        ProblemResult(
+        StandingsCell(
             points=float(r.get("points", 0.0)),
             rejected_attempts=int(r.get("rejectedAttemptCount", 0)),
             type=str(r.get("type", "FINAL")),

@@ -30,14 +30,6 @@ from solver.runstore import atomic_write
 SCHEMA_VERSION = 1
 
 
-def ref_slug(ref: ContestRef) -> str:
-    if ref.kind is ContestKind.GROUP:
-        return f"group-{ref.group}-{ref.contest_id}"
-    if ref.kind is ContestKind.GYM:
-        return f"gym-{ref.contest_id}"
-    return str(ref.contest_id)
-
-
 _SLUG = re.compile(
     rf"(?:(gym)-|group-([A-Za-z0-9]+)-)?(\d+)(?:({LETTER_INDEX})|-({DIGIT_INDEX}))"
 )
@@ -165,7 +157,7 @@ class ProblemStore:
     # --- contests -------------------------------------------------------------------------------------
 
     def contest_path(self, ref: ContestRef) -> Path:
-        return self.root / "_contests" / f"{ref_slug(ref)}.json"
+        return self.root / "_contests" / f"{ref.slug}.json"
 
     def save_contest(self, ref: ContestRef, indices: list[str]) -> None:
         doc = {"schema": SCHEMA_VERSION, "contest": str(ref), "indices": indices, "saved_at": self._clock()}
