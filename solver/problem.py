@@ -9,8 +9,11 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+from urllib.parse import urlsplit
 
 from solver.errors import UsageError
+
+DEFAULT_BASE = "https://codeforces.com"
 
 
 class ContestKind(str, Enum):
@@ -29,28 +32,28 @@ class ProblemId:
     group: str | None = None
 
     def __str__(self) -> str:
-        if self.kind is ContestKind.GROUP:
-            return f"group/{self.group}/{self.contest_id}{self.index}"
-        if self.kind is ContestKind.GYM:
-            return f"gym/{self.contest_id}{self.index}"
-        return f"{self.contest_id}{self.index}"
+        return f"{self.contest()}{self._glued('/')}"
 
     @property
     def slug(self) -> str:
         """A file-system-safe name, unique per problem (used as the store folder name)."""
-        if self.kind is ContestKind.GROUP:
-            return f"group-{self.group}-{self.contest_id}{self.index}"
-        if self.kind is ContestKind.GYM:
-            return f"gym-{self.contest_id}{self.index}"
-        return f"{self.contest_id}{self.index}"
+        return f"{self.contest().slug}{self._glued('-')}"
 
-    def url(self, base: str = "https://codeforces.com") -> str:
-        base = base.rstrip("/")
-        if self.kind is ContestKind.GROUP:
-            return f"{base}/group/{self.group}/contest/{self.contest_id}/problem/{self.index}"
-        if self.kind is ContestKind.GYM:
-            return f"{base}/gym/{self.contest_id}/problem/{self.index}"
-        return f"{base}/contest/{self.contest_id}/problem/{self.index}"
+    def _glued(self, sep: str) -> str:
+        """The index as written after the contest id: glued when it starts with a letter (1999A), after
+        ``sep`` when it is all digits (921/01: "92101" would read as contest 92101)."""
+        return f"{sep}{self.index}" if self.index[:1].isdigit() else self.index
+
+    @property
+    def path(self) -> str:
+        """The problem page's path on Codeforces (``/contest/1999/problem/A``)."""
+        return f"{self.contest().path}/problem/{self.index}"
+
+    def url(self, base: str = DEFAULT_BASE) -> str:
+        return base.rstrip("/") + self.path
+
+    def contest(self) -> ContestRef:
+        return ContestRef(self.contest_id, self.kind, self.group)
 
     @staticmethod
     def parse(text: str) -> ProblemId:
@@ -79,19 +82,68 @@ class ContestRef:
     def problem(self, index: str) -> ProblemId:
         return ProblemId(self.contest_id, index, self.kind, self.group)
 
+    @property
+    def path(self) -> str:
+        """The contest's home path on Codeforces (``/contest/1999``, ``/gym/103505``, ``/group/G/contest/N``)."""
+        if self.kind is ContestKind.GROUP:
+            return f"/group/{self.group}/contest/{self.contest_id}"
+        if self.kind is ContestKind.GYM:
+            return f"/gym/{self.contest_id}"
+        return f"/contest/{self.contest_id}"
 
-_INDEX = r"([A-Za-z][0-9]?)"
-_URL_PATTERNS: list[tuple[re.Pattern[str], ContestKind]] = [
-    (re.compile(rf"/contest/(\d+)/problem/{_INDEX}/?$"), ContestKind.CONTEST),
-    (re.compile(rf"/problemset/problem/(\d+)/{_INDEX}/?$"), ContestKind.CONTEST),
-    (re.compile(rf"/gym/(\d+)/problem/{_INDEX}/?$"), ContestKind.GYM),
-    (re.compile(rf"/group/([A-Za-z0-9]+)/contest/(\d+)/problem/{_INDEX}/?$"), ContestKind.GROUP),
+    @property
+    def slug(self) -> str:
+        """A file-system-safe name, unique per contest (``1999``, ``gym-103505``, ``group-G-N``)."""
+        return str(self).replace("/", "-")
+
+    @property
+    def problems_path(self) -> str:
+        """The page with every problem of the contest."""
+        return f"{self.path}/problems"
+
+    def url(self, base: str = DEFAULT_BASE) -> str:
+        return base.rstrip("/") + self.path
+
+
+# A problem index: a letter, then up to three digits ("A", "D2", "G1", group contests' "P35"); or one
+# or two digits alone (contest 921's "01".."14"), which only a separator tells from the contest id.
+LETTER_INDEX = r"[A-Za-z][0-9]{0,3}"
+DIGIT_INDEX = r"[0-9]{1,2}"
+INDEX = rf"(?:{LETTER_INDEX}|{DIGIT_INDEX})"
+_I = rf"(?P<index>{INDEX})"
+_G = r"(?P<group>[A-Za-z0-9]+)"
+# Whole paths (fullmatch), never a search: "/group/G/contest/N/problem/X" ends in "/contest/N/problem/X",
+# and an unanchored pattern took a group problem for a regular contest's.
+_PATHS: list[tuple[re.Pattern[str], ContestKind, bool]] = [
+    (re.compile(rf"/contest/(?P<id>\d+)/problem/{_I}"), ContestKind.CONTEST, True),
+    (re.compile(rf"/problemset/problem/(?P<id>\d+)/{_I}"), ContestKind.CONTEST, True),
+    (re.compile(rf"/gym/(?P<id>\d+)/problem/{_I}"), ContestKind.GYM, True),
+    (re.compile(rf"/problemset/gymProblem/(?P<id>\d+)/{_I}"), ContestKind.GYM, True),
+    (re.compile(rf"/group/{_G}/contest/(?P<id>\d+)/problem/{_I}"), ContestKind.GROUP, True),
+    (re.compile(r"/contest/(?P<id>\d+)(?:/problems)?"), ContestKind.CONTEST, False),
+    (re.compile(r"/gym/(?P<id>\d+)(?:/problems)?"), ContestKind.GYM, False),
+    (re.compile(rf"/group/{_G}/contest/(?P<id>\d+)(?:/problems)?"), ContestKind.GROUP, False),
 ]
-_CONTEST_URL_PATTERNS: list[tuple[re.Pattern[str], ContestKind]] = [
-    (re.compile(r"/contest/(\d+)(?:/problems)?/?$"), ContestKind.CONTEST),
-    (re.compile(r"/gym/(\d+)(?:/problems)?/?$"), ContestKind.GYM),
-    (re.compile(r"/group/([A-Za-z0-9]+)/contest/(\d+)(?:/problems)?/?$"), ContestKind.GROUP),
-]
+# Scheme-less URLs as people paste them: "codeforces.com/...", "m1.codeforces.com/...", "www...".
+_HOST_ONLY = re.compile(r"(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?/")
+URL_FORMS = (
+    "…/contest/N/problem/X, …/problemset/problem/N/X, …/gym/N/problem/X, …/group/G/contest/N/problem/X "
+    "or a contest: …/contest/N, …/gym/N, …/group/G/contest/N"
+)
+
+
+def ref_from_path(path: str) -> ProblemId | ContestRef | None:
+    """A Codeforces URL path (``/contest/1999/problem/A``, no host, no query) -> what it names, or None."""
+    path = path.rstrip("/") or "/"
+    for pattern, kind, is_problem in _PATHS:
+        m = pattern.fullmatch(path)
+        if not m:
+            continue
+        group = m.group("group") if kind is ContestKind.GROUP else None
+        if is_problem:
+            return ProblemId(int(m.group("id")), m.group("index").upper(), kind, group)
+        return ContestRef(int(m.group("id")), kind, group)
+    return None
 
 
 def parse_ref(text: str) -> ProblemId | ContestRef:
@@ -99,36 +151,26 @@ def parse_ref(text: str) -> ProblemId | ContestRef:
     s = text.strip()
     if not s:
         raise UsageError("empty problem id: give e.g. 1999A, 1999 or a Codeforces URL")
-    if "://" in s or s.startswith(("codeforces.", "www.")) or s.startswith("/"):
-        path = re.sub(r"^[a-z]+://[^/]+", "", s).split("?")[0].split("#")[0]
-        for pat, kind in _URL_PATTERNS:
-            m = pat.search(path)
-            if m:
-                if kind is ContestKind.GROUP:
-                    return ProblemId(int(m.group(2)), m.group(3).upper(), kind, m.group(1))
-                return ProblemId(int(m.group(1)), m.group(2).upper(), kind)
-        for pat, kind in _CONTEST_URL_PATTERNS:
-            m = pat.search(path)
-            if m:
-                if kind is ContestKind.GROUP:
-                    return ContestRef(int(m.group(2)), kind, m.group(1))
-                return ContestRef(int(m.group(1)), kind)
-        raise UsageError(
-            f"{text!r} is not a Codeforces problem or contest URL "
-            "(expected …/contest/N/problem/X, …/problemset/problem/N/X, …/gym/N/problem/X or "
-            "…/group/G/contest/N/problem/X)"
-        )
-    m = re.fullmatch(r"(gym/)?(\d+)\s*/?\s*([A-Za-z][0-9]?)?", s)
+    if "://" in s or s.startswith("/") or _HOST_ONLY.match(s):
+        parts = urlsplit(s if "://" in s or s.startswith("/") else "https://" + s)
+        if parts.scheme.lower() not in {"http", "https", ""}:
+            raise UsageError(f"{text!r} is not an http(s) URL: expected {URL_FORMS}")
+        ref = ref_from_path(parts.path)
+        if ref is None:
+            raise UsageError(f"{text!r} is not a Codeforces problem or contest URL (expected {URL_FORMS})")
+        return ref
+    short_index = rf"(?:\s*/?\s*(?P<index>{LETTER_INDEX})|\s*[/\s]\s*(?P<digits>{DIGIT_INDEX}))?"
+    m = re.fullmatch(rf"(?P<gym>gym/)?(?P<id>\d+){short_index}", s)
+    group = None
     if m:
-        kind = ContestKind.GYM if m.group(1) or int(m.group(2)) >= 100000 else ContestKind.CONTEST
-        if m.group(3):
-            return ProblemId(int(m.group(2)), m.group(3).upper(), kind)
-        return ContestRef(int(m.group(2)), kind)
-    m = re.fullmatch(r"group/([A-Za-z0-9]+)/(\d+)([A-Za-z][0-9]?)?", s)
+        kind = ContestKind.GYM if m.group("gym") or int(m.group("id")) >= 100000 else ContestKind.CONTEST
+    else:
+        m = re.fullmatch(rf"group/(?P<group>[A-Za-z0-9]+)/(?P<id>\d+){short_index}", s)
+        kind, group = ContestKind.GROUP, m.group("group") if m else None
     if m:
-        if m.group(3):
-            return ProblemId(int(m.group(2)), m.group(3).upper(), ContestKind.GROUP, m.group(1))
-        return ContestRef(int(m.group(2)), ContestKind.GROUP, m.group(1))
+        contest = ContestRef(int(m.group("id")), kind, group)
+        index = m.group("index") or m.group("digits")
+        return contest.problem(index.upper()) if index else contest
     raise UsageError(f"{text!r} is not a problem id: expected e.g. 1999A, 1999 (a contest), gym/103505A or a URL")
 
 

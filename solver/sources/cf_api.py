@@ -83,7 +83,11 @@ def default_limiter() -> RateLimiter:
 
 
 @dataclass(frozen=True)
-class ProblemResult:
+class StandingsCell:
+    """One standings row's result on one problem (the API's ``ProblemResult``): points, rejected tries.
+
+    Not to be confused with solver.solve.work.ProblemResult, the outcome of our own solve of a problem."""
+
     points: float
     rejected_attempts: int
     type: str  # PRELIMINARY or FINAL
@@ -100,7 +104,7 @@ class StandingsRow:
     penalty: int
     successful_hacks: int
     unsuccessful_hacks: int
-    problem_results: tuple[ProblemResult, ...]
+    problem_results: tuple[StandingsCell, ...]  # one per problem, in contest order
     team_name: str | None = None
     ghost: bool = False
     last_submission_time_s: int | None = None
@@ -178,7 +182,7 @@ def _opt_int(value: Any) -> int | None:
 def _row_from_json(d: Mapping[str, Any]) -> StandingsRow:
     party = d.get("party", {})
     results = tuple(
-        ProblemResult(
+        StandingsCell(
             points=float(r.get("points", 0.0)),
             rejected_attempts=int(r.get("rejectedAttemptCount", 0)),
             type=str(r.get("type", "FINAL")),
@@ -271,6 +275,7 @@ class CodeforcesApi:
         query = format_params(params)
         url = f"{self._api_url}/{method}"
         problem = "no attempt made"
+        answered = False  # did the server answer at all (busy, down) or was it never reached?
         for attempt in range(1, self._policy.attempts + 1):
             if attempt > 1:
                 await self._sleep(self._policy.delay(attempt - 1))
@@ -285,7 +290,9 @@ class CodeforcesApi:
                     body = await resp.read()
             except (aiohttp.ClientError, TimeoutError) as e:
                 problem = f"network error ({type(e).__name__}: {e})" if str(e) else type(e).__name__
+                answered = False
                 continue
+            answered = True
             try:
                 data = json.loads(body)
             except ValueError:
@@ -302,8 +309,15 @@ class CodeforcesApi:
                 problem = comment
                 continue
             raise ApiError(method, comment)
+        tries = f"{self._policy.attempts} times (last: {problem})"
+        if answered:  # the API is there but busy or failing: waiting is the way out
+            raise NetworkError(
+                f"Codeforces API {method} at {url} failed {tries}: Codeforces is busy or down, try again "
+                "in a few minutes"
+            )
         raise NetworkError(
-            f"Codeforces API {method} failed {self._policy.attempts} times (last: {problem}); try again later"
+            f"could not reach the Codeforces API: {method} at {url} failed {tries}: check the network, or give "
+            "another address with --api-url"
         )
 
     async def contest_list(self, *, gym: bool = False) -> list[Contest]:

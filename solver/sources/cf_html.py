@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
+from bs4.element import Comment, NavigableString
 
-from solver.errors import ChallengeError, ParseError, UsageError
-from solver.problem import ContestKind, ContestRef, Problem, ProblemId, Sample, parse_ref
+from solver.errors import ChallengeError, ParseError
+from solver.problem import DEFAULT_BASE, INDEX, ContestRef, Problem, ProblemId, Sample, ref_from_path
 
-DEFAULT_BASE = "https://codeforces.com"
+# The way round a page we cannot fetch (a Cloudflare challenge, no network): the user's own browser.
+SAVE_PAGE_ADVICE = (
+    "open it in a browser, save the page and run `python -m solver import FILE.html`, "
+    "or send the problem with Competitive Companion and import its JSON"
+)
 
 # Phrases by which a statement admits more than one correct output; the judge then needs a checker.
 _SEVERAL_ANSWERS = re.compile(
@@ -57,9 +61,11 @@ _CHALLENGE_MARKERS = (
     b"challenge-platform/h/",
     b'id="challenge-running"',
 )
-_CONTEST_HREF = re.compile(r"^(?:https?://[^/]+)?/(contest|gym)/(\d+)/?$")
-_GROUP_HREF = re.compile(r"^(?:https?://[^/]+)?/group/([A-Za-z0-9]+)/contest/(\d+)/?$")
-_TITLE_PREFIX = re.compile(r"^\s*([A-Za-z][0-9]?)\s*\.\s*")
+_TITLE_PREFIX = re.compile(rf"^\s*({INDEX})\s*\.\s*")
+# Chrome and Edge mark a page saved with "Save as" by the address it came from.
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
+# A whole contest on one page (/contest/N/problems) wraps its statements in this block.
+_CONTEST_PAGE = re.compile(rb'class="[^"]*\bproblem-frames\b')
 
 
 def several_answers_in(text: str) -> bool:
@@ -85,17 +91,25 @@ def parse_problem(
     *,
     url: str = "",
     base_url: str = DEFAULT_BASE,
+    fallback: ProblemId | ContestRef | None = None,
 ) -> Problem:
-    """Parse a one-problem page. Without ``pid`` the id is read from the page (index + contest link)."""
+    """Parse a one-problem page (or pick ``pid`` from a whole contest's page).
+
+    The id: ``pid``, else the page's own address (see ``page_ref``), else ``fallback`` (what the caller
+    read elsewhere, e.g. a file name)."""
     soup, statements = _statements(html)
-    if len(statements) > 1 and pid is not None:
+    # A contest's page holds its problems under their own indices: pick the one asked for. (A one-problem
+    # page is filed under whatever ``pid`` says.)
+    if pid is not None and _contest_page(soup, statements):
         for holder, st in statements:
             if _holder_index(holder, st) == pid.index:
                 return _parse_statement(st, pid, url or pid.url(base_url), base_url)
-        raise ParseError(f"the page holds {len(statements)} problems but none with index {pid.index}")
+        found = ", ".join(_holder_index(h, st) for h, st in statements)
+        raise ParseError(f"the page holds problems {found} but none with index {pid.index}")
     holder, st = statements[0]
     if pid is None:
-        pid = _guess_id(soup, holder, st, url)
+        known = _page_ref(soup, url) or fallback
+        pid = _problem_id(known, _holder_index(holder, st), contest_page=_contest_page(soup, statements))
     return _parse_statement(st, pid, url or pid.url(base_url), base_url)
 
 
@@ -104,12 +118,16 @@ def parse_problems(
     ref: ContestRef | None = None,
     *,
     base_url: str = DEFAULT_BASE,
+    fallback: ProblemId | ContestRef | None = None,
 ) -> list[Problem]:
-    """Parse every problem on a page (``/contest/N/problems`` or a single-problem page)."""
+    """Parse every problem on a page (``/contest/N/problems`` or a single-problem page).
+
+    The contest: ``ref``, else the page's own address (see ``page_ref``), else ``fallback``."""
     soup, statements = _statements(html)
+    known: ProblemId | ContestRef | None = ref or _page_ref(soup, "") or fallback
     problems = []
     for holder, st in statements:
-        pid = ref.problem(_holder_index(holder, st)) if ref is not None else _guess_id(soup, holder, st, "")
+        pid = _problem_id(known, _holder_index(holder, st), contest_page=_contest_page(soup, statements))
         problems.append(_parse_statement(st, pid, pid.url(base_url), base_url))
     indices = [p.id.index for p in problems]
     if len(set(indices)) != len(indices):
@@ -117,17 +135,80 @@ def parse_problems(
     return problems
 
 
+def is_contest_page(html: bytes | str) -> bool:
+    """Is this a whole contest's problems page (``/contest/N/problems``) rather than one problem's?"""
+    raw = html if isinstance(html, bytes) else html.encode("utf-8")
+    return bool(_CONTEST_PAGE.search(raw)) or raw.count(b'class="problemindexholder"') > 1
+
+
+def page_ref(html: bytes | str) -> ProblemId | ContestRef | None:
+    """What the page says it is, where it says so: None for a page with no trace of its address."""
+    return _page_ref(BeautifulSoup(_text(html), "html.parser"), "")
+
+
+def _page_ref(soup: BeautifulSoup, url: str) -> ProblemId | ContestRef | None:
+    """The page's own address, from the surest trace to the weakest: the URL it was fetched from, the
+    browser's "saved from url" mark, a canonical link, the login link (``/enter?back=<this page>``),
+    then the contest's home link in the page's menus (never a link inside a statement: statements cite
+    other contests)."""
+    candidates: list[str] = [url] if url else []
+    for comment in soup.find_all(string=lambda t: isinstance(t, Comment)):
+        m = _SAVED_FROM.search(f"<!--{comment}-->")
+        if m:
+            candidates.append(m.group(1))
+    for tag in soup.find_all("link", rel="canonical", href=True):
+        candidates.append(str(tag["href"]))
+    for tag in soup.find_all("meta", property="og:url", content=True):
+        candidates.append(str(tag["content"]))
+    for a in soup.find_all("a", href=True):
+        parts = urlsplit(str(a["href"]))
+        if parts.path.rstrip("/") == "/enter":
+            candidates += parse_qs(parts.query).get("back", [])
+    for candidate in candidates:
+        ref = ref_from_path(urlsplit(candidate).path)
+        if ref is not None:
+            return ref
+    for a in soup.find_all("a", href=True):
+        if a.find_parent("div", class_="problem-statement") is not None:
+            continue
+        ref = ref_from_path(urlsplit(str(a["href"])).path)
+        if isinstance(ref, ContestRef):
+            return ref
+    return None
+
+
+def _contest_page(soup: BeautifulSoup, statements: list[tuple[Tag | None, Tag]]) -> bool:
+    return len(statements) > 1 or soup.find("div", class_="problem-frames") is not None
+
+
+def _problem_id(known: ProblemId | ContestRef | None, index: str, *, contest_page: bool) -> ProblemId:
+    if isinstance(known, ProblemId):
+        return known if known.index == index else known.contest().problem(index)
+    if isinstance(known, ContestRef):
+        return known.problem(index)
+    example = (
+        "the contest's id, e.g. --id 1715 for codeforces.com/contest/1715/problems"
+        if contest_page
+        else "the problem id, e.g. --id 1999A for codeforces.com/contest/1999/problem/A"
+    )
+    raise ParseError(
+        "cannot tell which contest this page belongs to (it holds no link to its contest, and no "
+        f"\"saved from\" address): give {example}"
+    )
+
+
 # --- page structure ------------------------------------------------------------------------------------
+
+
+def _text(html: bytes | str) -> str:
+    return html.decode("utf-8", errors="replace") if isinstance(html, bytes) else html
 
 
 def _statements(html: bytes | str) -> tuple[BeautifulSoup, list[tuple[Tag | None, Tag]]]:
     raw = html if isinstance(html, bytes) else html.encode("utf-8")
     if looks_like_challenge(raw):
-        raise ChallengeError(
-            "this is a Cloudflare challenge page, not a problem: open the problem in a browser, save the "
-            "page and run `python -m solver import FILE.html`, or send it with Competitive Companion"
-        )
-    text = raw.decode("utf-8", errors="replace")
+        raise ChallengeError(f"this is a Cloudflare challenge page, not a problem: {SAVE_PAGE_ADVICE}")
+    text = _text(raw)
     if re.search(r"<html[\s>]", text, re.IGNORECASE) and not re.search(r"</html\s*>", text, re.IGNORECASE):
         raise ParseError("the page is truncated (no closing </html>): fetch it again")
     soup = BeautifulSoup(text, "html.parser")
@@ -152,27 +233,6 @@ def _holder_index(holder: Tag | None, st: Tag) -> str:
     if not m:
         raise ParseError(f"cannot tell the problem index from the title {title!r}")
     return m.group(1).upper()
-
-
-def _guess_id(soup: BeautifulSoup, holder: Tag | None, st: Tag, url: str) -> ProblemId:
-    index = _holder_index(holder, st)
-    if url:
-        try:
-            ref: ProblemId | ContestRef | None = parse_ref(url)
-        except UsageError:
-            ref = None
-        if isinstance(ref, ProblemId):
-            return ref
-    for a in soup.find_all("a", href=True):
-        href = str(a["href"])
-        m = _GROUP_HREF.match(href)
-        if m:
-            return ProblemId(int(m.group(2)), index, ContestKind.GROUP, m.group(1))
-        m = _CONTEST_HREF.match(href)
-        if m:
-            kind = ContestKind.GYM if m.group(1) == "gym" else ContestKind.CONTEST
-            return ProblemId(int(m.group(2)), index, kind)
-    raise ParseError("cannot tell which contest this page belongs to: give the problem id (e.g. --id 1999A)")
 
 
 def _classes(tag: Tag) -> list[str]:

@@ -25,12 +25,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from solver.config import Config
-from solver.errors import OfflineError, ParseError, SolverError
+from solver.errors import ApiError, NetworkError, OfflineError, ParseError, SolverError
 from solver.problem import Contest, ContestKind, ContestRef, Problem, ProblemId, parse_ref
 from solver.sources import cf_api, cf_html
 from solver.sources.cf_api import CodeforcesApi, ParamValue, RateLimiter, RatingChange, Standings
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, new_session
-from solver.sources.pages import PageFetcher, contest_problems_path, problem_path
+from solver.sources.pages import Page, PageFetcher
 from solver.sources.store import ProblemStore
 
 HOUR = 3600.0
@@ -81,10 +81,11 @@ class CodeforcesSource:
         if self.offline:
             raise OfflineError(
                 f"problem {pid} is not in the store ({self.store.folder(pid)}/problem.json is missing): "
-                f"run `python -m solver fetch {pid}` without --offline"
+                f"run `python -m solver fetch {pid}` without --offline, or `python -m solver import` its page "
+                "saved from a browser (or its Competitive Companion JSON)"
             )
-        path = problem_path(pid)
-        page = await self._page_fetcher().get(path)
+        path = pid.path
+        page = await self._get_page(path, stored=self.store.has(pid))
         base = _base_of(page.url, path)
         problem = cf_html.parse_problem(page.body, pid, url=pid.url(base), base_url=base)
         problem = (await self._with_facts(pid.contest_id, [problem], call=True))[0]
@@ -107,10 +108,11 @@ class CodeforcesSource:
         if self.offline:
             raise OfflineError(
                 f"contest {ref} is not in the store (no {self.store.contest_path(ref)}): "
-                f"run `python -m solver fetch {ref}` without --offline"
+                f"run `python -m solver fetch {ref}` without --offline, or save {ref.url()}/problems from a "
+                "browser and `python -m solver import` it"
             )
-        path = contest_problems_path(ref)
-        page = await self._page_fetcher().get(path)
+        path = ref.problems_path
+        page = await self._get_page(path, stored=indices is not None)
         problems = cf_html.parse_problems(page.body, ref, base_url=_base_of(page.url, path))
         if not problems:
             raise ParseError(f"the problems page of contest {ref} lists no problems")
@@ -232,9 +234,28 @@ class CodeforcesSource:
             )
         if self._api is None:
             raise OfflineError(f"no Codeforces API client to call {method} with")
-        result = await self._api.call(method, **params)
+        try:
+            result = await self._api.call(method, **params)
+        except ApiError:
+            raise  # the API answered: its own comment says what is wrong
+        except NetworkError as e:
+            if hit is not None:
+                age = _age(self._clock() - hit.saved_at)
+                raise NetworkError(f"{e}; the store has an answer saved {age} ago: --offline uses it") from None
+            raise NetworkError(
+                f"{e}; nothing is cached for it in the store ({self.store.api_path(method, key)}), so --offline "
+                "cannot stand in"
+            ) from None
         self.store.api_put(method, key, result, ttl(result))
         return result
+
+    async def _get_page(self, path: str, *, stored: bool) -> Page:
+        try:
+            return await self._page_fetcher().get(path)
+        except NetworkError as e:
+            if stored:  # only --refresh fetches what the store has
+                raise NetworkError(f"{e}; the store already has it: drop --refresh, or add --offline") from None
+            raise
 
     def _page_fetcher(self) -> PageFetcher:
         if self._pages is None:
@@ -245,6 +266,13 @@ class CodeforcesSource:
 def _base_of(url: str, path: str) -> str:
     """The base URL that actually served ``path`` (a mirror, perhaps): statements' links resolve there."""
     return url[: -len(path)] if url.endswith(path) else url
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{max(seconds, 0):.0f} seconds"
 
 
 def _wants_facts(problem: Problem) -> bool:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from solver.errors import ParseError, UsageError
-from solver.problem import Problem, ProblemId, Sample, parse_ref
+from solver.problem import INDEX, ContestRef, Problem, ProblemId, Sample, parse_ref
 from solver.sources import cf_html
 from solver.sources.cf_html import normalize_sample
 from solver.sources.store import SCHEMA_VERSION, pid_from_slug
@@ -47,7 +47,7 @@ def from_companion(doc: Mapping[str, Any], pid: ProblemId | None = None) -> Prob
     pid = pid or _id_from_url(url)
     if pid is None:
         raise UsageError(f"cannot tell the problem id from the URL {url!r}: give --id (e.g. --id 1999A)")
-    name = re.sub(r"^\s*[A-Za-z][0-9]?\s*\.\s*", "", str(doc["name"])).strip() or str(doc["name"])
+    name = re.sub(rf"^\s*{INDEX}\s*\.\s*", "", str(doc["name"])).strip() or str(doc["name"])
     try:
         samples = tuple(
             Sample(normalize_sample(str(t["input"])), normalize_sample(str(t.get("output", ""))))
@@ -78,7 +78,7 @@ def from_companion(doc: Mapping[str, Any], pid: ProblemId | None = None) -> Prob
     )
 
 
-def load_companion_file(path: Path, pid: ProblemId | None = None) -> list[Problem]:
+def load_companion_file(path: Path, target: ProblemId | ContestRef | None = None) -> list[Problem]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as e:
@@ -86,9 +86,26 @@ def load_companion_file(path: Path, pid: ProblemId | None = None) -> list[Proble
     if isinstance(doc, dict) and "result" in doc and "tests" not in doc:
         doc = doc["result"]  # the shape Competitive Companion's own test data uses
     docs = doc if isinstance(doc, list) else [doc]
-    if pid is not None and len(docs) > 1:
-        raise UsageError(f"{path} holds {len(docs)} problems; --id names only one")
-    return [from_companion(d, pid) for d in docs]
+    if isinstance(target, ProblemId) and len(docs) > 1:
+        raise UsageError(f"{path} holds {len(docs)} problems; --id names only one (or give the contest)")
+    if isinstance(target, ContestRef):
+        return [from_companion(d, _in_contest(d, target)) for d in docs]
+    return [from_companion(d, target) for d in docs]
+
+
+def _in_contest(doc: Any, ref: ContestRef) -> ProblemId:
+    """The problem of contest ``ref`` a Companion document is: its URL's index, else its name's ("A. ...")."""
+    if not isinstance(doc, Mapping):
+        raise ParseError("not a Competitive Companion document (it needs at least name and tests)")
+    from_url = _id_from_url(str(doc.get("url", "")))
+    if from_url is not None:
+        return ref.problem(from_url.index)
+    m = re.match(rf"\s*({INDEX})\s*\.", str(doc.get("name", "")))
+    if m is None:
+        raise UsageError(
+            f"cannot tell which problem of contest {ref} {doc.get('name')!r} is: give its id, e.g. --id {ref}A"
+        )
+    return ref.problem(m.group(1).upper())
 
 
 def _natural(name: str) -> list[Any]:
@@ -162,30 +179,67 @@ def from_directory(
     )
 
 
+Target = ProblemId | ContestRef  # what `import --id` may name: one problem or a whole contest
+
+
 def load_path(
     path: Path,
-    pid: ProblemId | None = None,
+    target: Target | None = None,
     *,
     time_limit_s: float | None = None,
     memory_limit_mb: int | None = None,
 ) -> list[Problem]:
-    """Whatever the user pointed `import` at -> problems."""
+    """Whatever the user pointed `import` at -> problems. ``target`` files them under a problem (one
+    problem of the file) or a contest (every problem of the file)."""
     if path.is_dir():
-        return [from_directory(path, pid, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb)]
+        if isinstance(target, ContestRef):
+            raise UsageError(f"{path} is a folder of one problem: give the problem id, e.g. --id {target}A")
+        return [from_directory(path, target, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb)]
     if not path.is_file():
         raise UsageError(f"{path} does not exist")
     suffix = path.suffix.lower()
     if suffix == ".json":
-        problems = load_companion_file(path, pid)
+        problems = load_companion_file(path, target)
     elif suffix in {".html", ".htm"}:
         raw = path.read_bytes()
-        problems = [cf_html.parse_problem(raw, pid)] if pid else cf_html.parse_problems(raw)
+        # The page's own address comes first; a browser's file name ("contest1715_problems.html",
+        # "1999A.html") is the last resort for pages saved without one.
+        fallback = ref_from_file_name(path.name)
+        if isinstance(target, ProblemId):
+            problems = [cf_html.parse_problem(raw, target)]
+        else:
+            problems = cf_html.parse_problems(raw, target, fallback=fallback)
     else:
         raise UsageError(
             f"{path}: import takes a Competitive Companion .json file, a saved Codeforces .html page "
             "or a folder with a statement and *.in/*.out samples"
         )
     return [_with_limits(p, time_limit_s, memory_limit_mb) for p in problems]
+
+
+def whole_contest(path: Path, problems: list[Problem]) -> ContestRef | None:
+    """The contest whose problems page ``path`` is (every problem of it), None for anything else."""
+    if path.suffix.lower() not in {".html", ".htm"} or not problems:
+        return None
+    contests = {p.id.contest() for p in problems}
+    if len(contests) != 1 or not cf_html.is_contest_page(path.read_bytes()):
+        return None
+    return contests.pop()
+
+
+def ref_from_file_name(name: str) -> Target | None:
+    """What a saved page's file name says: "contest1715_problems.html", "Contest 1715.html",
+    "1999A.html", "gym103505A.html", "gym-103505A.html"; None when it says nothing."""
+    stem = name.rsplit(".", 1)[0].strip().lower()
+    stem = re.sub(r"^contest[\s_-]*", "", stem)
+    stem = re.sub(r"[\s_-]*problems$", "", stem)
+    stem = re.sub(r"^gym[\s_-]*", "gym/", stem)
+    if not re.fullmatch(rf"(?:gym/)?\d+(?:{INDEX})?", stem):
+        return None
+    try:
+        return parse_ref(stem)
+    except UsageError:
+        return None
 
 
 def _with_id(problem: Problem, pid: ProblemId) -> Problem:

@@ -15,31 +15,12 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from solver.errors import ChallengeError, NetworkError, NotFoundError
-from solver.problem import ContestKind, ContestRef, ProblemId
 from solver.sources.cf_api import Sleep
-from solver.sources.cf_html import looks_like_challenge
+from solver.sources.cf_html import SAVE_PAGE_ADVICE, looks_like_challenge
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy
 
-CHALLENGE_ADVICE = (
-    "open it in a browser, save the page and run `python -m solver import FILE.html`, "
-    "or send the problem with Competitive Companion and import its JSON"
-)
-
-
-def problem_path(pid: ProblemId) -> str:
-    if pid.kind is ContestKind.GROUP:
-        return f"/group/{pid.group}/contest/{pid.contest_id}/problem/{pid.index}"
-    if pid.kind is ContestKind.GYM:
-        return f"/gym/{pid.contest_id}/problem/{pid.index}"
-    return f"/contest/{pid.contest_id}/problem/{pid.index}"
-
-
-def contest_problems_path(ref: ContestRef) -> str:
-    if ref.kind is ContestKind.GROUP:
-        return f"/group/{ref.group}/contest/{ref.contest_id}/problems"
-    if ref.kind is ContestKind.GYM:
-        return f"/gym/{ref.contest_id}/problems"
-    return f"/contest/{ref.contest_id}/problems"
+# Codeforces' own mirror, for --base-url advice.
+MIRROR = "https://mirror.codeforces.com"
 
 
 @dataclass(frozen=True)
@@ -65,7 +46,7 @@ class PageFetcher:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         if not base_urls:
-            raise NetworkError("no base URL to fetch Codeforces pages from (give --base-url)")
+            raise NetworkError(f"no base URL to fetch Codeforces pages from: give --base-url (e.g. {MIRROR})")
         self._session = session
         self._bases = [b.rstrip("/") for b in base_urls]
         self._policy = policy
@@ -90,9 +71,12 @@ class PageFetcher:
             raise NotFoundError(f"no such page on Codeforces: {not_found[0]}")
         if challenged:
             raise ChallengeError(
-                f"Codeforces answered {challenged[0]} with a Cloudflare challenge: {CHALLENGE_ADVICE}"
+                f"Codeforces answered {challenged[0]} with a Cloudflare challenge: {SAVE_PAGE_ADVICE}"
             )
-        raise NetworkError(f"could not fetch {path}: {'; '.join(failures)}")
+        raise NetworkError(
+            f"could not fetch {path} ({'; '.join(failures)}): {SAVE_PAGE_ADVICE}; "
+            f"or try another address with --base-url (e.g. {MIRROR})"
+        )
 
     async def _get_from(self, base: str, path: str) -> Page | tuple[str, str]:
         url = base + path

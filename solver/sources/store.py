@@ -24,32 +24,27 @@ from pathlib import Path
 from typing import Any
 
 from solver.errors import StoreError
-from solver.problem import ContestKind, ContestRef, Problem, ProblemId
+from solver.problem import DIGIT_INDEX, LETTER_INDEX, ContestKind, ContestRef, Problem, ProblemId
 from solver.runstore import atomic_write
 
 SCHEMA_VERSION = 1
 
 
-def ref_slug(ref: ContestRef) -> str:
-    if ref.kind is ContestKind.GROUP:
-        return f"group-{ref.group}-{ref.contest_id}"
-    if ref.kind is ContestKind.GYM:
-        return f"gym-{ref.contest_id}"
-    return str(ref.contest_id)
-
-
-_SLUG = re.compile(r"(?:(gym)-|group-([A-Za-z0-9]+)-)?(\d+)([A-Za-z][0-9]?)")
+_SLUG = re.compile(
+    rf"(?:(gym)-|group-([A-Za-z0-9]+)-)?(\d+)(?:({LETTER_INDEX})|-({DIGIT_INDEX}))"
+)
 
 
 def pid_from_slug(slug: str) -> ProblemId | None:
-    """The inverse of ProblemId.slug (``1999A``, ``gym-103505A``, ``group-abc-123B``); None otherwise."""
+    """The inverse of ProblemId.slug (``1999A``, ``921-01``, ``gym-103505A``, ``group-abc-123B``)."""
     m = _SLUG.fullmatch(slug)
     if not m:
         return None
+    index = (m.group(4) or m.group(5)).upper()
     if m.group(2):
-        return ProblemId(int(m.group(3)), m.group(4).upper(), ContestKind.GROUP, m.group(2))
+        return ProblemId(int(m.group(3)), index, ContestKind.GROUP, m.group(2))
     kind = ContestKind.GYM if m.group(1) else ContestKind.CONTEST
-    return ProblemId(int(m.group(3)), m.group(4).upper(), kind)
+    return ProblemId(int(m.group(3)), index, kind)
 
 
 def statement_markdown(p: Problem) -> str:
@@ -162,7 +157,7 @@ class ProblemStore:
     # --- contests -------------------------------------------------------------------------------------
 
     def contest_path(self, ref: ContestRef) -> Path:
-        return self.root / "_contests" / f"{ref_slug(ref)}.json"
+        return self.root / "_contests" / f"{ref.slug}.json"
 
     def save_contest(self, ref: ContestRef, indices: list[str]) -> None:
         doc = {"schema": SCHEMA_VERSION, "contest": str(ref), "indices": indices, "saved_at": self._clock()}

@@ -10,14 +10,14 @@ import pytest
 from solver.problem import Problem
 from solver.solve.languages import CPP17
 from solver.solve.prompts import STAGES, render
-from solver.sources.cf_html import parse_problems
+from solver.sources.companion import load_path
 from tests.conftest import FIXTURES
 
 
 def _problems(folder: Path) -> list[Problem]:
     out: list[Problem] = []
     for page in sorted(folder.glob("*.html")):
-        out.extend(parse_problems(page.read_bytes()))
+        out.extend(load_path(page))  # as `import` reads a saved page (its file name may name the contest)
     return out
 
 

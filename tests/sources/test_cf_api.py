@@ -104,9 +104,23 @@ async def test_retries_run_out_with_a_clear_error(cf_server: CfServer) -> None:
     cf_server.add_api_response("contest.list", api_doc("contest.list.json"))
     cf_server.fail("api:contest.list", *[Failure.call_limit()] * FAST.attempts)
     async with new_session() as session:
-        with pytest.raises(NetworkError, match=r"failed 3 times \(last: Call limit exceeded\); try again"):
+        with pytest.raises(NetworkError) as info:
             await client(session, cf_server).contest_list()
     assert len(cf_server.api_calls) == FAST.attempts
+    # What was tried (the method at its URL), what happened, and the way out for a server that answers.
+    message = str(info.value)
+    assert f"contest.list at {cf_server.api_url}/contest.list failed 3 times (last: Call limit exceeded)" in message
+    assert "busy or down, try again in a few minutes" in message
+
+
+async def test_an_unreachable_api_names_the_address_and_the_way_out() -> None:
+    async with new_session() as session:
+        api = CodeforcesApi(session, "http://127.0.0.1:9/api", limiter=RateLimiter(0.01), policy=FAST)
+        with pytest.raises(NetworkError) as info:
+            await api.contest_list()
+    message = str(info.value)
+    assert message.startswith("could not reach the Codeforces API: contest.list at http://127.0.0.1:9/api/")
+    assert "ClientConnectorError" in message and "--api-url" in message and "try again later" not in message
 
 
 async def test_timeout_is_retried_then_reported(cf_server: CfServer) -> None:

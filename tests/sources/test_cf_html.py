@@ -1,5 +1,5 @@
-"""The HTML parser against real Codeforces statement markup (tests/fixtures/codeforces, see its README)
-and, where present, against every page of the shared data set."""
+"""The HTML parser against real Codeforces statement markup (tests/fixtures/codeforces, see its README);
+the shared data set's pages are checked in test_shared_data.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from solver.errors import ChallengeError, ParseError
-from solver.problem import ContestKind, ContestRef, Problem, ProblemId
+from solver.problem import INDEX, ContestKind, ContestRef, Problem, ProblemId
 from solver.sources import cf_html
 from tests.sources.cf_server import CHALLENGE_PAGE
 from tests.sources.conftest import CF, page
@@ -19,7 +19,7 @@ from tests.sources.conftest import CF, page
 PAGES = sorted((CF / "html").glob("*.html"))
 
 
-# --- comparison with an expected parse (the layout guessed for ../shared/data as well) -----------------
+# --- comparison with an expected parse -------------------------------------------------------------
 
 
 def _get(d: dict[str, Any], *keys: str) -> Any:
@@ -37,7 +37,7 @@ def _lines(text: str) -> list[str]:
 def check_expected(problem: Problem, expected: dict[str, Any]) -> None:
     name = _get(expected, "name", "title")
     if name is not None:
-        assert problem.name == re.sub(r"^[A-Za-z][0-9]?\.\s*", "", name).strip()
+        assert problem.name == re.sub(rf"^{INDEX}\.\s*", "", name).strip()
     tl = _get(expected, "time_limit_s", "time_limit", "timeLimitSeconds")
     if tl is None and "timeLimit" in expected:
         tl = expected["timeLimit"] / 1000  # Competitive Companion style (ms)
@@ -87,30 +87,6 @@ def test_fixture_pages_parse_to_their_expected_values(path: Path) -> None:
             assert problem.id.index == want["index"]
         check_expected(problem, want)
         check_against_page(problem, raw)
-
-
-def test_shared_data_pages_parse_to_their_expected_values(shared_data: Path) -> None:
-    html_dir = shared_data / "codeforces" / "html"
-    pages = sorted(html_dir.glob("*.htm*"))
-    assert pages, f"no pages in {html_dir}"
-    expected_dirs = (shared_data / "codeforces" / "expected", html_dir / "expected")
-    checked = 0
-    for path in pages:
-        candidates = [d / f"{path.stem}.json" for d in expected_dirs]
-        exp_file = next((c for c in candidates if c.is_file()), None)
-        raw = path.read_bytes()
-        problems = parse_any(raw)
-        for problem in problems:
-            check_against_page(problem, raw)
-        if exp_file is None:
-            continue
-        expected = json.loads(exp_file.read_text(encoding="utf-8"))
-        wanted = expected if isinstance(expected, list) else expected.get("problems", [expected])
-        assert len(problems) == len(wanted), path.name
-        for problem, want in zip(problems, wanted, strict=True):
-            check_expected(problem, want)
-        checked += 1
-    assert checked, "no page had an expected parse to compare with"
 
 
 # --- formats ---------------------------------------------------------------------------------------------
@@ -271,3 +247,54 @@ def test_limits_in_other_units() -> None:
     assert cf_html.parse_memory_limit("256 megabytes") == 256
     assert cf_html.parse_memory_limit("1 gigabyte") == 1024
     assert cf_html.parse_memory_limit("256 мегабайт") == 256
+
+
+# --- which problem a page is -----------------------------------------------------------------------------
+
+
+def _without_addresses(raw: bytes) -> bytes:
+    """The page with every trace of its own address removed (menus, login link)."""
+    return re.sub(rb'href="[^"]*(?:contest|enter)[^"]*"', b'href="/"', raw)
+
+
+def test_a_page_says_which_problem_it_is_by_its_login_link_or_contest_menu() -> None:
+    raw = page("1155C.html")
+    assert cf_html.page_ref(raw) == ContestRef(1155)  # the contest's home link in the menu
+    assert cf_html.parse_problem(raw).id == ProblemId(1155, "C")
+    bare = _without_addresses(raw)
+    assert cf_html.page_ref(bare) is None
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        b"<!-- saved from url=(0048)https://codeforces.com/group/xY1/contest/9/problem/C -->\n",
+        b'<link rel="canonical" href="https://codeforces.com/group/xY1/contest/9/problem/C">',
+        b'<meta property="og:url" content="https://codeforces.com/group/xY1/contest/9/problem/C">',
+        b'<a href="/enter?back=%2Fgroup%2FxY1%2Fcontest%2F9%2Fproblem%2FC">Enter</a>',
+    ],
+)
+def test_the_address_a_browser_or_the_page_records_names_the_problem(mark: bytes) -> None:
+    raw = _without_addresses(page("1155C.html")).replace(b"<head>", b"<head>" + mark, 1)
+    assert cf_html.parse_problem(raw).id == ProblemId(9, "C", ContestKind.GROUP, "xY1")
+
+
+def test_a_link_inside_a_statement_never_names_the_page() -> None:
+    # Statements cite other contests ("see /contest/1/problem/A"): the page is not theirs.
+    cite = b'<div class="problem-statement"><a href="/contest/1">round 1</a>'
+    raw = _without_addresses(page("1155C.html")).replace(b'<div class="problem-statement">', cite, 1)
+    assert cf_html.page_ref(raw) is None
+    with pytest.raises(ParseError, match=r"give the problem id, e\.g\. --id 1999A"):
+        cf_html.parse_problem(raw)
+    assert cf_html.parse_problem(raw, fallback=ContestRef(1155)).id == ProblemId(1155, "C")
+
+
+def test_a_contest_page_without_its_address_asks_for_the_contest() -> None:
+    raw = _without_addresses(page("contest-1294-problems.html"))
+    with pytest.raises(ParseError, match=r"give the contest.s id, e\.g\. --id 1715"):
+        cf_html.parse_problems(raw)
+    assert [str(p.id) for p in cf_html.parse_problems(raw, fallback=ContestRef(1294))] == ["1294A", "1294B"]
+    picked = cf_html.parse_problem(raw, ProblemId(1294, "B"))
+    assert picked == cf_html.parse_problems(raw, ContestRef(1294))[1]
+    with pytest.raises(ParseError, match="holds problems A, B but none with index C"):
+        cf_html.parse_problem(raw, ProblemId(1294, "C"))

@@ -176,3 +176,41 @@ def test_show_renders_plain_text_without_eating_brackets_or_tex() -> None:
     assert "interactive" in text and "needs a checker" not in text
     assert "$[a_1, a_2] = [1, 1]$" in text  # rich markup would have swallowed [1, 1]
     assert "output (an exchange)" in text and "? 2 1 2" in text
+
+
+async def test_import_a_whole_contest_page_saved_from_a_browser(shared_data: Path, tmp_path: Path) -> None:
+    """The way past a Cloudflare challenge for `contest`: the contest's problems page, saved and imported;
+    the contest is then in the store as `fetch` leaves it."""
+    html = shared_data / "codeforces" / "html"
+    store = tmp_path / "p"
+    r = await solver("import", html / "contest1715_problems.html", "--json", "--store", store, cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert [row["id"] for row in json.loads(r.out)] == [f"1715{i}" for i in "ABCDEF"]
+    # Saved under the browser's own name the page says nothing of its contest: --id names it.
+    saved = tmp_path / "Problems - Codeforces.html"
+    saved.write_bytes((html / "contest1368_problems.html").read_bytes())
+    r = await solver("import", saved, "--store", store, cwd=tmp_path)
+    line = one_line_error(r)
+    assert "cannot tell which contest" in line and "--id 1715" in line
+    r = await solver("import", saved, "--id", "1368", "--store", store, cwd=tmp_path)
+    assert r.code == 0, r.err
+    assert "imported 1368A (C+=, 1 sample)" in r.out and "contest 1368: problems A" in r.out
+    offline = await solver("fetch", "1715", "1368", "--offline", "--json", "--store", store, cwd=tmp_path)
+    assert offline.code == 0, offline.err
+    assert [row["id"] for row in json.loads(offline.out)] == [f"1715{i}" for i in "ABCDEF"] + ["1368A"]
+    one = await solver("import", saved, "--id", "1368A", "--json", "--store", tmp_path / "q", cwd=tmp_path)
+    assert [row["id"] for row in json.loads(one.out)] == ["1368A"]
+    wrong = await solver("import", saved, "--id", "1368B", "--store", tmp_path / "q", cwd=tmp_path)
+    assert "holds problems A but none with index B" in one_line_error(wrong)
+    assert not (tmp_path / "q" / "_contests").exists()
+
+
+async def test_fetch_without_a_network_says_what_was_tried_and_what_to_do(tmp_path: Path) -> None:
+    down = "http://127.0.0.1:9"  # nothing listens there: connection refused, as with no network
+    r = await solver(
+        "fetch", "1999A", "--base-url", down, "--api-url", f"{down}/api", "--store", tmp_path / "p", cwd=tmp_path
+    )
+    line = one_line_error(r)
+    assert f"could not fetch /contest/1999/problem/A ({down}/contest/1999/problem/A: network error" in line
+    assert "python -m solver import FILE.html" in line and "Competitive Companion" in line
+    assert "--base-url" in line

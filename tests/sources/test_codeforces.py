@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from solver.config import Config
-from solver.errors import ApiError, NotFoundError, OfflineError, ParseError
+from solver.errors import ApiError, NetworkError, NotFoundError, OfflineError, ParseError
 from solver.problem import ContestKind, ContestRef, ProblemId
+from solver.sources import cf_html
 from solver.sources.cf_api import RateLimiter
 from solver.sources.codeforces import CodeforcesSource, fetch_problem, open_source
 from tests.sources.cf_server import CfServer, Failure
@@ -324,3 +325,62 @@ async def test_gym_problems_ask_the_api_nothing(cf_server: CfServer, store_dir: 
     async with source_for(cf_server, store_dir) as source:
         problem = await source.problem(ProblemId.parse("gym/102644A"))
     assert problem.rating is None and cf_server.api_calls == []
+
+
+# --- network errors say what was tried and the way out -------------------------------------------------
+
+DOWN = "http://127.0.0.1:9"  # nothing listens there: connection refused, as with no network
+
+
+@asynccontextmanager
+async def unreachable_source(
+    store_dir: Path, clock: Clock, *, refresh: bool = False
+) -> AsyncIterator[CodeforcesSource]:
+    config = Config(store=store_dir, base_urls=(DOWN,), api_url=f"{DOWN}/api", refresh=refresh)
+    async with open_source(config, limiter=RateLimiter(0.01), policy=FAST, clock=clock) as source:
+        yield source
+
+
+async def test_standings_without_a_network_say_what_was_tried_and_that_nothing_is_cached(
+    store_dir: Path,
+) -> None:
+    # `contest` stopped here with "try again later": neither the address nor the way out.
+    async with unreachable_source(store_dir, Clock()) as source:
+        with pytest.raises(NetworkError) as info:
+            await source.contest(2022)
+    message = str(info.value)
+    assert f"could not reach the Codeforces API: contest.standings at {DOWN}/api/contest.standings" in message
+    assert "--api-url" in message and "try again later" not in message
+    assert "nothing is cached for it in the store" in message and "contest.standings" in message
+
+
+async def test_standings_without_a_network_point_to_the_cached_answer(
+    cf_server: CfServer, store_dir: Path
+) -> None:
+    doc = api_doc("contest.standings-2022.json")
+    doc["result"]["contest"]["phase"] = "CODING"  # type: ignore[index]
+    cf_server.add_api_response("contest.standings", doc)
+    clock = Clock()
+    async with source_for(cf_server, store_dir, clock) as source:
+        full = await source.standings(2022)
+    clock.now += 3 * 3600  # a running contest's standings are stale by now
+    async with unreachable_source(store_dir, clock) as source:
+        with pytest.raises(NetworkError, match="the store has an answer saved 3 hours ago: --offline uses it"):
+            await source.standings(2022)
+    config = Config(store=store_dir, offline=True)
+    async with open_source(config, clock=clock) as source:
+        assert await source.standings(2022) == full
+
+
+async def test_pages_without_a_network_point_to_import_and_to_the_store(store_dir: Path) -> None:
+    clock = Clock()
+    async with unreachable_source(store_dir, clock) as source:
+        with pytest.raises(NetworkError) as info:
+            await source.problem(ProblemId(1155, "C"))
+        message = str(info.value)
+        assert f"{DOWN}/contest/1155/problem/C" in message and "python -m solver import FILE.html" in message
+        assert "--base-url" in message and "--offline" not in message  # the store has nothing to offer
+        source.store.save(cf_html.parse_problem(page("1155C.html")))
+    async with unreachable_source(store_dir, clock, refresh=True) as source:
+        with pytest.raises(NetworkError, match="the store already has it: drop --refresh, or add --offline"):
+            await source.problem(ProblemId(1155, "C"))

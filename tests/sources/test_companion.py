@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from solver.errors import ParseError, UsageError
-from solver.problem import ProblemId, Sample
+from solver.problem import ContestKind, ContestRef, ProblemId, Sample
 from solver.sources import companion
 from solver.sources.store import ProblemStore
 from tests.sources.conftest import CF, page
@@ -108,3 +109,50 @@ def test_a_store_folder_imports_as_it_is(tmp_path: Path) -> None:
     [p] = companion.load_path(CC / "118A.json")
     folder = ProblemStore(tmp_path / "other").save(p)
     assert companion.from_directory(folder) == p
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("contest1715_problems.html", ContestRef(1715)),
+        ("Contest 1715.html", ContestRef(1715)),
+        ("1715.html", ContestRef(1715)),
+        ("1999A.html", ProblemId(1999, "A")),
+        ("gym103505A.html", ProblemId(103505, "A", ContestKind.GYM)),
+        ("gym-103505.htm", ContestRef(103505, ContestKind.GYM)),
+        ("Problems - Codeforces.html", None),
+        ("Problem - C - Codeforces.html", None),
+        ("my1715.html", None),
+    ],
+)
+def test_what_a_saved_page_file_name_says(name: str, expected: object) -> None:
+    assert companion.ref_from_file_name(name) == expected
+
+
+def test_a_contest_page_imports_every_problem_under_the_contest_given(tmp_path: Path) -> None:
+    bare = re.sub(rb'href="[^"]*contest[^"]*"', b'href="/"', page("contest-1294-problems.html"))
+    saved = tmp_path / "Problems - Codeforces.html"
+    saved.write_bytes(bare)
+    with pytest.raises(ParseError, match="--id"):
+        companion.load_path(saved)
+    problems = companion.load_path(saved, ContestRef(1294))
+    assert [str(p.id) for p in problems] == ["1294A", "1294B"]
+    assert companion.whole_contest(saved, problems) == ContestRef(1294)
+    named = tmp_path / "contest1294_problems.html"
+    named.write_bytes(bare)
+    assert companion.load_path(named) == problems  # the file name, when the page has no address
+    one = tmp_path / "1155C.html"
+    one.write_bytes(page("1155C.html"))
+    assert companion.whole_contest(one, companion.load_path(one)) is None  # one problem's page
+
+
+def test_a_contest_id_for_other_kinds_of_import(tmp_path: Path) -> None:
+    [p] = companion.load_path(CC / "118A.json", ContestRef(118))
+    assert p.id == ProblemId(118, "A")
+    with pytest.raises(UsageError, match="--id 1999A"):
+        companion.load_path(tmp_path, ContestRef(1999))
+    doc = json.loads((CC / "118A.json").read_text(encoding="utf-8"))
+    doc["url"] = ""
+    f = tmp_path / "x.json"
+    f.write_text(json.dumps(doc))
+    assert companion.load_path(f, ContestRef(5))[0].id == ProblemId(5, "A")  # from the name "A. String Task"

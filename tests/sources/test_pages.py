@@ -7,7 +7,7 @@ import pytest
 from solver.errors import ChallengeError, NetworkError, NotFoundError
 from solver.problem import ContestKind, ContestRef, ProblemId
 from solver.sources.http import RetryPolicy, new_session
-from solver.sources.pages import PageFetcher, contest_problems_path, problem_path
+from solver.sources.pages import PageFetcher
 from tests.sources.cf_server import CfServer, Failure
 from tests.sources.conftest import FAST, page
 
@@ -112,12 +112,12 @@ async def test_redirect_away_from_the_problem_is_not_found(cf_server: CfServer) 
 
 
 def test_paths() -> None:
-    assert problem_path(ProblemId(1999, "A")) == "/contest/1999/problem/A"
-    assert problem_path(ProblemId(103505, "B", ContestKind.GYM)) == "/gym/103505/problem/B"
-    assert problem_path(ProblemId(5, "C", ContestKind.GROUP, "xY1")) == "/group/xY1/contest/5/problem/C"
-    assert contest_problems_path(ContestRef(1999)) == "/contest/1999/problems"
-    assert contest_problems_path(ContestRef(103505, ContestKind.GYM)) == "/gym/103505/problems"
-    assert contest_problems_path(ContestRef(5, ContestKind.GROUP, "xY1")) == "/group/xY1/contest/5/problems"
+    assert ProblemId(1999, "A").path == "/contest/1999/problem/A"
+    assert ProblemId(103505, "B", ContestKind.GYM).path == "/gym/103505/problem/B"
+    assert ProblemId(5, "C", ContestKind.GROUP, "xY1").path == "/group/xY1/contest/5/problem/C"
+    assert ContestRef(1999).problems_path == "/contest/1999/problems"
+    assert ContestRef(103505, ContestKind.GYM).problems_path == "/gym/103505/problems"
+    assert ContestRef(5, ContestKind.GROUP, "xY1").problems_path == "/group/xY1/contest/5/problems"
 
 
 def test_the_server_also_runs_in_a_thread_for_synchronous_callers() -> None:
@@ -128,3 +128,14 @@ def test_the_server_also_runs_in_a_thread_for_synchronous_callers() -> None:
     with server.serve_in_thread(), urllib.request.urlopen(f"{server.url}/contest/764/problem/C") as resp:
         assert resp.read() == page("764C.html")
     assert [r.path for r in server.page_requests] == ["/contest/764/problem/C"]
+
+
+async def test_an_unreachable_site_names_what_was_tried_and_the_ways_round() -> None:
+    async with new_session() as session:
+        fetcher = PageFetcher(session, ["http://127.0.0.1:9"], policy=FAST)
+        with pytest.raises(NetworkError) as info:
+            await fetcher.get(PATH)
+    message = str(info.value)
+    assert f"could not fetch {PATH} (http://127.0.0.1:9{PATH}: network error (ClientConnectorError" in message
+    assert "python -m solver import FILE.html" in message and "Competitive Companion" in message
+    assert "--base-url (e.g. https://mirror.codeforces.com)" in message
