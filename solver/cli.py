@@ -33,6 +33,7 @@ COMMANDS = (
     "rating",
     "practice",
     "progress",
+    "tests_fetch",
 )
 
 
