@@ -58,7 +58,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     else:
         console = Console()
         for row in rows:
-            console.print(f"imported {row['id']} ({row['name']}, {row['samples']} samples) -> {row['path']}",
+            samples = f"{row['samples']} sample" + ("" if row["samples"] == 1 else "s")
+            console.print(f"imported {row['id']} ({row['name']}, {samples}) -> {row['path']}",
                           highlight=False, markup=False)
     return 0
 
