@@ -14,6 +14,7 @@ from rich.table import Table
 
 from solver.config import Config
 from solver.practice.progress import Progress, Split, compute, practice_events
+from solver.practice.text import plural
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -52,8 +53,8 @@ def show(p: Progress, console: Console, runs: Path) -> None:
         return
     total = p.totals
     console.print(
-        f"[bold]{total.total}[/] problems solved ([green]{total.unaided} unaided[/], "
-        f"[yellow]{total.with_hints} with hints[/]) of {p.attempted} attempted; {p.hints} hints taken"
+        f"[bold]{plural(total.total, 'problem')}[/] solved ([green]{total.unaided} unaided[/], "
+        f"[yellow]{total.with_hints} with hints[/]) of {p.attempted} attempted; {plural(p.hints, 'hint')} taken"
     )
     if p.solves:
         console.print(_split_table("solved over time", "period", p.by_period))

@@ -379,3 +379,16 @@ def test_import_counts_one_sample_in_the_singular(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "imported 4A (" in done.stdout and ", 1 sample) -> " in done.stdout
+
+
+def test_progress_counts_one_problem_and_one_hint_in_the_singular(tmp_path: Path) -> None:
+    from solver.commands.progress import show
+
+    events = [
+        Event(1, 100.0, "problem", {"problem": "4A"}),
+        Event(2, 110.0, "hint", {"problem": "4A", "level": 1}),
+        Event(3, 120.0, "solved", {"problem": "4A", "name": "Watermelon", "rating": 800, "hints": 1}),
+    ]
+    out = io.StringIO()
+    show(compute(events), Console(file=out, width=120, color_system=None), tmp_path)
+    assert "1 problem solved (0 unaided, 1 with hints) of 1 attempted; 1 hint taken" in out.getvalue()
