@@ -392,3 +392,14 @@ def test_progress_counts_one_problem_and_one_hint_in_the_singular(tmp_path: Path
     out = io.StringIO()
     show(compute(events), Console(file=out, width=120, color_system=None), tmp_path)
     assert "1 problem solved (0 unaided, 1 with hints) of 1 attempted; 1 hint taken" in out.getvalue()
+
+
+def test_practice_modules_do_not_import_the_commands() -> None:
+    # The commands sit on top of practice: what both need lives in solver/practice (e.g. practice_events).
+    import ast
+
+    for path in sorted((REPO / "solver" / "practice").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            assert not any(n.startswith("solver.commands") for n in names), f"{path.name} imports {names}"
