@@ -353,7 +353,7 @@ def test_progress_command_reads_practice_runs_only(tmp_path: Path, capsys: pytes
     other.append("solved", problem="71A", name="Way Too Long Words", rating=800, tags=["strings"], hints=0)
     assert main(["progress", "--runs", str(runs), "--period", "day"]) == 0
     out = capsys.readouterr().out
-    assert "1 problems solved (0 unaided, 1 with hints) of 1 attempted; 1 hints taken" in out
+    assert "1 problem solved (0 unaided, 1 with hints) of 1 attempted; 1 hint taken" in out
     assert "4A Watermelon" in out and "up to level 1" in out and "71A" not in out
     assert main(["progress", "--runs", str(runs), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["by_tag"] == [{"key": "math", "unaided": 0, "with_hints": 1}]
