@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from solver.config import Config
-from solver.practice.progress import PRACTICE_COMMAND, Progress, Split, compute
-from solver.runstore import Event, Run
+from solver.practice.progress import Progress, Split, compute, practice_events
+from solver.practice.text import plural
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -25,24 +25,6 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--period", choices=("day", "week", "month"), default="month", help="time buckets")
     p.set_defaults(func=run)
-
-
-def practice_events(runs: Path) -> list[Event]:
-    """Every event of every practice session under ``runs`` (other runs are skipped)."""
-    events: list[Event] = []
-    if not runs.is_dir():
-        return events
-    for folder in sorted(runs.iterdir()):
-        if not (folder / "run.json").is_file():
-            continue
-        run = Run(folder)
-        try:
-            meta = run.meta()
-        except Exception:
-            continue
-        if meta.get("command") == PRACTICE_COMMAND:
-            events.extend(run.events())
-    return events
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
@@ -71,8 +53,8 @@ def show(p: Progress, console: Console, runs: Path) -> None:
         return
     total = p.totals
     console.print(
-        f"[bold]{total.total}[/] problems solved ([green]{total.unaided} unaided[/], "
-        f"[yellow]{total.with_hints} with hints[/]) of {p.attempted} attempted; {p.hints} hints taken"
+        f"[bold]{plural(total.total, 'problem')}[/] solved ([green]{total.unaided} unaided[/], "
+        f"[yellow]{total.with_hints} with hints[/]) of {p.attempted} attempted; {plural(p.hints, 'hint')} taken"
     )
     if p.solves:
         console.print(_split_table("solved over time", "period", p.by_period))

@@ -16,6 +16,7 @@ from solver.practice.langs import LANGS, TEMPLATES, detect_lang
 from solver.practice.model import (
     AskHint,
     AskReview,
+    BoardCell,
     BotDone,
     BotFailed,
     BotProgress,
@@ -39,6 +40,7 @@ from solver.practice.model import (
     OpenEditor,
     Output,
     PickProblem,
+    PrepareWorkspace,
     ProblemLoaded,
     RateVc,
     Record,
@@ -48,17 +50,10 @@ from solver.practice.model import (
     SavedTest,
     SaveTest,
     Say,
-    Score,
     Session,
     ShowBoard,
     ShowHelp,
-    ShowHint,
-    ShowProblem,
-    ShowRatings,
-    ShowReport,
     ShowReview,
-    ShowStatus,
-    ShowStress,
     StartBot,
     StartBotContest,
     Step,
@@ -66,7 +61,9 @@ from solver.practice.model import (
     Tick,
     VcRated,
     VirtualContest,
+    WorkspaceReady,
 )
+from solver.practice.text import clock, plural
 from solver.problem import ContestRef, Problem, ProblemId, parse_ref
 
 # Every command with its one-line help, in the order `help` shows them.
@@ -118,10 +115,29 @@ def parse_command(line: str) -> Command:
     return Command(name, tuple(words[1:]))
 
 
-def solution_dir(session: Session) -> Path | None:
-    if session.problem is None:
-        return None
-    return session.workdir / session.problem.id.slug
+def problem_dir(session: Session, problem: Problem | None = None) -> Path:
+    """``practice/<id>/``: the user's folder for a problem (the current one by default), their solution and
+    saved tests; ``scratch`` before any problem."""
+    p = problem or session.problem
+    return session.workdir / (p.id.slug if p is not None else "scratch")
+
+
+def tests_dir(session: Session, problem: Problem | None = None) -> Path:
+    return problem_dir(session, problem) / "tests"
+
+
+def template_for(session: Session, path: Path | None = None) -> str:
+    """What a new solution file starts with: the language of ``path`` or of `lang`, else C++."""
+    try:
+        lang = detect_lang(path or session.file or Path("solution.cpp"), session.lang)
+    except UsageError:
+        lang = "cpp17"
+    return TEMPLATES[lang]
+
+
+def _enter(session: Session, problem: Problem) -> PrepareWorkspace:
+    """The effect that gives the user a folder and a solution file to write in for ``problem``."""
+    return PrepareWorkspace(problem, template_for(session))
 
 
 def _rec(event: str, **data: Any) -> Record:
@@ -214,7 +230,7 @@ def update(session: Session, msg: Message) -> Step:
                     verdict=ce.verdict.value if ce else None,
                 ),
             ),
-            (ShowStress(msg.outcome),),
+            (msg.outcome,),
         )
     if isinstance(msg, HintReady):
         s = replace(session, busy=session.busy - {"hint"}, hints=(*session.hints, msg.hint))
@@ -222,7 +238,7 @@ def update(session: Session, msg: Message) -> Step:
         return Step(
             s,
             (_rec("hint", problem=pid, level=int(msg.hint.level), label=msg.hint.level.label),),
-            (ShowHint(msg.hint),),
+            (msg.hint,),
         )
     if isinstance(msg, ReviewReady):
         s = replace(session, busy=session.busy - {"review"})
@@ -242,7 +258,7 @@ def update(session: Session, msg: Message) -> Step:
             for r in msg.ratings.sides
         }
         return Step(
-            s, (_rec("vc_result", contest=msg.ratings.contest_id, sides=sides),), (ShowRatings(msg.ratings),)
+            s, (_rec("vc_result", contest=msg.ratings.contest_id, sides=sides),), (msg.ratings,)
         )
     if isinstance(msg, Tick):
         vc = session.vc
@@ -254,6 +270,8 @@ def update(session: Session, msg: Message) -> Step:
             return Step(session)
         verb = "`submit`" if _vc_running(session) else "`test`"
         return _say(session, f"{msg.path.name} saved; {verb} judges it", "dim")
+    if isinstance(msg, WorkspaceReady):
+        return _workspace_ready(session, msg)
     if isinstance(msg, JobFailed):
         s = replace(session, busy=session.busy - {msg.job})
         if msg.job == "stress":
@@ -282,6 +300,8 @@ _NO_PROBLEM = "no problem yet: `pick` one near your rating, `open ID`, or send o
 def _source(session: Session, inp: Input) -> Source | str:
     """The user's program, or the one-line reason it cannot be had."""
     ws = inp.workspace
+    if ws.unreadable:
+        return f"{ws.unreadable}; fix it, or name another file with `file PATH`"
     if ws.code is None:
         return (
             f"no solution file at {ws.path}: write your solution there (`edit` opens $EDITOR), "
@@ -298,6 +318,34 @@ def _source(session: Session, inp: Input) -> Source | str:
 
 def _vc_running(session: Session) -> bool:
     return session.vc is not None and not session.vc.finished
+
+
+def _refused(
+    session: Session,
+    *,
+    problem: bool = True,
+    during_vc: str = "",
+    job: str = "",
+    busy: str = "",
+) -> Step | None:
+    """Why a command cannot run now (no problem, a running contest forbids it, it is under way), or None."""
+    if problem and session.problem is None:
+        return _error(session, _NO_PROBLEM)
+    if during_vc and _vc_running(session):
+        return _error(session, f"{during_vc} during a virtual contest; `end` finishes it")
+    if job and job in session.busy:
+        return _say(session, busy)
+    return None
+
+
+def _with_source(session: Session, inp: Input, job: str, busy: str) -> tuple[Session, Source] | Step:
+    """The user's program, with ``job`` marked under way; or the Step that says why there is none."""
+    if job in session.busy:
+        return _say(session, busy)
+    src = _source(session, inp)
+    if isinstance(src, str):
+        return _error(session, src)
+    return replace(session, busy=session.busy | {job}), src
 
 
 def _cmd_pick(session: Session, inp: Input) -> Step:
@@ -326,7 +374,7 @@ def _cmd_open(session: Session, inp: Input) -> Step:
         for p in vc.problems:
             if p.id.index.upper() == arg.upper():
                 s = replace(session, problem=p, counterexample=None, last_report=None)
-                return Step(s, (), (ShowProblem(p),))
+                return Step(s, (_enter(s, p),), (p,))
         letters = " ".join(p.id.index for p in vc.problems)
         return _error(session, f"no problem {arg!r} in this contest (problems: {letters}); `end` leaves it")
     try:
@@ -342,7 +390,7 @@ def _cmd_open(session: Session, inp: Input) -> Step:
 def _cmd_show(session: Session, inp: Input) -> Step:
     if session.problem is None:
         return _error(session, _NO_PROBLEM)
-    return Step(session, (), (ShowProblem(session.problem),))
+    return Step(session, (), (session.problem,))
 
 
 def _cmd_file(session: Session, inp: Input) -> Step:
@@ -371,24 +419,18 @@ def _cmd_lang(session: Session, inp: Input) -> Step:
 def _cmd_edit(session: Session, inp: Input) -> Step:
     if session.problem is None and session.file is None:
         return _error(session, _NO_PROBLEM)
-    try:
-        lang = detect_lang(inp.workspace.path, session.lang)
-    except UsageError:
-        lang = "cpp17"
-    return Step(session, (OpenEditor(inp.workspace.path, TEMPLATES[lang]),))
+    return Step(session, (OpenEditor(inp.workspace.path, template_for(session, inp.workspace.path)),))
 
 
 def _cmd_test(session: Session, inp: Input) -> Step:
     if session.problem is None:
         return _error(session, _NO_PROBLEM)
-    if "test" in session.busy:
-        return _say(session, "a test is already running")
-    src = _source(session, inp)
-    if isinstance(src, str):
-        return _error(session, src)
-    s = replace(session, busy=session.busy | {"test"}, attempts=session.attempts + 1)
+    got = _with_source(session, inp, "test", "a test is already running")
+    if isinstance(got, Step):
+        return got
+    s, src = got
     return Step(
-        s,
+        replace(s, attempts=session.attempts + 1),
         (RunTests(session.problem, src, "test", at=inp.now),),
         (Say(f"testing {inp.workspace.path.name} ({src.lang})…", "dim"),),
     )
@@ -396,10 +438,9 @@ def _cmd_test(session: Session, inp: Input) -> Step:
 
 def _cmd_stress(session: Session, inp: Input) -> Step:
     p = session.problem
-    if p is None:
-        return _error(session, _NO_PROBLEM)
-    if _vc_running(session):
-        return _error(session, "not during a virtual contest (the bot is your opponent); `end` finishes it")
+    if (no := _refused(session, during_vc="no stress tests (the bot is your opponent)")) is not None:
+        return no
+    assert p is not None
     if p.interactive:
         return _error(session, "stress testing is not available for interactive problems")
     if "stress" in session.busy or session.stress_waiting is not None:
@@ -420,7 +461,7 @@ def _cmd_stress(session: Session, inp: Input) -> Step:
         return Step(
             s,
             (RunStress(p, inp.workspace.path, src.lang, session.bot_solution, count),),
-            (Say(f"stress testing against the bot's solution on {count} random tests…", "dim"),),
+            (Say(f"stress testing against the bot's solution on {plural(count, 'random test')}…", "dim"),),
         )
     waiting = replace(session, stress_waiting=count, stress_path=inp.workspace.path, stress_lang=src.lang)
     if session.bot is BotState.SOLVING:
@@ -450,13 +491,9 @@ def _cmd_save(session: Session, inp: Input) -> Step:
 
 
 def _cmd_hint(session: Session, inp: Input) -> Step:
-    p = session.problem
-    if p is None:
-        return _error(session, _NO_PROBLEM)
-    if _vc_running(session):
-        return _error(session, "no hints during a virtual contest; `end` finishes it")
-    if "hint" in session.busy:
-        return _say(session, "a hint is on its way")
+    no = _refused(session, during_vc="no hints", job="hint", busy="a hint is on its way")
+    if no is not None:
+        return no
     given = max((h.level for h in session.hints), default=0)
     if given >= HintLevel.FULL:
         return _say(session, "you have had every hint, the full solution included (`hints` shows them)")
@@ -497,20 +534,17 @@ def _cmd_no(session: Session, inp: Input) -> Step:
 def _cmd_hints(session: Session, inp: Input) -> Step:
     if not session.hints:
         return _say(session, "no hints yet (`hint` asks for one)")
-    return Step(session, (), tuple(ShowHint(h) for h in session.hints))
+    return Step(session, (), session.hints)
 
 
 def _cmd_review(session: Session, inp: Input) -> Step:
-    if session.problem is None:
-        return _error(session, _NO_PROBLEM)
-    if _vc_running(session):
-        return _error(session, "no reviews during a virtual contest; `end` finishes it")
-    if "review" in session.busy:
-        return _say(session, "a review is on its way")
-    src = _source(session, inp)
-    if isinstance(src, str):
-        return _error(session, src)
-    s = replace(session, busy=session.busy | {"review"})
+    if (no := _refused(session, during_vc="no reviews")) is not None:
+        return no
+    assert session.problem is not None
+    got = _with_source(session, inp, "review", "a review is on its way")
+    if isinstance(got, Step):
+        return got
+    s, src = got
     return Step(
         s,
         (AskReview(session.problem, src, session.last_report),),
@@ -554,14 +588,12 @@ def _cmd_submit(session: Session, inp: Input) -> Step:
         return _error(session, "`submit` is for virtual contests (`vc CONTEST`); `test` judges your solution")
     p = session.problem
     assert p is not None
-    if vc.user_score(p.id.index).solved_at_s is not None:
+    if vc.user_cell(p.id.index).solved_at_s is not None:
         return _say(session, f"{p.id.index} is already accepted")
-    if "test" in session.busy:
-        return _say(session, "a judgement is already running")
-    src = _source(session, inp)
-    if isinstance(src, str):
-        return _error(session, src)
-    s = replace(session, busy=session.busy | {"test"})
+    got = _with_source(session, inp, "test", "a judgement is already running")
+    if isinstance(got, Step):
+        return got
+    s, src = got
     return Step(
         s,
         (RunTests(p, src, "submit", index=p.id.index, at=inp.now),),
@@ -582,7 +614,7 @@ def _cmd_end(session: Session, inp: Input) -> Step:
 
 
 def _cmd_status(session: Session, inp: Input) -> Step:
-    return Step(session, (), (ShowStatus(session),))
+    return Step(session, (), (session,))
 
 
 def _cmd_help(session: Session, inp: Input) -> Step:
@@ -631,13 +663,19 @@ def _problem_loaded(session: Session, msg: ProblemLoaded) -> Step:
     stop = tuple(Cancel(job) for job in sorted(stale)) + (
         (Cancel("bot"),) if session.bot is BotState.SOLVING else ()
     )
-    d = solution_dir(s)
-    outs: list[Output] = [ShowProblem(msg.problem)]
+    outs: list[Output] = [msg.problem]
     if msg.note:
         outs.append(Say(msg.note, "dim"))
-    where = s.file if s.file is not None else f"{d}/solution.cpp (or .c, .py)"
-    outs.append(Say(f"write your solution in {where}; `edit` opens $EDITOR, `test` judges it", "dim"))
-    return Step(s, (*stop, _rec("problem", origin=msg.origin, **_problem_data(msg.problem))), tuple(outs))
+    record = _rec("problem", origin=msg.origin, **_problem_data(msg.problem))
+    return Step(s, (*stop, record, _enter(s, msg.problem)), tuple(outs))
+
+
+def _workspace_ready(session: Session, msg: WorkspaceReady) -> Step:
+    if session.problem is None or msg.problem != session.problem.id:
+        return Step(session)  # the user has moved on to another problem
+    made = " (a template to start from is there)" if msg.created else ""
+    verb = "`submit` judges it" if _vc_running(session) else "`test` judges it"
+    return _say(session, f"write your solution in {msg.path}{made}; `edit` opens $EDITOR, {verb}", "dim")
 
 
 def _tests_done(session: Session, msg: Judged) -> Step:
@@ -646,7 +684,7 @@ def _tests_done(session: Session, msg: Judged) -> Step:
     p = session.problem
     pid = str(p.id) if p else ""
     effects: list[Effect] = []
-    outputs: list[Output] = [ShowReport(r)]
+    outputs: list[Output] = [r]
     if msg.purpose == "submit":
         return _submitted(s, msg, outputs)
     effects.append(_rec("test", problem=pid, verdict=r.verdict.value, passed=r.passed, total=len(r.outcomes)))
@@ -663,22 +701,22 @@ def _submitted(s: Session, msg: Judged, outputs: list[Output]) -> Step:
     if vc is None or vc.finished or msg.now > vc.started_at + vc.duration_s:
         outputs.append(Say("the contest is over: the submission does not count", "warn"))
         return Step(s, (), tuple(outputs))
-    prev = vc.user_score(msg.index)
+    prev = vc.user_cell(msg.index)
     r = msg.report
     if r.verdict is Verdict.AC:
-        score = Score(prev.attempts, msg.now - vc.started_at)
-        outputs.append(Say(f"{msg.index}: accepted at {_clock(score.solved_at_s or 0)}", "ok"))
+        cell = BoardCell(prev.attempts, msg.now - vc.started_at)
+        outputs.append(Say(f"{msg.index}: accepted at {clock(cell.solved_at_s or 0)}", "ok"))
     elif r.verdict is Verdict.CE or not r.outcomes or r.outcomes[0].verdict is not Verdict.AC:
         # Codeforces charges no penalty for a compilation error or a failure on the first test.
-        score = prev
+        cell = prev
         why = "compilation error" if r.verdict is Verdict.CE else "failed on the first test"
         outputs.append(Say(f"{msg.index}: {r.verdict.long} ({why}: no penalty, as on Codeforces)", "error"))
     else:
-        score = Score(prev.attempts + 1, None)
+        cell = BoardCell(prev.attempts + 1, None)
         outputs.append(
-            Say(f"{msg.index}: {msg.report.verdict.long} (rejected attempt {score.attempts})", "error")
+            Say(f"{msg.index}: {msg.report.verdict.long} (rejected attempt {cell.attempts})", "error")
         )
-    vc = replace(vc, user=_set_score(vc.user, msg.index, score))
+    vc = replace(vc, user=_set_cell(vc.user, msg.index, cell))
     s = replace(s, vc=vc)
     outputs.append(ShowBoard(vc, msg.now))
     recs = [
@@ -693,21 +731,15 @@ def _submitted(s: Session, msg: Judged, outputs: list[Output]) -> Step:
     solved = next((p for p in vc.problems if p.id.index == msg.index), None)
     if r.verdict is Verdict.AC and solved is not None:  # no hints in a contest: solved unaided
         recs.append(
-            _rec("solved", hints=0, attempts=score.attempts + 1, origin="vc", **_problem_data(solved))
+            _rec("solved", hints=0, attempts=cell.attempts + 1, origin="vc", **_problem_data(solved))
         )
     return Step(s, tuple(recs), tuple(outputs))
 
 
-def _set_score(
-    scores: tuple[tuple[str, Score], ...], index: str, score: Score
-) -> tuple[tuple[str, Score], ...]:
-    return tuple((i, score if i == index else sc) for i, sc in scores)
-
-
-def _clock(seconds: float) -> str:
-    m, sec = divmod(int(seconds), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{sec:02d}"
+def _set_cell(
+    cells: tuple[tuple[str, BoardCell], ...], index: str, cell: BoardCell
+) -> tuple[tuple[str, BoardCell], ...]:
+    return tuple((i, cell if i == index else c) for i, c in cells)
 
 
 def _bot_done(session: Session, msg: BotDone) -> Step:
@@ -720,7 +752,7 @@ def _bot_done(session: Session, msg: BotDone) -> Step:
     if session.stress_waiting is not None and session.stress_path is not None and session.stress_lang:
         count = session.stress_waiting
         effects.append(RunStress(p, session.stress_path, session.stress_lang, msg.solution, count))
-        outputs.append(Say(f"stress testing your program on {count} random tests…", "dim"))
+        outputs.append(Say(f"stress testing your program on {plural(count, 'random test')}…", "dim"))
         s = replace(s, busy=s.busy | {"stress"}, stress_waiting=None)
     return Step(s, tuple(effects), tuple(outputs))
 
@@ -730,23 +762,24 @@ def _contest_loaded(session: Session, msg: ContestLoaded) -> Step:
         return _error(
             replace(session, busy=session.busy - {"vc"}), f"contest {msg.contest.id} has no problems"
         )
-    blank = tuple((p.id.index, Score()) for p in msg.problems)
+    blank = tuple((p.id.index, BoardCell()) for p in msg.problems)
     vc = VirtualContest(msg.contest, msg.problems, msg.now, msg.duration_s, blank, blank)
     s = _fresh_problem(replace(session, busy=session.busy - {"vc"}), msg.problems[0])
     s = replace(s, vc=vc)
     minutes = msg.duration_s / 60
     intro = (
-        f"virtual contest {msg.contest.id} ({msg.contest.name}) started: {len(msg.problems)} problems, "
-        f"{minutes:g} minutes, against the bot. `open B` switches problem, `submit` judges on the samples "
+        f"virtual contest {msg.contest.id} ({msg.contest.name}) started: {plural(len(msg.problems), 'problem')}, "
+        f"{plural(minutes, 'minute')}, against the bot. `open B` switches problem, `submit` judges on the samples "
         "and your tests, `board` shows the scoreboard, `end` finishes early."
     )
     return Step(
         s,
         (
+            _enter(s, msg.problems[0]),
             StartBotContest(msg.problems, msg.now),
             _rec("vc_start", contest=msg.contest.id, duration_s=msg.duration_s, problems=len(msg.problems)),
         ),
-        (Say(intro, "ok"), ShowProblem(msg.problems[0]), ShowBoard(vc, msg.now)),
+        (Say(intro, "ok"), msg.problems[0], ShowBoard(vc, msg.now)),
     )
 
 
@@ -756,14 +789,14 @@ def _bot_vc_result(session: Session, msg: BotVcResult) -> Step:
         return Step(session)
     if msg.at_s > vc.duration_s:
         return Step(session)  # solved after the end: does not count, like a late submission
-    prev = vc.bot_score(msg.index)
+    prev = vc.bot_cell(msg.index)
     if msg.accepted:
-        score = Score(prev.attempts + msg.attempts - 1, msg.at_s)
-        text = f"the bot solved {msg.index} at {_clock(msg.at_s)}"
+        cell = BoardCell(prev.attempts + msg.attempts - 1, msg.at_s)
+        text = f"the bot solved {msg.index} at {clock(msg.at_s)}"
     else:
-        score = Score(prev.attempts + msg.attempts, None)
+        cell = BoardCell(prev.attempts + msg.attempts, None)
         text = f"the bot gave up on {msg.index}"
-    vc = replace(vc, bot=_set_score(vc.bot, msg.index, score))
+    vc = replace(vc, bot=_set_cell(vc.bot, msg.index, cell))
     rec = _rec(
         "vc_bot", contest=vc.contest.id, index=msg.index, accepted=msg.accepted, at_s=round(msg.at_s, 1)
     )
@@ -785,4 +818,4 @@ def _finish_vc(session: Session, now: float, why: str) -> Step:
     )
 
 
-__all__ = ["COMMANDS", "Hint", "parse_command", "solution_dir", "update"]
+__all__ = ["COMMANDS", "Hint", "parse_command", "problem_dir", "template_for", "tests_dir", "update"]

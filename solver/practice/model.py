@@ -117,8 +117,10 @@ class StressOutcome:
 
 
 @dataclass(frozen=True)
-class Score:
-    """One side's result on one virtual-contest problem."""
+class BoardCell:
+    """One side's cell of the virtual contest's board for one problem: tries and the time of acceptance.
+
+    Not a score: the points and penalty these give are computed by the rating engine's placement."""
 
     attempts: int = 0  # rejected submissions before the accepted one (or all of them)
     solved_at_s: float | None = None  # seconds since the start when accepted
@@ -130,15 +132,15 @@ class VirtualContest:
     problems: tuple[Problem, ...]
     started_at: float
     duration_s: float
-    user: tuple[tuple[str, Score], ...]  # by problem index, in contest order
-    bot: tuple[tuple[str, Score], ...]
+    user: tuple[tuple[str, BoardCell], ...]  # by problem index, in contest order
+    bot: tuple[tuple[str, BoardCell], ...]
     finished: bool = False
 
-    def user_score(self, index: str) -> Score:
-        return dict(self.user).get(index, Score())
+    def user_cell(self, index: str) -> BoardCell:
+        return dict(self.user).get(index, BoardCell())
 
-    def bot_score(self, index: str) -> Score:
-        return dict(self.bot).get(index, Score())
+    def bot_cell(self, index: str) -> BoardCell:
+        return dict(self.bot).get(index, BoardCell())
 
     def remaining_s(self, now: float) -> float:
         return max(0.0, self.started_at + self.duration_s - now)
@@ -205,7 +207,8 @@ class Workspace:
     """The user's solution file as the runtime found it when the command was typed."""
 
     path: Path
-    code: str | None  # None: the file does not exist
+    code: str | None  # None: the file does not exist (or cannot be read: see ``unreadable``)
+    unreadable: str = ""  # why an existing file cannot be read (permissions, ...)
 
 
 @dataclass(frozen=True)
@@ -313,6 +316,15 @@ class FileChanged:
 
 
 @dataclass(frozen=True)
+class WorkspaceReady:
+    """The problem's folder exists, with the solution file (``created``: a template was written to it)."""
+
+    problem: ProblemId
+    path: Path
+    created: bool
+
+
+@dataclass(frozen=True)
 class JobFailed:
     job: str  # the busy-name of the job
     message: str
@@ -334,6 +346,7 @@ Message = (
     | VcRated
     | Tick
     | FileChanged
+    | WorkspaceReady
     | JobFailed
 )
 
@@ -355,6 +368,15 @@ class LoadProblem:
 class OpenEditor:
     path: Path
     template: str  # written first when the file does not exist
+
+
+@dataclass(frozen=True)
+class PrepareWorkspace:
+    """Create the problem's folder (``practice/<id>/`` with ``tests/``) and a solution file from the template
+    when there is none, so the user has a place to write in as soon as the problem is shown."""
+
+    problem: Problem
+    template: str
 
 
 @dataclass(frozen=True)
@@ -444,6 +466,7 @@ Effect = (
     PickProblem
     | LoadProblem
     | OpenEditor
+    | PrepareWorkspace
     | RunTests
     | StartBot
     | RunStress
@@ -468,26 +491,6 @@ class Say:
 
 
 @dataclass(frozen=True)
-class ShowProblem:
-    problem: Problem
-
-
-@dataclass(frozen=True)
-class ShowReport:
-    report: JudgeReport
-
-
-@dataclass(frozen=True)
-class ShowStress:
-    outcome: StressOutcome
-
-
-@dataclass(frozen=True)
-class ShowHint:
-    hint: Hint
-
-
-@dataclass(frozen=True)
 class ShowReview:
     text: str
 
@@ -499,31 +502,23 @@ class ShowBoard:
 
 
 @dataclass(frozen=True)
-class ShowRatings:
-    ratings: VcRatings
-
-
-@dataclass(frozen=True)
 class ShowHelp:
     pass
 
 
-@dataclass(frozen=True)
-class ShowStatus:
-    session: Session
-
-
+# What a result is shown as is the result itself (a problem, a judge report, a hint...): the view renders
+# these values; the classes above are what has no value of its own.
 Output = (
     Say
-    | ShowProblem
-    | ShowReport
-    | ShowStress
-    | ShowHint
+    | Problem
+    | JudgeReport
+    | StressOutcome
+    | Hint
+    | VcRatings
     | ShowReview
     | ShowBoard
-    | ShowRatings
     | ShowHelp
-    | (ShowStatus)
+    | Session  # `status`
 )
 
 

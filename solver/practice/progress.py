@@ -12,9 +12,11 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from solver.runstore import Event
+from solver.errors import StoreError
+from solver.runstore import Event, Run
 
 PRACTICE_COMMAND = "practice"
 
@@ -179,3 +181,21 @@ def compute(events: Iterable[Event], period: str = "month") -> Progress:
         by_tag=tuple(tag_order),
         contests=tuple(contests),
     )
+
+
+def practice_events(runs: Path) -> list[Event]:
+    """Every event of every practice session under ``runs`` (other runs are skipped)."""
+    events: list[Event] = []
+    if not runs.is_dir():
+        return events
+    for folder in sorted(runs.iterdir()):
+        if not (folder / "run.json").is_file():
+            continue
+        run = Run(folder)
+        try:
+            meta = run.meta()
+        except StoreError:
+            continue  # a broken run folder is its own command's business; it must not hide the progress
+        if meta.get("command") == PRACTICE_COMMAND:
+            events.extend(run.events())
+    return events

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from sandbox.api import Source
-from solver.errors import SolverError
+from solver.errors import SolverError, StoreError
 from solver.practice.hints import guard
 from solver.practice.langs import extension
-from solver.practice.machine import parse_command, update
+from solver.practice.machine import parse_command, problem_dir, tests_dir, update
 from solver.practice.model import (
     AskHint,
     AskReview,
@@ -46,6 +47,7 @@ from solver.practice.model import (
     OpenEditor,
     Output,
     PickProblem,
+    PrepareWorkspace,
     ProblemLoaded,
     RateVc,
     Record,
@@ -64,6 +66,7 @@ from solver.practice.model import (
     VcRatings,
     VirtualContest,
     Workspace,
+    WorkspaceReady,
 )
 from solver.problem import Contest, ContestRef, Problem, ProblemId
 from solver.runstore import atomic_write
@@ -95,29 +98,54 @@ class Services(Protocol):
 Editor = Callable[[Path], Awaitable[None]]  # opens the file in the user's editor and returns when it closes
 
 
-def solution_file(session: Session) -> Path:
+def solution_file(session: Session, problem: Problem | None = None) -> Path:
     """The user's solution: ``--file``/``file``, else the newest ``solution.*`` in the problem's folder."""
     if session.file is not None:
         return session.file
-    folder = session.workdir / (session.problem.id.slug if session.problem else "scratch")
+    folder = problem_dir(session, problem)
     existing = sorted(folder.glob("solution.*"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
     if existing:
         return existing[-1]
     return folder / ("solution" + extension(session.lang or "cpp17"))
 
 
-def tests_dir(session: Session) -> Path:
-    slug = session.problem.id.slug if session.problem else "scratch"
-    return session.workdir / slug / "tests"
-
-
 def read_workspace(session: Session) -> Workspace:
     path = solution_file(session)
     try:
-        code: str | None = path.read_text(encoding="utf-8", errors="replace")
-    except (FileNotFoundError, IsADirectoryError):
-        code = None
-    return Workspace(path, code)
+        return Workspace(path, path.read_text(encoding="utf-8", errors="replace"))
+    except (FileNotFoundError, NotADirectoryError):
+        return Workspace(path, None)  # not written yet (or its folder is not one): the user is told where
+    except OSError as e:  # a directory, no permission: the command says so instead of ending the session
+        return Workspace(path, None, f"cannot read {path}: {e.strerror or e}")
+
+
+def write_template(path: Path, template: str) -> bool:
+    """Start the solution file from the template when it does not exist yet; True when it was written."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, template)
+    return True
+
+
+@contextmanager
+def writing_in(folder: Path) -> Iterator[None]:
+    """An OSError while writing the user's files becomes one error naming the place and the way out."""
+    try:
+        yield
+    except OSError as e:
+        raise StoreError(
+            f"cannot create {e.filename or folder}: {e.strerror or e}; choose a writable folder with "
+            "--workdir DIR, or your own file with `file PATH`"
+        ) from None
+
+
+def prepare_workspace(session: Session, problem: Problem, template: str) -> tuple[Path, bool]:
+    """``practice/<id>/`` with its ``tests/`` folder and a solution file: (the file, whether it is new)."""
+    with writing_in(problem_dir(session, problem)):
+        tests_dir(session, problem).mkdir(parents=True, exist_ok=True)
+        path = solution_file(session, problem)
+        return path, write_template(path, template)
 
 
 def save_counterexample(folder: Path, ce: Counterexample) -> tuple[str, Path]:
@@ -217,41 +245,17 @@ class Runtime:
         task.add_done_callback(self.tasks.discard)
 
     def _run(self, eff: Effect) -> None:
-        s = self.services
         if isinstance(eff, Record):
-            s.record(eff.event, dict(eff.data))
+            self.services.record(eff.event, dict(eff.data))
         elif isinstance(eff, Cancel):
             for task in list(self.tasks):
                 if task.get_name() == f"practice-{eff.job}":
                     task.cancel()
         elif isinstance(eff, Exit):
             self.finished.set()
-        elif isinstance(eff, PickProblem):
-            self._spawn("pick", self._pick(eff))
-        elif isinstance(eff, LoadProblem):
-            self._spawn("load", self._load(eff))
-        elif isinstance(eff, OpenEditor):
-            self._spawn("edit", self._edit(eff))
-        elif isinstance(eff, RunTests):
-            self._spawn("test", self._test(eff))
-        elif isinstance(eff, StartBot):
-            self._spawn("bot", self._bot(eff))
-        elif isinstance(eff, RunStress):
-            self._spawn("stress", self._stress(eff))
-        elif isinstance(eff, AskHint):
-            self._spawn("hint", self._hint(eff))
-        elif isinstance(eff, AskReview):
-            self._spawn("review", self._review(eff))
-        elif isinstance(eff, SaveTest):
-            self._spawn("save", self._save(eff))
-        elif isinstance(eff, LoadContest):
-            self._spawn("vc", self._contest(eff))
-        elif isinstance(eff, StartBotContest):
-            self._spawn("bot-vc", s.bot_contest(eff.problems, eff.started_at, self.dispatch))
-        elif isinstance(eff, RateVc):
-            self._spawn("rate", self._rate(eff))
-        else:  # pragma: no cover - the union is closed
-            raise TypeError(f"unexpected effect {eff!r}")
+        else:
+            job, work = _JOBS[type(eff)]
+            self._spawn(job, work(self, eff))
 
     async def _pick(self, eff: PickProblem) -> Message:
         problem, note = await self.services.pick(eff.criteria, eff.exclude)
@@ -261,14 +265,17 @@ class Runtime:
         return ProblemLoaded(await self.services.problem(eff.id), "named")
 
     async def _edit(self, eff: OpenEditor) -> None:
-        if not eff.path.exists():
-            eff.path.parent.mkdir(parents=True, exist_ok=True)
-            eff.path.write_text(eff.template, encoding="utf-8")
+        with writing_in(eff.path.parent):
+            write_template(eff.path, eff.template)
         if self.editor is not None:
             await self.editor(eff.path)
 
+    async def _prepare(self, eff: PrepareWorkspace) -> Message:
+        path, created = prepare_workspace(self.session, eff.problem, eff.template)
+        return WorkspaceReady(eff.problem.id, path, created)
+
     async def _test(self, eff: RunTests) -> Message:
-        report = await self.services.judge(eff.problem, eff.source, tests_dir(self.session))
+        report = await self.services.judge(eff.problem, eff.source, tests_dir(self.session, eff.problem))
         return Judged(report, eff.purpose, eff.at, eff.index)
 
     async def _bot(self, eff: StartBot) -> Message:
@@ -293,7 +300,9 @@ class Runtime:
         return ReviewReady(await self.services.review(eff.problem, eff.source, eff.report))
 
     async def _save(self, eff: SaveTest) -> Message:
-        name, path = save_counterexample(tests_dir(self.session), eff.counterexample)
+        folder = tests_dir(self.session, eff.problem)
+        with writing_in(folder):
+            name, path = save_counterexample(folder, eff.counterexample)
         return SavedTest(name, path)
 
     async def _contest(self, eff: LoadContest) -> Message:
@@ -303,3 +312,24 @@ class Runtime:
 
     async def _rate(self, eff: RateVc) -> Message:
         return VcRated(await self.services.rate_vc(eff.vc))
+
+    async def _bot_contest(self, eff: StartBotContest) -> None:
+        await self.services.bot_contest(eff.problems, eff.started_at, self.dispatch)
+
+
+# Each long effect: the job name (the session's busy-name, so a failure clears it) and what runs it.
+_JOBS: dict[type[Any], tuple[str, Callable[[Runtime, Any], Awaitable[Message | None]]]] = {
+    PickProblem: ("pick", Runtime._pick),
+    LoadProblem: ("load", Runtime._load),
+    OpenEditor: ("edit", Runtime._edit),
+    PrepareWorkspace: ("prepare", Runtime._prepare),
+    RunTests: ("test", Runtime._test),
+    StartBot: ("bot", Runtime._bot),
+    RunStress: ("stress", Runtime._stress),
+    AskHint: ("hint", Runtime._hint),
+    AskReview: ("review", Runtime._review),
+    SaveTest: ("save", Runtime._save),
+    LoadContest: ("vc", Runtime._contest),
+    StartBotContest: ("bot-vc", Runtime._bot_contest),
+    RateVc: ("rate", Runtime._rate),
+}

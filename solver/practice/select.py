@@ -49,14 +49,8 @@ def eligible(
     return sorted(out, key=lambda x: (x.id.contest_id, x.id.index))
 
 
-def choose(
-    candidates: Iterable[Candidate],
-    c: Criteria,
-    solved: frozenset[ProblemId],
-    exclude: Iterable[ProblemId] = (),
-) -> Candidate:
-    """One eligible problem, chosen by the seed (the same seed and pool give the same problem)."""
-    pool = eligible(candidates, c, solved, exclude)
+def choose(pool: list[Candidate], c: Criteria) -> Candidate:
+    """One of the ``eligible`` problems, chosen by the seed (the same seed and pool give the same problem)."""
     if not pool:
         raise NotFoundError(
             f"no unsolved problem fits {describe(c)}; widen the window, drop a tag, or `open ID`"

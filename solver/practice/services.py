@@ -19,9 +19,16 @@ from sandbox.api import JudgeConfig, Source, Test, Verdict
 from sandbox.diff import first_difference
 from sandbox.judge import JudgeUnavailable, open_judge
 from solver import __version__
-from solver.commands.progress import practice_events
 from solver.config import Config
-from solver.errors import JudgeUnavailableError, NetworkError, OfflineError, ProblemError, SolverError
+from solver.errors import (
+    ChallengeError,
+    JudgeUnavailableError,
+    NetworkError,
+    NotFoundError,
+    OfflineError,
+    ProblemError,
+    SolverError,
+)
 from solver.llm.base import ChatParams, Message, ModelBackend
 from solver.llm.factory import build_backend
 from solver.practice import hints, select
@@ -40,6 +47,8 @@ from solver.practice.model import (
     VcRatings,
     VirtualContest,
 )
+from solver.practice.progress import practice_events
+from solver.practice.text import plural
 from solver.practice.vc import rate
 from solver.problem import Contest, ContestRef, ContestType, Problem, ProblemId
 from solver.runstore import Run
@@ -100,6 +109,24 @@ def candidates_from_problemset(doc: dict[str, Any]) -> list[select.Candidate]:
     return out
 
 
+# Where a problem can come from when Codeforces cannot be asked: said wherever that is what went wrong.
+WAYS = (
+    "`open ID` for a problem in the store, send one from Competitive Companion, or add a saved page, "
+    "Companion file or samples folder with `python -m solver import PATH`"
+)
+
+CONTEST_WAYS = (
+    "for a virtual contest without Codeforces, add the contest's problems page saved from the browser "
+    "with `python -m solver import PATH`, then `vc ID` again"
+)
+
+
+def _unreachable(e: SolverError, ways: str) -> SolverError:
+    """The same error (same kind), with what else the user can do in the session."""
+    kind = NetworkError if isinstance(e, NetworkError) else type(e)  # ApiError takes other arguments
+    return kind(f"{e}; {ways}")
+
+
 class LiveServices:
     def __init__(
         self, config: Config, source: CodeforcesSource, history: Run, clock: Callable[[], float] = time.time
@@ -131,7 +158,10 @@ class LiveServices:
     # ---- problems ---------------------------------------------------------------------------------------
 
     async def problem(self, pid: ProblemId) -> Problem:
-        p: Problem = await self.source.problem(pid)
+        try:
+            p: Problem = await self.source.problem(pid)
+        except (NetworkError, OfflineError, ChallengeError) as e:
+            raise _unreachable(e, f"without Codeforces: {WAYS}") from None
         return p
 
     async def _rating_of(self, handle: str) -> int:
@@ -141,13 +171,15 @@ class LiveServices:
         return int(changes[-1].new_rating)
 
     async def _candidates(self) -> tuple[list[select.Candidate], str]:
-        if not self.config.offline:
+        """The problems to choose from: Codeforces' problemset, else the store with the reason it is the store
+        ("" when the problemset answered)."""
+        if self.config.offline:
+            why = "--offline is on"
+        else:
             try:
                 return candidates_from_problemset(await self.source.problemset_problems()), ""
             except (NetworkError, OfflineError) as e:
-                note = f"Codeforces is unreachable ({e}); choosing from the problem store"
-        else:
-            note = ""
+                why = f"Codeforces is unreachable ({e})"
         store = self.source.store
         found = []
         for pid in store.problems():
@@ -157,7 +189,7 @@ class LiveServices:
                 continue
             if p is not None:
                 found.append(select.Candidate(p.id, p.name, p.rating, p.tags))
-        return found, note
+        return found, why
 
     async def pick(self, criteria: Criteria, exclude: tuple[ProblemId, ...]) -> tuple[Problem, str]:
         notes = []
@@ -174,23 +206,37 @@ class LiveServices:
                 if c.rating is None:
                     raise ProblemError(f"cannot read {handle}'s rating ({e}); give --rating R") from None
                 notes.append(f"could not read {handle}'s solved problems ({e})")
-        candidates, note = await self._candidates()
-        if note:
-            notes.append(note)
-        chosen = select.choose(candidates, c, frozenset(solved), exclude)
+        candidates, store_only = await self._candidates()
+        if store_only:
+            notes.append(f"{store_only}: chosen from the problem store")
+        pool = select.eligible(candidates, c, frozenset(solved), exclude)
+        try:
+            chosen = select.choose(pool, c)
+        except NotFoundError as e:
+            if not store_only:
+                raise
+            # The cause is not the window: the problemset could not be read and the store is all there is.
+            held = plural(len(candidates), "problem") if candidates else "empty"
+            raise NotFoundError(
+                f"{store_only}, so only the problem store ({self.source.store.root}, {held}) was searched, "
+                f"and no unsolved problem there fits {select.describe(c)}. To practise without Codeforces: "
+                f"{WAYS}; or pick again once Codeforces is reachable"
+            ) from e
         problem = await self.problem(chosen.id)
         if problem.rating is None and chosen.rating is not None:
             problem = replace(problem, rating=chosen.rating, tags=problem.tags or chosen.tags)
         window = select.rating_window(c)
         if window is not None:
             notes.append(
-                f"chosen among {len(select.eligible(candidates, c, frozenset(solved), exclude))} unsolved "
-                f"problems rated {window[0]}..{window[1]}"
+                f"chosen among {plural(len(pool), 'unsolved problem')} rated {window[0]}..{window[1]}"
             )
         return problem, "; ".join(notes)
 
     async def contest(self, ref: ContestRef) -> tuple[Contest, tuple[Problem, ...]]:
-        problems = tuple(await self.source.contest_problems(ref))
+        try:
+            problems = tuple(await self.source.contest_problems(ref))
+        except (NetworkError, OfflineError, ChallengeError) as e:
+            raise _unreachable(e, CONTEST_WAYS) from None
         try:
             contest: Contest = await self.source.contest(ref.contest_id)
         except (NetworkError, OfflineError, ProblemError):

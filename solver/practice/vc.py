@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from solver.practice.model import Score, SideRating, VcRatings, VirtualContest
+from solver.practice.model import BoardCell, SideRating, VcRatings, VirtualContest
 from solver.problem import ContestType
 from solver.rating.codeforces import Contestant, contests_before_from_displayed, internal_rating
 from solver.rating.performance import performance_of
@@ -21,7 +21,7 @@ from solver.sources.cf_api import RatingChange, Standings
 VIRTUAL = "\u0000virtual"  # a handle no real participant can have
 
 
-def attempts_of(scores: Sequence[tuple[str, Score]]) -> list[Attempt]:
+def attempts_of(scores: Sequence[tuple[str, BoardCell]]) -> list[Attempt]:
     out = []
     for index, sc in scores:
         at = sc.solved_at_s if sc.solved_at_s is not None else 0.0

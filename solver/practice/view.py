@@ -16,21 +16,19 @@ from solver.practice.model import (
     BotState,
     CaseOutcome,
     Counterexample,
+    Hint,
     JudgeReport,
     Output,
     Say,
     Session,
     ShowBoard,
     ShowHelp,
-    ShowHint,
-    ShowProblem,
-    ShowRatings,
-    ShowReport,
     ShowReview,
-    ShowStatus,
-    ShowStress,
+    StressOutcome,
+    VcRatings,
     VirtualContest,
 )
+from solver.practice.text import clock, plural
 from solver.problem import Problem
 
 STYLES = {"info": "", "ok": "green", "warn": "yellow", "error": "bold red", "dim": "dim"}
@@ -41,49 +39,55 @@ def render(out: Output) -> RenderableType:
     if isinstance(out, Say):
         prefix = "error: " if out.style == "error" else ""
         return Text(prefix + out.text, style=STYLES.get(out.style, ""))
-    if isinstance(out, ShowProblem):
-        return render_problem(out.problem)
-    if isinstance(out, ShowReport):
-        return render_report(out.report)
-    if isinstance(out, ShowStress):
-        o = out.outcome
-        if o.counterexample is None:
-            return Text(
-                f"stress: {o.tests_run} random tests, your program agrees with the bot on all", "green"
-            )
-        head = f"stress: counterexample after {o.tests_run} tests"
-        if o.shrunk_from:
-            head += f" (shrunk from {o.shrunk_from} bytes)"
-        return Group(
-            Text(head, "bold red"),
-            render_counterexample(o.counterexample),
-            Text("`save` keeps it as a test", "dim"),
-        )
-    if isinstance(out, ShowHint):
-        h = out.hint
-        style = "red" if h.level == 4 else "cyan"
+    if isinstance(out, Problem):
+        return render_problem(out)
+    if isinstance(out, JudgeReport):
+        return render_report(out)
+    if isinstance(out, StressOutcome):
+        return render_stress(out)
+    if isinstance(out, Hint):
+        style = "red" if out.level == 4 else "cyan"
         # The model writes Markdown: lists, emphasis, and (in the full solution) a fenced program.
-        return Panel(Markdown(h.text), title=f"hint {int(h.level)}/4: {h.level.label}", border_style=style)
+        return Panel(Markdown(out.text), title=f"hint {int(out.level)}/4: {out.level.label}", border_style=style)
     if isinstance(out, ShowReview):
         return Panel(Markdown(out.text), title="review", border_style="magenta")
     if isinstance(out, ShowBoard):
         return render_board(out.vc, out.now)
-    if isinstance(out, ShowRatings):
-        title = Text(f"virtual contest {out.ratings.contest_id}: performance in the real standings", "bold")
-        t = Table()
-        for col in ("", "solved", "points", "penalty", "rank", "performance"):
-            t.add_column(col, justify="right" if col else "left")
-        for r in out.ratings.sides:
-            rank = "-" if r.rank is None else f"{r.rank:g}"
-            perf = "-" if r.performance is None else str(r.performance)
-            t.add_row(r.who, str(r.solved), f"{r.points:g}", str(r.penalty), rank, perf)
-        notes = [Text(n, "dim") for n in (out.ratings.note, *(r.note for r in out.ratings.sides)) if n]
-        return Group(title, t, *notes)
+    if isinstance(out, VcRatings):
+        return render_ratings(out)
     if isinstance(out, ShowHelp):
         return Group(Text("commands:", "bold"), *(Text("  " + h) for h in COMMANDS.values()))
-    if isinstance(out, ShowStatus):
-        return render_status(out.session)
+    if isinstance(out, Session):
+        return render_status(out)
     raise TypeError(f"no view for {out!r}")  # pragma: no cover
+
+
+def render_stress(o: StressOutcome) -> RenderableType:
+    if o.counterexample is None:
+        return Text(
+            f"stress: {plural(o.tests_run, 'random test')}, your program agrees with the bot on all", "green"
+        )
+    head = f"stress: counterexample after {plural(o.tests_run, 'test')}"
+    if o.shrunk_from:
+        head += f" (shrunk from {plural(o.shrunk_from, 'byte')})"
+    return Group(
+        Text(head, "bold red"),
+        render_counterexample(o.counterexample),
+        Text("`save` keeps it as a test", "dim"),
+    )
+
+
+def render_ratings(ratings: VcRatings) -> RenderableType:
+    title = Text(f"virtual contest {ratings.contest_id}: performance in the real standings", "bold")
+    t = Table()
+    for col in ("", "solved", "points", "penalty", "rank", "performance"):
+        t.add_column(col, justify="right" if col else "left")
+    for r in ratings.sides:
+        rank = "-" if r.rank is None else f"{r.rank:g}"
+        perf = "-" if r.performance is None else str(r.performance)
+        t.add_row(r.who, str(r.solved), f"{r.points:g}", str(r.penalty), rank, perf)
+    notes = [Text(n, "dim") for n in (ratings.note, *(r.note for r in ratings.sides)) if n]
+    return Group(title, t, *notes)
 
 
 def render_problem(p: Problem) -> RenderableType:
@@ -154,27 +158,24 @@ def render_report(r: JudgeReport) -> RenderableType:
 
 
 def render_failure(o: CaseOutcome) -> RenderableType:
-    parts: list[RenderableType] = []
-    if o.diff is not None:
-        parts.append(Text.from_markup(f"[bold]{escape(o.name)}[/]: " + _difference(o.diff)))
-        if o.diff.case_input:
-            parts.append(Text(f"input of test case {o.diff.case}:\n{o.diff.case_input}", "dim"))
-    elif o.detail:
-        parts.append(Text(f"{o.name}: {o.verdict.long}: {o.detail}", "red"))
-    else:
-        parts.append(Text(f"{o.name}: {o.verdict.long}", "red"))
-    parts.append(_side_by_side(o.input, o.expected or "", o.actual))
-    return Group(*parts)
+    return _failure(o.name, o.verdict, o.diff, o.detail, o.input, o.expected or "", o.actual)
 
 
 def render_counterexample(ce: Counterexample) -> RenderableType:
-    parts: list[RenderableType] = []
-    if ce.diff is not None:
-        parts.append(Text.from_markup(f"{ce.verdict.long}: " + _difference(ce.diff)))
+    return _failure(ce.verdict.long, ce.verdict, ce.diff, "", ce.input, ce.expected, ce.actual)
+
+
+def _failure(
+    name: str, verdict: Verdict, d: Difference | None, detail: str, inp: str, expected: str, actual: str
+) -> RenderableType:
+    """One failed test: what went wrong in a line, then its input, expected and found side by side."""
+    if d is not None:
+        head = Text.from_markup(f"[bold]{escape(name)}[/]: " + _difference(d))
+    elif detail:
+        head = Text(f"{name}: {verdict.long}: {detail}", "red")
     else:
-        parts.append(Text(ce.verdict.long))
-    parts.append(_side_by_side(ce.input, ce.expected, ce.actual))
-    return Group(*parts)
+        head = Text(name if name == verdict.long else f"{name}: {verdict.long}", "red")
+    return Group(head, _side_by_side(d, inp, expected, actual))
 
 
 def _difference(d: Difference) -> str:
@@ -189,19 +190,50 @@ def _difference(d: Difference) -> str:
     return f"first difference at {where}: expected [green]{exp}[/], found [red]{got}[/]"
 
 
-def _side_by_side(inp: str, expected: str, actual: str) -> Table:
+def _line_at(rows: tuple[tuple[int, str], ...], number: int) -> str | None:
+    return next((text for n, text in rows if n == number), None)
+
+
+def _numbered(rows: tuple[tuple[int, str], ...], mark: int) -> str:
+    """Lines with their numbers, the differing one marked: nothing suggests they pair with the input's."""
+    width = len(str(rows[-1][0])) if rows else 1
+    return "\n".join(f"{'>' if n == mark else ' '} {n:>{width}} | {text}" for n, text in rows)
+
+
+def _side_by_side(d: Difference | None, inp: str, expected: str, actual: str) -> Table:
+    """Input, expected and found in three columns, each holding lines that belong together.
+
+    In a multi-test input raw lines do not pair up (the first line is the number of cases, a case may take
+    several lines), so when the difference tells the test case the columns hold that case's input and the
+    answer's and the output's differing line; otherwise the lines around the difference, numbered (also for
+    one test whose difference lies past the first lines). Only one test's first lines are shown as they are.
+    """
     t = Table(show_lines=False)
+    if d is not None and d.case is not None:
+        found = _line_at(d.found_context, d.line) if d.kind != "missing" else None
+        if d.case_input:
+            t.add_column(f"input of test case {d.case}")
+            case_input = d.case_input
+        else:  # the cases do not take equally many lines: the whole input, and the header says so
+            t.add_column(f"input (all {d.cases} test cases)")
+            case_input = _excerpt(inp)
+        t.add_column(f"expected (line {d.answer_line})", style="green")
+        t.add_column("your output" + (f" (line {d.line})" if found is not None else ""), style="red")
+        got = found if found is not None else "(nothing: the output ended)"
+        t.add_row(Text(case_input), Text(_line_at(d.expected_context, d.answer_line) or ""), Text(got))
+        return t
     t.add_column("input")
     t.add_column("expected", style="green")
     t.add_column("your output", style="red")
-    t.add_row(Text(_excerpt(inp)), Text(_excerpt(expected)), Text(_excerpt(actual)))
+    multitest = d is not None and (d.cases or 0) > 1
+    beyond = d is not None and max(d.line, d.answer_line) > EXCERPT_LINES
+    if d is not None and (multitest or beyond):
+        shown_expected = _numbered(d.expected_context, d.answer_line) or "(empty)"
+        shown_found = _numbered(d.found_context, d.line) or "(empty)"
+        t.add_row(Text(_excerpt(inp)), Text(shown_expected), Text(shown_found))
+    else:  # one test whose difference is in the first lines: the outputs as they are
+        t.add_row(Text(_excerpt(inp)), Text(_excerpt(expected)), Text(_excerpt(actual)))
     return t
-
-
-def clock(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}"
 
 
 def render_board(vc: VirtualContest, now: float) -> RenderableType:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from solver.config import Config
-from solver.errors import NotFoundError
+from solver.errors import NotFoundError, OfflineError
 from solver.practice.model import Criteria
 from solver.practice.services import LiveServices, solved_from_status
 from solver.problem import ProblemId
@@ -131,5 +132,57 @@ async def test_offline_picks_from_the_store_and_history_counts_as_solved(tmp_pat
     problem, _ = await services.pick(Criteria(rating=800, tags=("greedy",)), ())
     assert problem == BUS
     history.append("solved", problem="2022A")  # solved in practice: not offered again
-    with pytest.raises(NotFoundError, match=r"no unsolved problem fits rating 700\.\.1000 and tags greedy"):
+    with pytest.raises(NotFoundError, match=r"no unsolved problem there fits rating 700\.\.1000 and tags greedy"):
         await services.pick(Criteria(rating=800, tags=("greedy",)), ())
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: connecting is refused at once, as with the network down."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_unreachable_codeforces_is_the_reason_given_when_the_store_has_nothing_to_pick(
+    tmp_path: Path,
+) -> None:
+    async with new_session() as http:
+        api = CodeforcesApi(
+            http, f"http://127.0.0.1:{closed_port()}/api", limiter=RateLimiter(0.0), policy=RetryPolicy(attempts=1)
+        )
+        source = CodeforcesSource(stored(tmp_path / "store"), None, api)
+        config = Config(runs=tmp_path / "runs", store=tmp_path / "store")
+        services = LiveServices(config, source, Run.create(config.runs, "practice", {"command": "practice"}))
+        with pytest.raises(NotFoundError) as caught:
+            await services.pick(Criteria(rating=1400), ())
+        message = str(caught.value)
+        # The cause (Codeforces could not be asked), what was searched instead, and the ways out.
+        assert message.startswith("Codeforces is unreachable (")
+        store = tmp_path / "store"
+        assert (
+            f"so only the problem store ({store}, 3 problems) was searched, and no unsolved problem there " in message
+        )
+        assert "fits rating 1300..1600. To practise without Codeforces: " in message
+        assert "`open ID`" in message and "python -m solver import PATH" in message
+        assert "Competitive Companion" in message
+        # With a fitting problem in the store the pick works, and the note says where it came from.
+        problem, note = await services.pick(Criteria(rating=800, tags=("greedy",)), ())
+        assert problem == BUS and note.startswith("Codeforces is unreachable (")
+        assert "): chosen from the problem store; chosen among 1 unsolved problem rated 700..1000" in note
+
+
+async def test_offline_with_an_empty_store_says_so_and_how_to_add_problems(tmp_path: Path) -> None:
+    config = Config(runs=tmp_path / "runs", store=tmp_path / "store", offline=True)
+    source = CodeforcesSource(ProblemStore(tmp_path / "store"), None, None, offline=True)
+    services = LiveServices(config, source, Run.create(config.runs, "practice", {"command": "practice"}))
+    with pytest.raises(
+        NotFoundError,
+        match=r"^--offline is on, so only the problem store \(.*, empty\) was searched, and no unsolved problem "
+        r"there fits rating 1300\.\.1600\. To practise without Codeforces: `open ID`",
+    ):
+        await services.pick(Criteria(rating=1400), ())
+    # `open ID` for a problem not in the store: the source's reason, and the session's other ways.
+    with pytest.raises(OfflineError) as caught:
+        await services.problem(ProblemId(1999, "A"))
+    assert "1999A is not in the store" in str(caught.value)
+    assert "send one from Competitive Companion" in str(caught.value) and "solver import PATH" in str(caught.value)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.api import Source, Verdict
+from solver.practice.langs import TEMPLATES
 from solver.practice.machine import COMMANDS, parse_command, update
 from solver.practice.model import (
     AskHint,
@@ -28,10 +29,12 @@ from solver.practice.model import (
     HintReady,
     JobFailed,
     Judged,
+    JudgeReport,
     LoadContest,
     LoadProblem,
     OpenEditor,
     PickProblem,
+    PrepareWorkspace,
     ProblemLoaded,
     RateVc,
     Record,
@@ -44,13 +47,7 @@ from solver.practice.model import (
     Session,
     ShowBoard,
     ShowHelp,
-    ShowHint,
-    ShowProblem,
-    ShowRatings,
-    ShowReport,
     ShowReview,
-    ShowStatus,
-    ShowStress,
     SideRating,
     StartBot,
     StartBotContest,
@@ -60,8 +57,9 @@ from solver.practice.model import (
     Tick,
     VcRated,
     VcRatings,
+    WorkspaceReady,
 )
-from solver.problem import Contest, ContestRef, ContestType, ProblemId
+from solver.problem import Contest, ContestRef, ContestType, Problem, ProblemId
 
 from .helpers import WATERMELON, inp, report, with_problem
 
@@ -139,13 +137,26 @@ def test_problem_loaded_resets_per_problem_state_and_records() -> None:
     assert step.session.problem == other
     assert step.session.hints == () and not step.session.solved and step.session.bot is BotState.IDLE
     assert "pick" not in step.session.busy
-    assert isinstance(step.outputs[0], ShowProblem)
+    assert isinstance(step.outputs[0], Problem)
     assert records(step)["problem"]["problem"] == "1A"
-    assert "practice/1A/solution.cpp" in says(step)
+    # The folder and a solution from the template are made for the user, in the language chosen.
+    assert PrepareWorkspace(other, TEMPLATES["cpp17"]) in step.effects
+    py = update(replace(s, lang="python3"), ProblemLoaded(other, "pick"))
+    assert PrepareWorkspace(other, TEMPLATES["python3"]) in py.effects
+
+
+def test_the_ready_workspace_is_named_for_the_current_problem_only() -> None:
+    path = Path("practice/4A/solution.cpp")
+    step = update(with_problem(), WorkspaceReady(WATERMELON.id, path, True))
+    assert says(step) == f"write your solution in {path} (a template to start from is there); " + (
+        "`edit` opens $EDITOR, `test` judges it"
+    )
+    late = update(with_problem(), WorkspaceReady(ProblemId(1, "A"), Path("practice/1A/solution.cpp"), True))
+    assert late.outputs == ()  # the user has moved on: nothing about the old folder
 
 
 def test_show_renders_the_problem() -> None:
-    assert update(with_problem(), inp("show")).outputs == (ShowProblem(WATERMELON),)
+    assert update(with_problem(), inp("show")).outputs == (WATERMELON,)
 
 
 # ------------------------------------------------------------------------------------ files and languages
@@ -204,7 +215,7 @@ def test_lang_override_wins_over_the_extension() -> None:
 def test_wrong_answer_report_is_shown_and_recorded_not_solved() -> None:
     s = replace(with_problem(), busy=frozenset({"test"}))
     step = update(s, Judged(report(Verdict.WA), "test"))
-    assert step.outputs == (ShowReport(report(Verdict.WA)),)
+    assert step.outputs == (report(Verdict.WA),)
     assert not step.session.solved and "test" not in step.session.busy
     assert records(step)["test"]["verdict"] == "WA"
     assert "solved" not in records(step)
@@ -214,7 +225,7 @@ def test_compile_error_in_the_users_code_is_reported() -> None:
     ce = replace(report(Verdict.CE), outcomes=(), compile_message="main.cpp:1:1: error: expected ';'")
     step = update(with_problem(), Judged(ce, "test"))
     (out,) = step.outputs
-    assert isinstance(out, ShowReport) and out.report.compile_message.startswith("main.cpp")
+    assert isinstance(out, JudgeReport) and out.compile_message.startswith("main.cpp")
     assert records(step)["test"]["verdict"] == "CE" and not step.session.solved
 
 
@@ -299,7 +310,7 @@ def test_stress_result_counterexample_then_save() -> None:
     ce = Counterexample("1\n2\n", "NO\n", "YES\n", Verdict.WA)
     s = replace(with_problem(), busy=frozenset({"stress"}))
     step = update(s, StressDone(StressOutcome(17, ce, shrunk_from=4000)))
-    assert step.outputs == (ShowStress(StressOutcome(17, ce, shrunk_from=4000)),)
+    assert step.outputs == (StressOutcome(17, ce, shrunk_from=4000),)
     assert step.session.counterexample == ce and records(step)["stress"]["found"] is True
     save = update(step.session, inp("save"))
     assert save.effects == (SaveTest(WATERMELON, ce),)
@@ -337,7 +348,7 @@ def test_hint_ladder_order_and_confirmation_before_the_full_solution() -> None:
             and list(a.previous) == [Hint(lv, f"text {int(lv)}") for lv in given]
         )
         done = update(step.session, HintReady(Hint(expected, f"text {int(expected)}")))
-        assert done.outputs == (ShowHint(Hint(expected, f"text {int(expected)}")),)
+        assert done.outputs == (Hint(expected, f"text {int(expected)}"),)
         assert records(done)["hint"]["level"] == int(expected)
         given.append(expected)
         s = done.session
@@ -372,7 +383,7 @@ def test_one_hint_at_a_time_and_hints_lists_them() -> None:
     assert update(step.session, inp("hint")).effects == ()
     assert "no hints yet" in says(update(with_problem(), inp("hints")))
     s = replace(with_problem(), hints=(Hint(HintLevel.NUDGE, "n"),))
-    assert update(s, inp("hints")).outputs == (ShowHint(Hint(HintLevel.NUDGE, "n")),)
+    assert update(s, inp("hints")).outputs == (Hint(HintLevel.NUDGE, "n"),)
 
 
 # ------------------------------------------------------------------------------------ review
@@ -431,14 +442,14 @@ def test_vc_switch_submit_score_and_end() -> None:
     assert isinstance(eff, RunTests) and eff.purpose == "submit" and eff.index == "B" and eff.at == 160.0
     # failing the first test costs nothing, as on Codeforces; failing a later one is a rejected attempt
     free = update(sub.session, Judged(report(Verdict.WA), "submit", now=160.0, index="B"))
-    assert free.session.vc is not None and free.session.vc.user_score("B").attempts == 0
+    assert free.session.vc is not None and free.session.vc.user_cell("B").attempts == 0
     assert "no penalty" in errors(free)[0]
     rejected = update(free.session, Judged(report(Verdict.WA, 2), "submit", now=170.0, index="B"))
-    assert rejected.session.vc is not None and rejected.session.vc.user_score("B").attempts == 1
+    assert rejected.session.vc is not None and rejected.session.vc.user_cell("B").attempts == 1
     sub2 = update(rejected.session, inp("submit", now=400.0))
     ok = update(sub2.session, Judged(report(Verdict.AC), "submit", now=400.0, index="B"))
     vc = ok.session.vc
-    assert vc is not None and vc.user_score("B").solved_at_s == 300.0 and vc.user_score("B").attempts == 1
+    assert vc is not None and vc.user_cell("B").solved_at_s == 300.0 and vc.user_cell("B").attempts == 1
     assert records(ok)["solved"] == {
         "hints": 0,
         "attempts": 2,
@@ -450,7 +461,7 @@ def test_vc_switch_submit_score_and_end() -> None:
     }
     assert "already accepted" in says(update(ok.session, inp("submit", now=401.0)))
     bot = update(ok.session, BotVcResult("A", True, 250.0))
-    assert bot.session.vc is not None and bot.session.vc.bot_score("A").solved_at_s == 250.0
+    assert bot.session.vc is not None and bot.session.vc.bot_cell("A").solved_at_s == 250.0
     late = update(bot.session, BotVcResult("B", True, 601.0))
     assert late.session == bot.session  # after the end: does not count
     board = update(bot.session, inp("board", now=420.0))
@@ -461,13 +472,13 @@ def test_vc_switch_submit_score_and_end() -> None:
     assert end.session.vc is not None and end.session.vc.finished
     assert Cancel("bot-vc") in end.effects  # the bot stops working when the contest is over
     (rate,) = [e for e in end.effects if isinstance(e, RateVc)]
-    assert rate.vc.user_score("B").solved_at_s == 300.0
+    assert rate.vc.user_cell("B").solved_at_s == 300.0
     assert "no virtual contest is running" in errors(update(end.session, inp("end")))[0]
     ratings = VcRatings(
         4, (SideRating("you", 498, 10, 1, 700.0, 1450), SideRating("bot", 500, 0, 1, 650.0, 1500))
     )
     shown = update(end.session, VcRated(ratings))
-    assert shown.outputs == (ShowRatings(ratings),)
+    assert shown.outputs == (ratings,)
     assert records(shown)["vc_result"]["sides"] == {
         "you": {"performance": 1450, "rank": 700.0, "points": 498, "solved": 1},
         "bot": {"performance": 1500, "rank": 650.0, "points": 500, "solved": 1},
@@ -490,7 +501,7 @@ def test_pick_refused_while_vc_runs() -> None:
 
 
 def test_status_help_quit() -> None:
-    assert isinstance(update(Session(), inp("status")).outputs[0], ShowStatus)
+    assert update(Session(), inp("status")).outputs == (Session(),)
     assert update(Session(), inp("help")).outputs == (ShowHelp(),)
     step = update(Session(), inp("quit"))
     assert step.session.done and Exit() in step.effects and "session_end" in records(step)

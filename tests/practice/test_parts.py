@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,16 +22,14 @@ from solver.practice import hints, select
 from solver.practice.listener import CompanionListener
 from solver.practice.machine import update
 from solver.practice.model import (
+    BoardCell,
     CaseOutcome,
     Counterexample,
     Criteria,
     Hint,
     HintLevel,
     JudgeReport,
-    Score,
     ShowBoard,
-    ShowReport,
-    ShowStress,
     StressDone,
     StressOutcome,
     VirtualContest,
@@ -63,13 +64,9 @@ def test_each_hint_prompt_states_its_level_and_forbids_more(level: HintLevel) ->
 
 
 def test_review_prompt_carries_code_limits_and_result() -> None:
-    _, user = hints.review_messages(
-        WATERMELON, Source("int main(){}", "cpp17"), JudgeReport(Verdict.WA, (), 1.0)
-    )
+    _, user = hints.review_messages(WATERMELON, Source("int main(){}", "cpp17"), JudgeReport(Verdict.WA, (), 1.0))
     assert "int main(){}" in user.content and "1.0 s, 64 MB" in user.content
-    assert (
-        "Wrong answer, 0 of 0 tests passed" in user.content and "Do not rewrite the program" in user.content
-    )
+    assert "Wrong answer, 0 of 0 tests passed" in user.content and "Do not rewrite the program" in user.content
 
 
 def test_guard_withholds_code_below_the_full_solution() -> None:
@@ -110,9 +107,11 @@ def test_window_solved_tags_and_contest() -> None:
 
 def test_choice_is_reproducible_and_says_why_when_empty() -> None:
     c = Criteria(rating=900, seed=7)
-    assert select.choose(POOL, c, frozenset()) == select.choose(list(reversed(POOL)), c, frozenset())
+    pool = select.eligible(POOL, c, frozenset())
+    assert select.choose(pool, c) == select.choose(select.eligible(list(reversed(POOL)), c, frozenset()), c)
     with pytest.raises(NotFoundError, match=r"rating 2900\.\.3200 and tags dp"):
-        select.choose(POOL, Criteria(rating=3000, tags=("dp",)), frozenset())
+        hard = Criteria(rating=3000, tags=("dp",))
+        select.choose(select.eligible(POOL, hard, frozenset()), hard)
 
 
 # ------------------------------------------------------------------------------------ progress
@@ -201,29 +200,54 @@ def text_of(renderable: object, width: int = 120) -> str:
 def test_wrong_answer_view_shows_first_difference_case_and_side_by_side() -> None:
     inp, ans, out = BUS.samples[0].input, BUS.samples[0].output, "4\n6\n6\n4\n"
     diff = first_difference(out.encode(), ans.encode(), inp.encode())
-    r = JudgeReport(
-        Verdict.WA, (CaseOutcome("sample 1", Verdict.WA, 0.01, 0.02, 2048, inp, ans, out, diff),), 1.0
-    )
-    text = text_of(render(ShowReport(r)))
+    r = JudgeReport(Verdict.WA, (CaseOutcome("sample 1", Verdict.WA, 0.01, 0.02, 2048, inp, ans, out, diff),), 1.0)
+    text = text_of(render(r))
     assert "Wrong answer: 0/1 tests passed" in text and "0.01 / 1 s" in text
     assert "first difference at test case 4 of 4, line 4, token 4: expected 6, found 4" in text
-    assert "input of test case 4:\n4 5\n3 1 1 3" in text
-    assert "your output" in text
+    # The failing case's own lines side by side: its input, the answer's line and the output's line
+    # (raw lines would put the expected 6 beside "3 3", the second case's input).
+    rows = [line for line in text.splitlines() if line.startswith("│")]
+    cells = [[c.strip() for c in row.strip("│").split("│")] for row in rows]
+    assert "input of test case 4 ┃ expected (line 4) ┃ your output (line 4)" in text
+    assert ["4 5", "6", "4"] in cells and ["3 1 1 3", "", ""] in cells
+    assert not any(c[0] in ("4", "3 3", "2 3 1") for c in cells if len(c) == 3)
+
+
+def test_a_difference_past_the_excerpt_is_shown_with_its_line_numbers() -> None:
+    answer = "".join(f"{i}\n" for i in range(1, 41))
+    output = answer.replace("\n30\n", "\n31\n")
+    diff = first_difference(output.encode(), answer.encode(), b"1 40\n")  # one test: "count from 1 to 40"
+    r = JudgeReport(
+        Verdict.WA, (CaseOutcome("big", Verdict.WA, 0.01, 0.02, 2048, "1 40\n", answer, output, diff),), 1.0
+    )
+    text = text_of(render(r))
+    # Not the first lines of each side (which agree), but the lines around line 30, numbered and marked.
+    assert "> 30 | 30" in text and "> 30 | 31" in text and "  29 | 29" in text
+    expected_column = [row.split("│")[2].strip() for row in text.splitlines() if row.count("│") == 4]
+    assert expected_column[0] == "28 | 28" and "1" not in expected_column
+
+
+def test_a_case_whose_input_lines_cannot_be_told_apart_says_so() -> None:
+    # Cases of 1 and 2 lines: the input does not split evenly, the answer's lines still give the case.
+    inp, ans, out = "2\n5\n1 2\n3\n", "5\n6\n", "5\n7\n"
+    diff = first_difference(out.encode(), ans.encode(), inp.encode())
+    assert diff is not None and diff.case == 2 and diff.case_input == ""
+    r = JudgeReport(Verdict.WA, (CaseOutcome("t", Verdict.WA, 0.0, 0.0, 0, inp, ans, out, diff),), 1.0)
+    text = text_of(render(r))
+    assert "input (all 2 test cases) ┃ expected (line 2) ┃ your output (line 2)" in text
 
 
 def test_compile_error_view_shows_the_compiler() -> None:
-    text = text_of(render(ShowReport(JudgeReport(Verdict.CE, (), 1.0, "main.cpp:2:5: error: expected ';'"))))
+    text = text_of(render(JudgeReport(Verdict.CE, (), 1.0, "main.cpp:2:5: error: expected ';'")))
     assert "Compilation error" in text and "main.cpp:2:5: error: expected ';'" in text
 
 
 def test_stress_view_and_board() -> None:
     ce = Counterexample("2\n", "NO\n", "YES\n", Verdict.WA, first_difference(b"YES\n", b"NO\n", b"2\n"))
-    text = text_of(render(ShowStress(StressOutcome(17, ce, shrunk_from=300))))
-    assert (
-        "counterexample after 17 tests (shrunk from 300 bytes)" in text and "expected NO, found YES" in text
-    )
+    text = text_of(render(StressOutcome(17, ce, shrunk_from=300)))
+    assert "counterexample after 17 tests (shrunk from 300 bytes)" in text and "expected NO, found YES" in text
     contest = Contest(2022, "Codeforces Round 978 (Div. 2)", ContestType.CF, "2", None, 7200)
-    vc = VirtualContest(contest, (BUS,), 100.0, 600.0, (("A", Score(1, 300.0)),), (("A", Score(0, None)),))
+    vc = VirtualContest(contest, (BUS,), 100.0, 600.0, (("A", BoardCell(1, 300.0)),), (("A", BoardCell(0, None)),))
     board = text_of(render(ShowBoard(vc, 160.0)))
     assert "contest 2022: Codeforces Round 978 (Div. 2) (0:09:00 left)" in board
     assert "+1 0:05:00" in board
@@ -247,8 +271,8 @@ def test_rating_places_each_side_alone_in_the_real_standings() -> None:
         (a, b),
         0.0,
         7200.0,
-        user=(("A", Score(0, 60.0)), ("B", Score(0, 120.0))),
-        bot=(("A", Score(1, 600.0)), ("B", Score())),
+        user=(("A", BoardCell(0, 60.0)), ("B", BoardCell(0, 120.0))),
+        bot=(("A", BoardCell(1, 600.0)), ("B", BoardCell())),
     )
     result = rate(vc, st, ch)
     you, bot = result.sides
@@ -264,13 +288,11 @@ def test_rating_places_each_side_alone_in_the_real_standings() -> None:
 
 def test_rating_without_standings_says_so() -> None:
     contest = Contest(2022, "Round", ContestType.CF, "2", None, 7200)
-    vc = VirtualContest(contest, (BUS,), 0.0, 600.0, (("A", Score(0, 60.0)),), (("A", Score()),))
+    vc = VirtualContest(contest, (BUS,), 0.0, 600.0, (("A", BoardCell(0, 60.0)),), (("A", BoardCell()),))
     result = rate(vc, None, [], note="no real standings to compare with (offline)")
     assert all(s.rank is None and s.performance is None for s in result.sides)
     assert (
-        "offline" in result.note
-        and "ICPC" in result.note
-        and "played 10 of the contest's 120 minutes" in result.note
+        "offline" in result.note and "ICPC" in result.note and "played 10 of the contest's 120 minutes" in result.note
     )
 
 
@@ -311,18 +333,13 @@ def test_fixture_problems_are_the_store_format() -> None:
     for name in ("4A.json", "2022A.json"):
         d = json.loads((REPO / "tests" / "fixtures" / "practice" / name).read_text())
         assert Problem.from_json(d).to_json() == d
-    assert (
-        isinstance(WATERMELON, Problem)
-        and Path(REPO / "tests" / "fixtures" / "practice" / "README.md").is_file()
-    )
+    assert isinstance(WATERMELON, Problem) and Path(REPO / "tests" / "fixtures" / "practice" / "README.md").is_file()
 
 
 # ------------------------------------------------------------------------------------ `progress`
 
 
-def test_progress_command_reads_practice_runs_only(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_progress_command_reads_practice_runs_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from solver.cli import main
 
     runs = tmp_path / "runs"
@@ -336,7 +353,53 @@ def test_progress_command_reads_practice_runs_only(
     other.append("solved", problem="71A", name="Way Too Long Words", rating=800, tags=["strings"], hints=0)
     assert main(["progress", "--runs", str(runs), "--period", "day"]) == 0
     out = capsys.readouterr().out
-    assert "1 problems solved (0 unaided, 1 with hints) of 1 attempted; 1 hints taken" in out
+    assert "1 problem solved (0 unaided, 1 with hints) of 1 attempted; 1 hint taken" in out
     assert "4A Watermelon" in out and "up to level 1" in out and "71A" not in out
     assert main(["progress", "--runs", str(runs), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["by_tag"] == [{"key": "math", "unaided": 0, "with_hints": 1}]
+
+
+def test_import_counts_one_sample_in_the_singular(tmp_path: Path) -> None:
+    # The way into practice without Codeforces: a folder with a statement and one sample.
+    folder = tmp_path / "4A"
+    folder.mkdir()
+    (folder / "statement.md").write_text(WATERMELON.statement)
+    (folder / "1.in").write_text("8\n")
+    (folder / "1.out").write_text("YES\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOLVER_")}
+    env["PYTHONPATH"] = str(REPO)
+    done = subprocess.run(
+        [sys.executable, "-m", "solver", "import", str(folder), "--store", str(tmp_path / "store")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "imported 4A (" in done.stdout and ", 1 sample) -> " in done.stdout
+
+
+def test_progress_counts_one_problem_and_one_hint_in_the_singular(tmp_path: Path) -> None:
+    from solver.commands.progress import show
+
+    events = [
+        Event(1, 100.0, "problem", {"problem": "4A"}),
+        Event(2, 110.0, "hint", {"problem": "4A", "level": 1}),
+        Event(3, 120.0, "solved", {"problem": "4A", "name": "Watermelon", "rating": 800, "hints": 1}),
+    ]
+    out = io.StringIO()
+    show(compute(events), Console(file=out, width=120, color_system=None), tmp_path)
+    assert "1 problem solved (0 unaided, 1 with hints) of 1 attempted; 1 hint taken" in out.getvalue()
+
+
+def test_practice_modules_do_not_import_the_commands() -> None:
+    # The commands sit on top of practice: what both need lives in solver/practice (e.g. practice_events).
+    import ast
+
+    for path in sorted((REPO / "solver" / "practice").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            assert not any(n.startswith("solver.commands") for n in names), f"{path.name} imports {names}"

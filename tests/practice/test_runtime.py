@@ -4,6 +4,7 @@ their results come back as messages, failures become one-line errors, files are 
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -23,9 +24,6 @@ from solver.practice.model import (
     Output,
     Say,
     Session,
-    ShowHint,
-    ShowProblem,
-    ShowReport,
     StressOutcome,
     VcRatings,
     VirtualContest,
@@ -112,12 +110,12 @@ async def test_a_slow_judge_does_not_block_other_commands(tmp_path: Path) -> Non
     fake.gate.clear()
     rt.line("test")  # returns at once: the judge waits in the background
     rt.line("show")
-    assert any(isinstance(o, ShowProblem) for o in shown)
-    assert not any(isinstance(o, ShowReport) for o in shown)
+    assert any(isinstance(o, Problem) for o in shown)
+    assert not any(isinstance(o, JudgeReport) for o in shown)
     assert "test" in rt.session.busy
     fake.gate.set()
     await rt.drain()
-    assert any(isinstance(o, ShowReport) for o in shown) and "test" not in rt.session.busy
+    assert any(isinstance(o, JudgeReport) for o in shown) and "test" not in rt.session.busy
     assert fake.judged == [Source("int main(){}", "cpp17")]
     assert ("test", {"problem": "4A", "verdict": "WA", "passed": 0, "total": 1}) in fake.records
 
@@ -172,7 +170,7 @@ async def test_hints_below_the_full_solution_are_guarded(tmp_path: Path) -> None
     fake.hint_text = "Think about parity.\n```cpp\nint main() { return 0; }\n```"
     rt.line("hint")
     await rt.drain()
-    (hint,) = [o.hint for o in shown if isinstance(o, ShowHint)]
+    (hint,) = [o for o in shown if isinstance(o, Hint)]
     assert hint.level is HintLevel.NUDGE and "int main" not in hint.text and WITHHELD in hint.text
     assert ("hint", {"problem": "4A", "level": 1, "label": "nudge"}) in fake.records
 
@@ -220,3 +218,48 @@ async def test_leaving_the_problem_cancels_the_bot(tmp_path: Path) -> None:
     await asyncio.wait([bot], timeout=2)
     assert bot.cancelled()
     assert rt.session.problem is not None and str(rt.session.problem.id) == "1A"
+
+
+async def test_opening_a_problem_gives_the_user_a_folder_and_a_solution_to_write_in(tmp_path: Path) -> None:
+    rt, _, shown = runtime(tmp_path)
+    rt.line("open 1A")
+    await rt.drain()
+    folder = tmp_path / "work" / "1A"
+    assert (folder / "tests").is_dir()  # where `save` and the user's own tests go
+    assert "int main()" in (folder / "solution.cpp").read_text()
+    assert read_workspace(rt.session).path == folder / "solution.cpp"
+    said = [o.text for o in shown if isinstance(o, Say)]
+    assert f"write your solution in {folder / 'solution.cpp'} (a template to start from is there)" in said[-1]
+
+
+async def test_an_existing_solution_is_kept_and_named(tmp_path: Path) -> None:
+    rt, _, shown = runtime(tmp_path)
+    folder = tmp_path / "work" / "1A"
+    folder.mkdir(parents=True)
+    (folder / "solution.py").write_text("print(1)")
+    rt.line("open 1A")
+    await rt.drain()
+    assert sorted(p.name for p in folder.iterdir()) == ["solution.py", "tests"]  # no template beside it
+    said = [o.text for o in shown if isinstance(o, Say)]
+    assert said[-1].startswith(f"write your solution in {folder / 'solution.py'};")
+
+
+async def test_a_workdir_that_cannot_be_created_says_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "work").write_text("a file where the folder should be")
+    rt, _, shown = runtime(tmp_path)
+    rt.line("open 1A")
+    await rt.drain()
+    (message,) = errors(shown)
+    assert message.startswith(f"cannot create {tmp_path / 'work'}") and "--workdir DIR" in message
+    assert "prepare failed unexpectedly" not in message
+
+
+def test_the_default_practice_folder_is_ignored_by_git() -> None:
+    # The user's solutions are theirs: `git status` in the checkout must not list practice/<id>/.
+    repo = Path(__file__).resolve().parents[2]
+    folder = Session().workdir / "4A" / "solution.cpp"
+    assert not folder.is_absolute()
+    done = subprocess.run(
+        ["git", "-C", str(repo), "check-ignore", "-q", str(folder)], capture_output=True, check=False
+    )
+    assert done.returncode == 0, f"{folder} is not ignored by {repo / '.gitignore'}"

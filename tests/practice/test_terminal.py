@@ -160,7 +160,7 @@ def test_a_practice_session_from_start_to_finish(session: Pane) -> None:
     # --- choosing: --rating 800 --tag "brute force" picks Watermelon from the store ---
     screen = s.wait(r"4A\. Watermelon")
     assert "time limit 1 s · memory limit 64 MB · rating 800" in screen
-    assert "chosen among 1 unsolved problems rated 700..1000" in screen
+    assert "chosen among 1 unsolved problem rated 700..1000" in screen
     port = int(
         s.wait(r"Competitive Companion on 127\.0\.0\.1:(\d+)")
         and re.findall(r"Competitive Companion on 127\.0\.0\.1:(\d+)", s.screen())[0]
@@ -185,12 +185,16 @@ def test_a_practice_session_from_start_to_finish(session: Pane) -> None:
     s.type("test")
     screen = s.wait(r"first difference at test case 4 of 4, line 4, token 4: expected 6, found 4")
     assert "Wrong answer: 0/1 tests passed" in screen
+    # that case's own lines side by side: its input, the expected and the found line
+    assert re.search(r"│\s*4 5\s*│\s*6\s*│\s*4\s*│\n│\s*3 1 1 3\s*│\s*│\s*│", screen), screen
 
-    # --- errors: no file, then a compile error ---
+    # --- the folder is there with a template to start from; then a compile error ---
     s.type("open 4A")
     s.wait(r"4A\. Watermelon", count=2)
+    s.wait(r"write your solution in work/4A/solution\.cpp; `edit` opens")  # made at the first pick
+    assert (s.cwd / "work" / "4A" / "tests").is_dir()
     s.type("test")
-    s.wait(r"no solution file at work/4A/solution\.cpp")
+    s.wait(r"output ended early at line 1, token 1: expected YES")  # the template prints nothing
     s.write("work/4A/solution.cpp", WATERMELON_CE)
     s.type("test")
     s.wait(r"Compilation error")
@@ -203,7 +207,8 @@ def test_a_practice_session_from_start_to_finish(session: Pane) -> None:
     s.type("status")  # the prompt answers while the bot works in the background
     s.wait(r"bot\s+solving")
     screen = s.wait(r"counterexample after 30 tests", timeout=180)
-    assert re.search(r"│\s*2\s*│\s*NO\s*│\s*YES\s*│", screen), "input / expected / actual side by side"
+    # input / expected / actual side by side ("2" reads as a count of cases: the lines are numbered)
+    assert re.search(r"│\s*2\s*│\s*> 1 \| NO\s*│\s*> 1 \| YES\s*│", screen), screen
     s.type("save")
     s.wait(r"saved as test stress-1")
     assert (s.cwd / "work" / "4A" / "tests" / "stress-1.in").read_text().split() == ["2"]
