@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from solver.config import Config
 from solver.contest.batch import run_batch, summarise
@@ -133,7 +134,10 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         parse_after(args.after)
     console = Console(stderr=bool(config.json))
     settings = settings_from(config)
-    async with open_services(config, settings, log=lambda line: console.print(line, highlight=False)) as svc:
+    def log(line: str) -> None:
+        console.print(line, highlight=False, markup=False)
+
+    async with open_services(config, settings, log=log) as svc:
         options = contest_options(args)
         batch = _open_batch(config, args, svc, options)
         meta = batch.meta()
@@ -194,12 +198,14 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     for key, value in report.summary:
-        console.print(f"{key}: [bold]{value}[/]", highlight=False)
+        console.print(f"{escape(key)}: [bold]{escape(value)}[/]", highlight=False)
     for s in summary.skipped:
-        console.print(f"  not used: {s.contest_id} {s.name} — {s.reason}", highlight=False)
-    console.print(f"[dim]{prov.caption()}[/]", highlight=False)
-    console.print(f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False)
-    console.print(f"Batch folder: {batch.path} (resume with --resume {batch.id})", highlight=False)
+        console.print(f"  not used: {s.contest_id} {s.name} — {s.reason}", highlight=False, markup=False)
+    console.print(f"[dim]{escape(prov.caption())}[/]", highlight=False)
+    console.print(
+        f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False, markup=False
+    )
+    console.print(f"Batch folder: {batch.path} (resume with --resume {batch.id})", highlight=False, markup=False)
     return 0
 
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console
+from rich.markup import escape
 
 from solver.contest.outcome import ContestResult
 from solver.contest.present import BatchSummary, Estimate
@@ -71,7 +72,7 @@ async def run_batch(
                 run.append("batch_contest_failed", contest_id=contest.id, error=str(e))
                 failed.append(Skipped(contest.id, contest.name, f"failed: {e}"))
                 if console is not None:
-                    console.print(f"[red]contest {contest.id} failed:[/] {e}", highlight=False)
+                    console.print(f"[red]contest {contest.id} failed:[/] {escape(str(e))}", highlight=False)
                 return
             run.append("batch_contest_done", contest_id=contest.id, result=result.to_json())
             results[contest.id] = result

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from solver.contest.outcome import ContestResult, ProblemOutcome
@@ -77,11 +78,12 @@ def score_column(rules: str) -> str:
 def print_contest(
     console: Console, result: ContestResult, scores: Mapping[str, str], assumptions: Sequence[str]
 ) -> None:
-    t = RichTable(title=f"Contest {result.contest_id}: {result.name}", show_lines=False)
+    # Names, notes and assumptions are external text: escaped, so brackets in them print as written.
+    t = RichTable(title=f"Contest {result.contest_id}: {escape(result.name)}", show_lines=False)
     for col in ("problem", "rating", "verdict", "attempts", "minute", score_column(result.rules), "note"):
         t.add_column(col, overflow="fold")
     for row in problem_rows(result, scores):
-        t.add_row(*row)
+        t.add_row(*(escape(cell) for cell in row))
     console.print(t)
     pl = result.placement
     score = f"{pl.points:g} points" if result.rules == "CF" else f"{pl.points:g} solved, penalty {pl.penalty}"
@@ -96,7 +98,7 @@ def print_contest(
         console.print(line)
     console.print("Assumptions:")
     for a in assumptions:
-        console.print(f"  - {a}", highlight=False)
+        console.print(f"  - {escape(a)}", highlight=False)
 
 
 def contest_assumptions(result: ContestResult, time_model_text: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -149,3 +150,18 @@ async def test_live_board_is_redrawn_until_the_contest_ends() -> None:
     with Live(board.table(), console=console, transient=True) as screen:
         assert await with_refresh(asyncio.sleep(0.6, result=7), screen, board) == 7
     assert "1349A" in out.getvalue() and "drafting" in out.getvalue()
+
+
+def test_brackets_in_names_notes_and_assumptions_are_printed_as_written() -> None:
+    r = _result(1990, 1650.0, None)
+    a, b, c = r.problems
+    named = replace(
+        r,
+        name="Codeforces Round [Div. 2]",
+        problems=(replace(a, name="Sum [easy]", note="[red]judged[/] on [12] tests"), b, c),
+    )
+    out = io.StringIO()
+    print_contest(Console(file=out, width=200), named, {}, ["tests from [codecontests]"])
+    text = out.getvalue()
+    assert "Codeforces Round [Div. 2]" in text and "Sum [easy]" in text
+    assert "[red]judged[/] on [12] tests" in text and "tests from [codecontests]" in text
