@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from solver.config import Config
 from solver.contest.batch import run_batch, summarise
+from solver.contest.fetching import needed
 from solver.contest.outcome import ContestResult
 from solver.contest.present import batch_report, describe_time_model
 from solver.contest.report import write_report
@@ -88,12 +89,16 @@ async def choose(
     svc: Services, ids: tuple[int, ...] | None, divisions: frozenset[str] | None, after: int | None
 ) -> Selection:
     source: Any = svc.source
-    contests: list[Contest] = await source.contest_list()
+    config = svc.config
+    contests: list[Contest] = await needed("the contest list (API contest.list)", source.contest_list(), config)
     selection = select(contests, ids=ids, divisions=divisions, after=after)
     rated: dict[int, bool] = {}
     for c in selection.chosen:
         try:
-            rated[c.id] = bool(await source.rating_changes(c.id))
+            changes = await needed(
+                "its rating changes (API contest.ratingChanges)", source.rating_changes(c.id), config, c.id
+            )
+            rated[c.id] = bool(changes)
         except NotFoundError:
             rated[c.id] = False
     return selection.without_unrated(rated)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from solver.commands.rate import choose
+from solver.config import Config
 from solver.contest.selection import contests_from_list_response, parse_divisions, select
 from solver.divisions import DIVISIONS, classify_division, division_key
 from solver.problem import Contest, ContestType
@@ -139,7 +140,7 @@ def test_rate_division_1_plus_2_selects_and_reports_by_the_same_classifier() -> 
         {"id": 1975, "name": "Codeforces Round 947 (Div. 1 + 2)", "type": "CF", "phase": "FINISHED"},
         {"id": 1973, "name": "Codeforces Round 945 (Div. 2)", "type": "CF", "phase": "FINISHED"},
     ]
-    svc: Any = SimpleNamespace(source=_Source([cf_api.contest_from_json(c) for c in raw]))
+    svc: Any = SimpleNamespace(source=_Source([cf_api.contest_from_json(c) for c in raw]), config=Config())
     sel = asyncio.run(choose(svc, None, parse_divisions("1+2"), None))
     assert [(c.id, c.division) for c in sel.chosen] == [(1975, "1+2")]
     assert {s.contest_id: s.reason for s in sel.skipped} == {1973: "division 2 not selected"}
