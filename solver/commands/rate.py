@@ -39,7 +39,6 @@ from solver.contest.session import (
 )
 from solver.errors import NotFoundError, UsageError
 from solver.problem import Contest
-from solver.rating.estimate import mean_ci, problem_rating_mle
 from solver.runstore import Run
 from solver.solve.options import settings_from
 
@@ -184,9 +183,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             return result
 
         results, failed = await run_batch(batch, selection, one, parallel=args.parallel, console=console)
-    summary = summarise(
-        results, [*selection.skipped, *failed], lambda v: mean_ci(v, seed=settings.seed), problem_rating_mle
-    )
+    summary = summarise(results, [*selection.skipped, *failed], settings.seed)
     prov = provenance(meta, str(options.time_model), [r.contest_id for r in results])
     parallel = int(meta.get("request", {}).get("parallel", args.parallel))
     report = batch_report(summary, prov, describe_time_model(options.time_model), parallel)

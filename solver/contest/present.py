@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,6 +18,7 @@ from solver.contest.plots import PerfPoint, RatingBin, performance_plot, solve_r
 from solver.contest.report import Figure, Provenance, Report, Table
 from solver.contest.selection import Skipped
 from solver.rating.codeforces import MAX_RATING
+from solver.rating.estimate import Estimate
 from solver.rating.placement import TimeModel
 
 NEW_ACCOUNT_NOTE = (
@@ -180,20 +180,6 @@ def rating_bins(results: Sequence[ContestResult], width: int = 200) -> list[Rati
             b[0] += p.accepted
             b[1] += 1
     return [RatingBin(k * width + width / 2, v[0], v[1]) for k, v in sorted(acc.items())]
-
-
-@dataclass(frozen=True)
-class Estimate:
-    value: float
-    low: float
-    high: float
-    n: int
-
-    def text(self) -> str:
-        return f"{self.value:.0f} (95% CI {self.low:.0f}–{self.high:.0f}, n={self.n})"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"value": self.value, "ci95": [self.low, self.high], "n": self.n}
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from solver.rating.codeforces import (
     Contestant,
     Field,
     adjustment,
+    check_field,
     compute,
     contests_before_from_displayed,
     displayed_delta,
@@ -312,14 +313,10 @@ def _check_rows(rows: list[ReplayRow]) -> None:
     has_order = all(r.rank is not None for r in rows) or all(r.points is not None for r in rows)
     if not has_order:
         raise ReplayFormatError("the rows need either a rank or points (and penalty) to be ordered")
-    seen: set[str] = set()
-    for r in rows:
-        if r.handle in seen:
-            raise ReplayFormatError(f"handle {r.handle!r} appears twice: one contest has each participant once")
-        seen.add(r.handle)
-        # Internal ratings may sit up to 1400 above the displayed one; the algorithm covers [-500, 6000).
-        if not MIN_RATING <= r.old_rating < MAX_RATING - NEW_ACCOUNT_RATING:
-            raise ReplayFormatError(f"old rating {r.old_rating} of {r.handle!r} is not a Codeforces rating")
+    try:
+        check_field([(r.handle, r.old_rating) for r in rows])
+    except ValueError as e:
+        raise ReplayFormatError(str(e)) from None
 
 
 INFER_ROUNDS = 30

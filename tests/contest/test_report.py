@@ -14,7 +14,6 @@ from rich.console import Console
 from solver.contest.outcome import ContestResult, Placement, ProblemOutcome, Submission
 from solver.contest.present import (
     BatchSummary,
-    Estimate,
     batch_report,
     contest_report,
     describe_time_model,
@@ -22,6 +21,7 @@ from solver.contest.present import (
 )
 from solver.contest.report import Provenance, write_report
 from solver.contest.selection import Skipped
+from solver.rating.estimate import Estimate
 from solver.rating.placement import TimeModel
 
 
@@ -117,14 +117,16 @@ def test_batch_report_lists_used_and_unused_contests_with_reasons(tmp_path: Path
     summary = BatchSummary(
         results,
         (Skipped(1992, "Kotlin Heroes", "unrated: Codeforces published no rating changes"),),
-        Estimate(1525.0, 1400.0, 1650.0, 2),
-        {"2": Estimate(1650, 1650, 1650, 1), "3": Estimate(1400, 1400, 1400, 1)},
-        Estimate(1480.0, 1300.0, 1700.0, 6),
+        Estimate(1525.0, 1400.0, 1650.0, 2, "mean"),
+        {"2": Estimate(1650, 1650, 1650, 1, "mean"), "3": Estimate(1400, 1400, 1400, 1, "mean")},
+        Estimate(1480.0, 1300.0, 1700.0, 6, "fit"),
         (4, 6),
     )
     paths = write_report(batch_report(summary, PROV, "elapsed"), tmp_path, "rating")
     data = json.loads(paths["json"].read_text())
-    assert data["rating"] == {"value": 1525.0, "ci95": [1400.0, 1650.0], "n": 2}
+    assert data["rating"] == {
+        "value": 1525.0, "ci95": [1400.0, 1650.0], "n": 2, "method": "mean", "seed": None, "notes": []
+    }  # fmt: skip
     assert data["skipped"][0]["reason"].startswith("unrated")
     html = paths["html"].read_text()
     assert html.count("<svg") == 2 and "fitted rating 1480" in html and "Kotlin Heroes" in html

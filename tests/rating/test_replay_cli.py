@@ -126,7 +126,7 @@ WRONG_FILES = {
         ],
         "from 2 contests",
     ),
-    "bad rating": ([["a", 1, 0, 99999, 3]], "not a Codeforces rating"),
+    "bad rating": ([["a", 1, 0, 99999, 3]], "rating 99999 of 'a' is outside [-500, 6000)"),
     "points text": ([["a", "many", 0, 1500, 3]], "points of 'a' should be a number"),
     "list of numbers": ([1, 2, 3], "each row should be a list or an object with a handle"),
     "mixed rows": ([["a", 1, 0, 1500, 3], {"handle": "b"}], "all of one shape"),
