@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from solver import __version__
 from solver.config import Config, load_config
@@ -95,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = asyncio.run(args.func(args, config))
         return result
     except SolverError as e:
-        err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
         return e.exit_code
     except KeyboardInterrupt:
         err.print("interrupted; the run can be resumed (see --resume)")

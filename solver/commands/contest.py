@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 
 from solver.config import Config
 from solver.contest.present import contest_assumptions, contest_report, describe_time_model, print_contest
@@ -82,7 +83,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         config,
         settings,
         progress=board,
-        log=lambda line: console.print(line, highlight=False),
+        log=lambda line: console.print(line, highlight=False, markup=False),
         on_reply=board.on_reply if board is not None else None,
     ) as svc:
         task = run_contest(contest_id, svc, options, args.resume)
@@ -107,7 +108,9 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     print_contest(console, result, scores, contest_assumptions(result, describe_time_model(tm)))
-    console.print(f"[dim]{prov.caption()}[/]", highlight=False)
-    console.print(f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False)
-    console.print(f"Run folder: {run_.path} (resume with --resume {run_.id})", highlight=False)
+    console.print(f"[dim]{escape(prov.caption())}[/]", highlight=False)
+    console.print(
+        f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False, markup=False
+    )
+    console.print(f"Run folder: {run_.path} (resume with --resume {run_.id})", highlight=False, markup=False)
     return 0

@@ -15,9 +15,11 @@ import sys
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from solver.config import Config
 from solver.contest.batch import run_batch, summarise
+from solver.contest.fetching import needed
 from solver.contest.outcome import ContestResult
 from solver.contest.present import batch_report, describe_time_model
 from solver.contest.report import write_report
@@ -37,7 +39,6 @@ from solver.contest.session import (
 )
 from solver.errors import NotFoundError, UsageError
 from solver.problem import Contest
-from solver.rating.estimate import mean_ci, problem_rating_mle
 from solver.runstore import Run
 from solver.solve.options import settings_from
 
@@ -87,12 +88,16 @@ async def choose(
     svc: Services, ids: tuple[int, ...] | None, divisions: frozenset[str] | None, after: int | None
 ) -> Selection:
     source: Any = svc.source
-    contests: list[Contest] = await source.contest_list()
+    config = svc.config
+    contests: list[Contest] = await needed("the contest list (API contest.list)", source.contest_list(), config)
     selection = select(contests, ids=ids, divisions=divisions, after=after)
     rated: dict[int, bool] = {}
     for c in selection.chosen:
         try:
-            rated[c.id] = bool(await source.rating_changes(c.id))
+            changes = await needed(
+                "its rating changes (API contest.ratingChanges)", source.rating_changes(c.id), config, c.id
+            )
+            rated[c.id] = bool(changes)
         except NotFoundError:
             rated[c.id] = False
     return selection.without_unrated(rated)
@@ -133,7 +138,10 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         parse_after(args.after)
     console = Console(stderr=bool(config.json))
     settings = settings_from(config)
-    async with open_services(config, settings, log=lambda line: console.print(line, highlight=False)) as svc:
+    def log(line: str) -> None:
+        console.print(line, highlight=False, markup=False)
+
+    async with open_services(config, settings, log=log) as svc:
         options = contest_options(args)
         batch = _open_batch(config, args, svc, options)
         meta = batch.meta()
@@ -175,9 +183,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             return result
 
         results, failed = await run_batch(batch, selection, one, parallel=args.parallel, console=console)
-    summary = summarise(
-        results, [*selection.skipped, *failed], lambda v: mean_ci(v, seed=settings.seed), problem_rating_mle
-    )
+    summary = summarise(results, [*selection.skipped, *failed], settings.seed)
     prov = provenance(meta, str(options.time_model), [r.contest_id for r in results])
     parallel = int(meta.get("request", {}).get("parallel", args.parallel))
     report = batch_report(summary, prov, describe_time_model(options.time_model), parallel)
@@ -194,12 +200,14 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     for key, value in report.summary:
-        console.print(f"{key}: [bold]{value}[/]", highlight=False)
+        console.print(f"{escape(key)}: [bold]{escape(value)}[/]", highlight=False)
     for s in summary.skipped:
-        console.print(f"  not used: {s.contest_id} {s.name} — {s.reason}", highlight=False)
-    console.print(f"[dim]{prov.caption()}[/]", highlight=False)
-    console.print(f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False)
-    console.print(f"Batch folder: {batch.path} (resume with --resume {batch.id})", highlight=False)
+        console.print(f"  not used: {s.contest_id} {s.name} — {s.reason}", highlight=False, markup=False)
+    console.print(f"[dim]{escape(prov.caption())}[/]", highlight=False)
+    console.print(
+        f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False, markup=False
+    )
+    console.print(f"Batch folder: {batch.path} (resume with --resume {batch.id})", highlight=False, markup=False)
     return 0
 
 

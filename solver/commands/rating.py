@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from solver.config import Config
 from solver.errors import UsageError
-from solver.rating.replay import ReplayFormatError, ReplayReport, parse_replay, replay
+from solver.rating.replay import KINDS, ReplayFormatError, ReplayReport, parse_replay, replay
 
 SHOWN_ROWS = 20
 
@@ -52,18 +53,27 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def load(path: Path, contest_id: int | None) -> Any:
+    """One file's rows; a file replay cannot read is a usage error naming what replay reads."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise UsageError(f"{path}: not a readable JSON file ({e})") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a directory; {KINDS}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a text file; {KINDS}") from None
+    except OSError as e:
+        raise UsageError(f"{path} cannot be read ({e.strerror or e})") from None
+    if not text.strip():
+        raise UsageError(f"{path} is empty; {KINDS}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{path} is not JSON ({e}); {KINDS}") from None
     try:
         return parse_replay(data, path.name, contest_id)
     except ReplayFormatError as e:
-        raise UsageError(
-            f"{path}: {e}; expected standings-with-ratings rows or a contest.ratingChanges response"
-        ) from None
+        raise UsageError(f"{path}: {e}; {KINDS}") from None
 
 
 def _perf(p: float | None) -> str:
@@ -80,14 +90,15 @@ def render(report: ReplayReport, name: str, console: Console, rows: int) -> None
     )
     if report.inferred:
         summary += f"; {report.matched_without_inference} without inferred histories"
-    console.print(summary, style="bold green" if rate == 1.0 else "bold yellow", highlight=False)
+    # File names, notes and handles are printed as written (markup=False / escape): brackets stay.
+    console.print(summary, style="bold green" if rate == 1.0 else "bold yellow", highlight=False, markup=False)
     console.print(
         "2020 displayed/internal rating correction: "
         + (f"applied ({report.new_accounts} new accounts)" if report.new_system else "not applicable"),
         highlight=False,
     )
     for note in report.notes:
-        console.print(f"note: {note}", style="dim", highlight=False)
+        console.print(f"note: {note}", style="dim", highlight=False, markup=False)
     table = Table(title=None, show_lines=False)
     for col, just in (
         ("rank", "right"),
@@ -106,7 +117,7 @@ def render(report: ReplayReport, name: str, console: Console, rows: int) -> None
             mark += " (k?)"
         table.add_row(
             str(r.rank),
-            r.handle,
+            escape(r.handle),
             str(r.old_rating),
             f"{r.delta:+d}",
             "-" if r.real_delta is None else f"{r.real_delta:+d}",
@@ -119,7 +130,9 @@ def render(report: ReplayReport, name: str, console: Console, rows: int) -> None
     mismatched = [r for r in report.rows if r.matches is False]
     if mismatched:
         first = ", ".join(f"{r.handle} ({r.delta:+d} vs {r.real_delta:+d})" for r in mismatched[:5])
-        console.print(f"mismatches: {len(mismatched)}; first: {first}", style="yellow", highlight=False)
+        console.print(
+            f"mismatches: {len(mismatched)}; first: {first}", style="yellow", highlight=False, markup=False
+        )
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:

@@ -16,12 +16,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console
+from rich.markup import escape
 
 from solver.contest.outcome import ContestResult
-from solver.contest.present import BatchSummary, Estimate
+from solver.contest.present import BatchSummary
 from solver.contest.selection import Selection, Skipped
 from solver.errors import SolverError
 from solver.problem import Contest
+from solver.rating.estimate import bootstrap_mean, fit_problem_rating, per_division
 from solver.runstore import Run
 
 RunContest = Callable[[Contest, str | None], Awaitable[ContestResult]]  # (contest, run to resume) -> result
@@ -71,7 +73,7 @@ async def run_batch(
                 run.append("batch_contest_failed", contest_id=contest.id, error=str(e))
                 failed.append(Skipped(contest.id, contest.name, f"failed: {e}"))
                 if console is not None:
-                    console.print(f"[red]contest {contest.id} failed:[/] {e}", highlight=False)
+                    console.print(f"[red]contest {contest.id} failed:[/] {escape(str(e))}", highlight=False)
                 return
             run.append("batch_contest_done", contest_id=contest.id, result=result.to_json())
             results[contest.id] = result
@@ -89,30 +91,13 @@ async def run_batch(
     return ordered, failed
 
 
-EstimateMean = Callable[[Sequence[float]], tuple[float, float, float]]  # values -> (mean, low, high)
-EstimateMle = Callable[[Sequence[tuple[int, bool]]], tuple[float, float, float] | None]  # (d, solved)
-
-
-def summarise(
-    results: Sequence[ContestResult],
-    skipped: Sequence[Skipped],
-    mean_ci: EstimateMean,
-    problem_mle: EstimateMle,
-) -> BatchSummary:
-    """Overall and per-division mean performance with bootstrap CIs, and the problem-rating estimate."""
+def summarise(results: Sequence[ContestResult], skipped: Sequence[Skipped], seed: int) -> BatchSummary:
+    """Overall and per-division mean performance with bootstrap CIs (``seed``), and the problem-rating fit."""
     used = [r for r in results if r.placement.performance is not None]
-    perfs = [float(r.placement.performance) for r in used if r.placement.performance is not None]
-    overall = Estimate(*mean_ci(perfs), n=len(perfs)) if perfs else None
-    divisions: dict[str, Estimate] = {}
-    for div in sorted({r.division or "unknown" for r in used}):
-        vals = [
-            float(r.placement.performance)
-            for r in used
-            if (r.division or "unknown") == div and r.placement.performance is not None
-        ]
-        divisions[div] = Estimate(*mean_ci(vals), n=len(vals))
+    perfs = [(r.division or "unknown", float(r.placement.performance or 0.0)) for r in used]
+    overall = bootstrap_mean([p for _, p in perfs], seed=seed) if perfs else None
+    divisions = per_division(perfs, seed=seed)
     outcomes = [(int(p.rating), p.accepted) for r in results for p in r.problems if p.rating is not None]
-    fit = problem_mle(outcomes) if outcomes else None
-    problem = Estimate(*fit, n=len(outcomes)) if fit is not None else None
+    problem = fit_problem_rating(outcomes) if outcomes else None
     solved = sum(1 for _, ok in outcomes if ok)
     return BatchSummary(tuple(results), tuple(skipped), overall, divisions, problem, (solved, len(outcomes)))

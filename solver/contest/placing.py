@@ -6,11 +6,8 @@ arithmetic is the rating package's (``solver.rating.placement`` for points and p
 
 - which submissions count: accepted ones, and rejected ones that Codeforces penalises (not a compilation
   error, not a failure on test 1) — ``Submission.penalised``;
-- the rated field with the bot in it. Rated participants keep the rank Codeforces gave them
-  (``contest.ratingChanges``); the bot is placed by comparing its (points, penalty) with the official
-  rows: strictly between two ranks, or tied with a rank group, which then shares the worst place;
-- opponents' ratings as the algorithm sees them: for contests using the post-2020 system (id >= 1360),
-  a displayed 0 is a new account whose internal rating is 1400.
+- the rated field with the bot in it: ``solver.rating.placement.place_result``, the one placement that
+  the virtual contest (``solver.practice.vc``) uses too.
 """
 
 from __future__ import annotations
@@ -20,11 +17,8 @@ from dataclasses import dataclass
 
 from solver.contest.outcome import Placement, ProblemOutcome
 from solver.problem import ContestType
-from solver.rating.codeforces import Contestant, internal_rating, uses_new_system
-from solver.rating.performance import performance_of
-from solver.rating.placement import Attempt, Score, TimeModel, place, score
-
-BOT = "\u0000cp-solver-bot"  # cannot collide with a Codeforces handle
+from solver.rating.codeforces import uses_new_system
+from solver.rating.placement import Attempt, Score, TimeModel, place_result, rated_contestant, score
 
 
 @dataclass(frozen=True)
@@ -77,34 +71,22 @@ def place_bot(
     rated: Sequence[Rated],
 ) -> Placement:
     """The bot's place among the official rows and, when there are rated participants, its performance."""
-    where = place(result.points, result.penalty, [(r.points, r.penalty) for r in official])
-    tied = where.worst > where.best
-    correction = uses_new_system(contest_id)
-    performance: float | None = None
-    if rated:
-        # The bot's key among standings ranks: its own group's rank when tied, else just above the next.
-        key = float(where.best) if tied else where.best - 0.5
-        rows = [
-            Contestant(r.handle, internal_rating(r.old_rating, contest_id), points=-float(r.rank))
-            for r in rated
-        ]
-        rows.append(Contestant(BOT, _bot_rating(contest_id), points=-key))
-        performance = performance_of(rows, BOT)
+    placed = place_result(
+        result.points,
+        result.penalty,
+        [(r.points, r.penalty) for r in official],
+        [rated_contestant(r.handle, r.rank, r.old_rating, contest_id) for r in rated],
+    )
     return Placement(
         points=result.points,
         penalty=result.penalty,
-        rank=where.best,
-        rank_worst=where.worst,
+        rank=placed.place.best,
+        rank_worst=placed.place.worst,
         participants=len(official),
-        performance=performance,
+        performance=placed.performance,
         rated_participants=len(rated),
-        new_account_correction=correction,
+        new_account_correction=uses_new_system(contest_id),
     )
-
-
-def _bot_rating(contest_id: int) -> int:
-    # The bot's own old rating does not change its performance (the search replaces it); any valid one does.
-    return internal_rating(0, contest_id) if uses_new_system(contest_id) else 1500
 
 
 def problem_scores(result: Score, problems: Sequence[ProblemOutcome], rules: ContestType) -> dict[str, str]:

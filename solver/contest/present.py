@@ -8,9 +8,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from solver.contest.outcome import ContestResult, ProblemOutcome
@@ -18,6 +18,7 @@ from solver.contest.plots import PerfPoint, RatingBin, performance_plot, solve_r
 from solver.contest.report import Figure, Provenance, Report, Table
 from solver.contest.selection import Skipped
 from solver.rating.codeforces import MAX_RATING
+from solver.rating.estimate import Estimate
 from solver.rating.placement import TimeModel
 
 NEW_ACCOUNT_NOTE = (
@@ -77,11 +78,12 @@ def score_column(rules: str) -> str:
 def print_contest(
     console: Console, result: ContestResult, scores: Mapping[str, str], assumptions: Sequence[str]
 ) -> None:
-    t = RichTable(title=f"Contest {result.contest_id}: {result.name}", show_lines=False)
+    # Names, notes and assumptions are external text: escaped, so brackets in them print as written.
+    t = RichTable(title=f"Contest {result.contest_id}: {escape(result.name)}", show_lines=False)
     for col in ("problem", "rating", "verdict", "attempts", "minute", score_column(result.rules), "note"):
         t.add_column(col, overflow="fold")
     for row in problem_rows(result, scores):
-        t.add_row(*row)
+        t.add_row(*(escape(cell) for cell in row))
     console.print(t)
     pl = result.placement
     score = f"{pl.points:g} points" if result.rules == "CF" else f"{pl.points:g} solved, penalty {pl.penalty}"
@@ -96,7 +98,7 @@ def print_contest(
         console.print(line)
     console.print("Assumptions:")
     for a in assumptions:
-        console.print(f"  - {a}", highlight=False)
+        console.print(f"  - {escape(a)}", highlight=False)
 
 
 def contest_assumptions(result: ContestResult, time_model_text: str) -> list[str]:
@@ -178,20 +180,6 @@ def rating_bins(results: Sequence[ContestResult], width: int = 200) -> list[Rati
             b[0] += p.accepted
             b[1] += 1
     return [RatingBin(k * width + width / 2, v[0], v[1]) for k, v in sorted(acc.items())]
-
-
-@dataclass(frozen=True)
-class Estimate:
-    value: float
-    low: float
-    high: float
-    n: int
-
-    def text(self) -> str:
-        return f"{self.value:.0f} (95% CI {self.low:.0f}–{self.high:.0f}, n={self.n})"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"value": self.value, "ci95": [self.low, self.high], "n": self.n}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from solver.config import Config
+from solver.contest.fetching import needed
 from solver.contest.outcome import MAX_SUBMISSIONS, ContestResult, ProblemOutcome, Submission
 from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
 from solver.contest.submit import PackJudge, pack_usable
@@ -122,8 +123,13 @@ def official_rows(standings: Standings) -> list[OfficialRow]:
     return [OfficialRow(r.rank, r.points, r.penalty) for r in rows]
 
 
-async def prepare(contest_id: int, source: ContestSource, options: ContestOptions) -> Prepared:
-    standings = await source.standings(contest_id)
+async def prepare(
+    contest_id: int, source: ContestSource, options: ContestOptions, config: Config | None = None
+) -> Prepared:
+    cfg = config if config is not None else Config()
+    standings = await needed(
+        "its final standings (API contest.standings)", source.standings(contest_id), cfg, contest_id
+    )
     contest = standings.contest
     if contest.phase != "FINISHED":
         raise UsageError(
@@ -132,7 +138,9 @@ async def prepare(contest_id: int, source: ContestSource, options: ContestOption
         )
     if contest.type is ContestType.IOI:
         raise UsageError(f"contest {contest_id} uses IOI rules: it has no Codeforces rating to compare with")
-    problems = await source.contest_problems(ContestRef(contest_id))
+    problems = await needed(
+        "its problems", source.contest_problems(ContestRef(contest_id)), cfg, contest_id, problems=True
+    )
     if not problems:
         raise NotFoundError(f"contest {contest_id} has no problems")
     info = {p.index: p for p in contest.problems}
@@ -141,7 +149,9 @@ async def prepare(contest_id: int, source: ContestSource, options: ContestOption
         for p in problems
     )
     try:
-        changes = await source.rating_changes(contest_id)
+        changes = await needed(
+            "its rating changes (API contest.ratingChanges)", source.rating_changes(contest_id), cfg, contest_id
+        )
     except NotFoundError:
         changes = []
     rated = tuple(Rated(c.handle, c.rank, c.old_rating) for c in changes)
@@ -460,9 +470,9 @@ async def run_contest(
     """Solve, place and rate one contest; ``on_run`` hears of a newly created run folder (batches)."""
     if resume is not None:  # the run's own options (test packs, time model) apply, not the command line's
         run, options = open_contest_run(svc.config.runs, contest_id, options, svc, resume)
-        prep = await prepare(contest_id, svc.source, options)
+        prep = await prepare(contest_id, svc.source, options, svc.config)
     else:  # fetched first: a contest that cannot be placed leaves no run folder behind
-        prep = await prepare(contest_id, svc.source, options)
+        prep = await prepare(contest_id, svc.source, options, svc.config)
         run, options = open_contest_run(svc.config.runs, contest_id, options, svc, None)
         if on_run is not None:
             on_run(run)

@@ -3,9 +3,9 @@
 Pure: a ``contest.list`` response (or Contest values) in, a Selection out that names every contest left
 out and why, so the report can say which contests were used and why the others were not.
 
-Division comes from the contest's name (Codeforces states it there: "(Div. 2)", "Educational ... (Rated
-for Div. 2)", "Global Round", "(Div. 1 + Div. 2)"); the rules from the API's ``type`` ("CF" or "ICPC"), which
-Codeforces sets per contest: Educational, Div. 3 and Div. 4 rounds are ICPC-ruled.
+Contests are parsed as the Codeforces source parses them (``cf_api.contest_from_json``): the division from
+the name by the one classifier (``solver.divisions``), the rules from the API's ``type`` ("CF" or "ICPC"),
+which Codeforces sets per contest (Educational, Div. 3 and Div. 4 rounds are ICPC-ruled).
 """
 
 from __future__ import annotations
@@ -17,57 +17,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from solver.divisions import DIVISIONS, classify_division, division_key
 from solver.errors import UsageError
 from solver.problem import Contest, ContestType
-
-DIVISIONS = ("1", "2", "3", "4", "1+2", "edu", "global")
-
-_EDU = re.compile(r"\beducational\b", re.I)
-_GLOBAL = re.compile(r"\bglobal\s+round\b", re.I)
-# "Div. 1 + Div. 2", "Div. 1 + 2", "Div.1+Div.2", "Div. 1, Div. 2"
-_DIV12 = re.compile(r"div\.?\s*1\s*(?:\+|,|and)\s*(?:div\.?\s*)?2\b", re.I)
-_DIV = re.compile(r"div\.?\s*([1-4])\b", re.I)
-
-
-def classify_division(name: str) -> str | None:
-    """The division a contest's name states: "1", "2", "3", "4", "1+2", "edu", "global", or None."""
-    if _EDU.search(name):
-        return "edu"
-    if _GLOBAL.search(name):
-        return "global"
-    if _DIV12.search(name):
-        return "1+2"
-    m = _DIV.search(name)
-    return m.group(1) if m else None
-
-
-def rules_for(api_type: str, division: str | None) -> ContestType:
-    """The scoring rules: the API's type where it is CF/ICPC/IOI, else what the division implies."""
-    try:
-        return ContestType(api_type)
-    except ValueError:
-        return ContestType.ICPC if division in {"edu", "3", "4"} else ContestType.CF
-
-
-def contest_from_api(d: Mapping[str, Any]) -> Contest:
-    """One ``contest.list`` entry as a Contest (no problems: the list does not carry them)."""
-    name = str(d["name"])
-    division = classify_division(name)
-    return Contest(
-        id=int(d["id"]),
-        name=name,
-        type=rules_for(str(d.get("type", "")), division),
-        division=division,
-        start_time=int(d["startTimeSeconds"]) if d.get("startTimeSeconds") is not None else None,
-        duration_s=int(d.get("durationSeconds", 0)),
-        phase=str(d.get("phase", "FINISHED")),
-    )
+from solver.sources.cf_api import contest_from_json
 
 
 def contests_from_list_response(payload: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[Contest]:
-    """A whole ``contest.list`` response (the envelope or its ``result`` list) as Contest values."""
+    """A whole ``contest.list`` response (the envelope or its ``result`` list), parsed as the source does."""
     rows = payload["result"] if isinstance(payload, Mapping) else payload
-    return [contest_from_api(r) for r in rows]
+    return [contest_from_json(r) for r in rows]
 
 
 def parse_divisions(text: str | None) -> frozenset[str] | None:
@@ -76,9 +35,8 @@ def parse_divisions(text: str | None) -> frozenset[str] | None:
         return None
     out: set[str] = set()
     for part in text.split(","):
-        p = part.strip().lower().removeprefix("div.").removeprefix("div").strip()
-        p = {"educational": "edu", "1 + 2": "1+2", "12": "1+2"}.get(p, p)
-        if p not in DIVISIONS:
+        p = division_key(part)
+        if p is None:
             raise UsageError(f"unknown division {part.strip()!r}; choose from {', '.join(DIVISIONS)}")
         out.add(p)
     return frozenset(out)
@@ -166,7 +124,7 @@ def select(
         if wanted is not None and c.id not in wanted:
             continue
         seen.add(c.id)
-        if c.division is None and classify_division(c.name) is not None:
+        if c.name and classify_division(c.name) != c.division:  # e.g. a contest stored by an older version
             c = replace(c, division=classify_division(c.name))
         if c.phase != "FINISHED":
             skipped.append(Skipped(c.id, c.name, f"not finished (phase {c.phase})"))

@@ -1,9 +1,9 @@
 """Both sides of a virtual contest placed in the contest's real standings, with their performance ratings.
 
 Pure over the standings and rating changes (``solver.sources``) using the rating engine: points and penalty
-under the contest's rules (``solver.rating.placement``), the rank among the official contestants, then the
-exact performance rating with the virtual participant added to the real rated field
-(``solver.rating.performance``). Each side is placed alone: you and the bot do not push each other down.
+under the contest's rules, then the place and the exact performance rating by the one placement contest
+mode uses too (``solver.rating.placement.place_result``). Each side is placed alone: you and the bot do
+not push each other down.
 """
 
 from __future__ import annotations
@@ -13,12 +13,8 @@ from collections.abc import Sequence
 
 from solver.practice.model import BoardCell, SideRating, VcRatings, VirtualContest
 from solver.problem import ContestType
-from solver.rating.codeforces import Contestant, contests_before_from_displayed, internal_rating
-from solver.rating.performance import performance_of
-from solver.rating.placement import Attempt, TimeModel, place, score
+from solver.rating.placement import Attempt, TimeModel, place_result, rated_contestant, score
 from solver.sources.cf_api import RatingChange, Standings
-
-VIRTUAL = "\u0000virtual"  # a handle no real participant can have
 
 
 def attempts_of(scores: Sequence[tuple[str, BoardCell]]) -> list[Attempt]:
@@ -49,14 +45,7 @@ def rate(
         for r in (standings.rows if standings else ())
         if r.participant_type == "CONTESTANT"
     ]
-    field = [
-        Contestant(
-            c.handle,
-            internal_rating(c.old_rating, cid, contests_before_from_displayed(c.old_rating, cid)),
-            rank=c.rank,
-        )
-        for c in changes
-    ]
+    field = [rated_contestant(c.handle, c.rank, c.old_rating, cid) for c in changes]
     if standings is not None and not field:
         notes.append(f"contest {cid} has no rating changes (unrated): no performance rating")
     sides = []
@@ -66,16 +55,13 @@ def rate(
         perf: int | None = None
         side_note = ""
         if official:
-            where = place(s.points, s.penalty, official)
-            rank = float(where.worst)
-            if field:
-                value = performance_of(
-                    [*field, Contestant(VIRTUAL, 1500, s.points, s.penalty, where.worst)], VIRTUAL
-                )
-                if math.isinf(value):
-                    side_note = f"{who}: first place, the performance is unbounded"
-                else:
-                    perf = int(value)
+            # The same placement as contest mode: the standings rank, the performance in the rated field.
+            placed = place_result(s.points, s.penalty, official, field)
+            rank = float(placed.place.best)
+            if placed.performance is not None and math.isinf(placed.performance):
+                side_note = f"{who}: first place, the performance is unbounded"
+            elif placed.performance is not None:
+                perf = int(placed.performance)
         sides.append(SideRating(who, s.points, s.penalty, s.solved, rank, perf, side_note))
     if vc.duration_s < duration:
         notes.append(f"played {vc.duration_s / 60:g} of the contest's {duration / 60:g} minutes")

@@ -142,6 +142,19 @@ def adjustment(raw: IntArray, top_order: IntArray) -> int:
     return inc_all + inc_top
 
 
+def check_field(rows: Sequence[tuple[str, int]]) -> None:
+    """What the algorithm needs of a field of (handle, rating): someone, each once, ratings in its range."""
+    if not rows:
+        raise ValueError("no contestants to rate")
+    seen: set[str] = set()
+    for handle, rating in rows:
+        if handle in seen:
+            raise ValueError(f"handle {handle!r} appears twice: a contest has each participant once")
+        seen.add(handle)
+        if not MIN_RATING <= rating < MAX_RATING:
+            raise ValueError(f"rating {rating} of {handle!r} is outside [{MIN_RATING}, {MAX_RATING})")
+
+
 class Field:
     """A contest's rated field prepared once: standings order, worst-of-group ranks, the seed table.
 
@@ -150,15 +163,7 @@ class Field:
     """
 
     def __init__(self, rows: Sequence[Contestant]) -> None:
-        if not rows:
-            raise ValueError("no contestants to rate")
-        seen: set[str] = set()
-        for c in rows:
-            if c.handle in seen:
-                raise ValueError(f"handle {c.handle!r} appears twice")
-            seen.add(c.handle)
-            if not MIN_RATING <= c.rating < MAX_RATING:
-                raise ValueError(f"rating {c.rating} of {c.handle!r} is outside [{MIN_RATING}, {MAX_RATING})")
+        check_field([(c.handle, c.rating) for c in rows])
         by_rank = all(c.rank is not None for c in rows)
         keys: list[tuple[float, ...]] = [
             (float(c.rank),) if by_rank and c.rank is not None else (-float(c.points), float(c.penalty))

@@ -1,5 +1,7 @@
 """Batch estimation: mean performance with a bootstrap interval, and a rating fitted to problem ratings.
 
+One ``Estimate`` (value, 95% interval, n, method, seed, notes) for every figure ``rate`` reports.
+
 - ``mean_ci``: the mean of per-contest performances with a percentile-bootstrap 95% interval; the
   resampling uses a seeded numpy generator, so the same inputs and seed give the same interval.
   A winner's infinite performance is clipped to the top of the rating scale (6000) and flagged.
@@ -12,7 +14,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,9 @@ class Estimate:
     method: str
     seed: int | None = None
     notes: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        return f"{self.value:.0f} (95% CI {self.low:.0f}–{self.high:.0f}, n={self.n})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,12 +87,6 @@ def bootstrap_mean(
         seed,
         tuple(notes),
     )
-
-
-def mean_ci(values: Sequence[float], seed: int = DEFAULT_SEED) -> tuple[float, float, float]:
-    """(mean, low, high): the shape ``solver.contest.batch.summarise`` takes."""
-    e = bootstrap_mean(values, seed=seed)
-    return e.value, e.low, e.high
 
 
 def per_division(performances: Sequence[tuple[str, float]], seed: int = DEFAULT_SEED) -> dict[str, Estimate]:
@@ -167,25 +166,3 @@ def fit_problem_rating(outcomes: Sequence[tuple[int, bool]]) -> Estimate:
         method="maximum likelihood, logistic 1/(1+10^((d-r)/400)), profile-likelihood 95% interval",
         notes=tuple(notes),
     )
-
-
-def problem_rating_mle(outcomes: Sequence[tuple[int, bool]]) -> tuple[float, float, float] | None:
-    """(value, low, high) or None without outcomes: the shape ``solver.contest.batch.summarise`` takes."""
-    if not outcomes:
-        return None
-    e = fit_problem_rating(outcomes)
-    return e.value, e.low, e.high
-
-
-def provenance(
-    model: str, digest: str, seed: int, time_model: str, contests: Sequence[int], version: str
-) -> Mapping[str, Any]:
-    """The fields every reported figure carries, in one place."""
-    return {
-        "model": model,
-        "model_digest": digest,
-        "seed": seed,
-        "time_model": time_model,
-        "contests": list(contests),
-        "tool_version": version,
-    }

@@ -12,6 +12,9 @@ penalty is the sum over solved problems of the acceptance minute plus 10 per rej
 Both are ordered the same way: points descending, then penalty ascending. Which attempts count as
 rejected (Codeforces ignores compilation errors and failures on test 1) is the caller's decision.
 The minute of a submission comes from a ``TimeModel``.
+
+``place_result`` is the one placement of a new result (the bot in contest mode, either side of a
+virtual contest) in real standings and in the real rated field, with its exact performance.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Literal
 
 from solver.errors import UsageError
 from solver.problem import ContestType
+from solver.rating.codeforces import Contestant, internal_rating
+from solver.rating.performance import performance_of
 
 CF_DECAY_MINUTES_PER_TWO_HOURS = 250  # a problem loses max/250 per minute in a 120-minute round
 CF_MIN_FRACTION = 0.3
@@ -189,3 +194,46 @@ def standing_places(rows: Sequence[tuple[float, int]]) -> list[Place]:
             out[order[k]] = Place(best=i + 1, worst=j + 1, field_size=len(rows))
         i = j + 1
     return [p for p in out if p is not None]
+
+
+# --- a new result in real standings and the real rated field ---------------------------------------------
+
+PLACED = "\u0000placed"  # the placed result's handle in the rated field: no Codeforces handle has a NUL
+PLACED_RATING = 1500  # its old rating: the performance search replaces it, so any valid one does
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A result's place among the official rows and its exact performance in the rated field."""
+
+    place: Place
+    performance: float | None  # None without rated participants; inf for first place
+
+
+def rated_contestant(handle: str, rank: int, displayed_old: int, contest_id: int | None) -> Contestant:
+    """A rated participant as ``place_result`` takes it: the standings rank Codeforces rated it at (ties
+    share the best place of their group, as ``contest.ratingChanges`` shows), and the rating the
+    algorithm used (a displayed 0 in a post-2020 contest is a new account at 1400)."""
+    return Contestant(handle, internal_rating(displayed_old, contest_id), rank=rank)
+
+
+def place_result(
+    points: float, penalty: int, official: Sequence[tuple[float, int]], rated: Sequence[Contestant]
+) -> Placed:
+    """Place (points, penalty) among the official rows and, given rated participants, compute its performance.
+
+    The rated participants keep their ranks; the result goes strictly between two ranks, or, when it ties
+    an official row, into that row's group, which then shares the group's worst place. Its key among the
+    ranks is its own group's rank when tied, else half a place above the next row's rank: it never ties
+    the row after it (a virtual contest did, and was rated one place too low).
+    """
+    where = place(points, penalty, official)
+    if not rated:
+        return Placed(where, None)
+    if any(c.rank is None for c in rated):
+        raise ValueError("every rated participant needs its standings rank")
+    key = float(where.best) if where.worst > where.best else where.best - 0.5
+    # Ranks as points (negated: a better rank is more points), so a half-place key is possible.
+    rows = [Contestant(c.handle, c.rating, points=-float(c.rank or 0)) for c in rated]
+    rows.append(Contestant(PLACED, PLACED_RATING, points=-key))
+    return Placed(where, performance_of(rows, PLACED))

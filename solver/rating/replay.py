@@ -33,6 +33,7 @@ from solver.rating.codeforces import (
     Contestant,
     Field,
     adjustment,
+    check_field,
     compute,
     contests_before_from_displayed,
     displayed_delta,
@@ -47,6 +48,14 @@ PerfMode = Literal["fast", "exact", "none"]
 
 class ReplayFormatError(ValueError):
     """The file is not one of the standings-with-ratings formats."""
+
+
+# What ``replay`` reads, for every message about a file it cannot read.
+KINDS = (
+    "replay reads one contest's rows with ratings: carrot's rows [handle, points, penalty, rating, delta] "
+    "(rounds/*-data.json), a list of objects with handle, oldRating, newRating and rank or "
+    "points/penalty, or a contest.ratingChanges answer"
+)
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,12 @@ def _int(v: Any, what: str) -> int:
     return int(v)
 
 
+def _num(v: Any, what: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        raise ReplayFormatError(f"{what} should be a number, got {v!r:.40}")
+    return float(v)
+
+
 def _handle(obj: Mapping[str, Any]) -> str:
     if isinstance(obj.get("handle"), str):
         return str(obj["handle"])
@@ -173,7 +188,7 @@ def _handle(obj: Mapping[str, Any]) -> str:
             h = members[0].get("handle")
             if isinstance(h, str):
                 return h
-    raise ReplayFormatError(f"row without a handle: {dict(obj)!r:.120}")
+    raise ReplayFormatError(f"a row without a handle: {dict(obj)!r:.120}")
 
 
 def _object_row(obj: Mapping[str, Any]) -> ReplayRow:
@@ -194,26 +209,59 @@ def _object_row(obj: Mapping[str, Any]) -> ReplayRow:
         handle=handle,
         old_rating=old_i,
         real_delta=real,
-        points=float(points) if isinstance(points, int | float) else None,
+        points=_num(points, f"points of {handle!r}") if points is not None else None,
         penalty=_int(penalty, f"penalty of {handle!r}") if penalty is not None else None,
         rank=_int(rank, f"rank of {handle!r}") if rank is not None else None,
     )
 
 
+def wrong_kind(data: Any) -> str | None:
+    """What a known Codeforces answer that ``replay`` does not read is, and what to pass instead."""
+    if isinstance(data, Mapping) and data.get("status") == "OK" and "result" in data:
+        data = data["result"]
+    if isinstance(data, Mapping):
+        if isinstance(data.get("rows"), list) and "contest" in data:
+            cid = data["contest"].get("id") if isinstance(data["contest"], Mapping) else None
+            return (
+                "this is a contest.standings answer: places without ratings; pass the contest.ratingChanges "
+                f"answer of contest {cid if cid is not None else 'N'} instead (it has ranks and ratings)"
+            )
+        if "problems" in data:
+            return "this is a problemset.problems answer (problems, not participants)"
+        return None
+    if not isinstance(data, list) or not data or not all(isinstance(r, Mapping) for r in data):
+        return None
+    if all("phase" in r and "name" in r and "handle" not in r for r in data):
+        return "this is a contest.list answer (contests, not participants)"
+    handles = {r.get("handle") for r in data}
+    contests = {r.get("contestId") for r in data}
+    if len(handles) == 1 and len(contests) > 1 and all("oldRating" in r for r in data):
+        return (
+            f"this is a user.rating answer: one account ({next(iter(handles))}) across {len(contests)} "
+            "contests; replay recomputes one contest: pass that contest's contest.ratingChanges answer"
+        )
+    return None
+
+
 def parse_replay(data: Any, name: str = "", contest_id: int | None = None) -> ReplayInput:
-    """Rows of one contest from any accepted format; ``contest_id`` overrides what the data/name say."""
+    """Rows of one contest from any accepted format; ``contest_id`` overrides what the data/name say.
+
+    Anything else raises ReplayFormatError saying what the data is (when it is a known Codeforces answer)
+    or what is wrong with it; ``KINDS`` says what is read.
+    """
+    kind = wrong_kind(data)
+    if kind is not None:
+        raise ReplayFormatError(kind)
     found_id: int | None = None
     if isinstance(data, Mapping):
         if data.get("status") not in (None, "OK"):
             raise ReplayFormatError(f"API response status {data.get('status')!r}: {data.get('comment', '')}")
         inner = data.get("result", data.get("rows"))
-        if isinstance(inner, Mapping) and isinstance(inner.get("rows"), list):  # contest.standings
-            inner = inner["rows"]
         if isinstance(data.get("contestId"), int):
             found_id = int(data["contestId"])
         data = inner
     if not isinstance(data, list) or not data:
-        raise ReplayFormatError("expected a non-empty list of rows (or an API response with a result list)")
+        raise ReplayFormatError("expected a non-empty list of rows (or an API answer with a result list)")
     rows: list[ReplayRow]
     fmt: Literal["carrot-rows", "rows", "ratingChanges"]
     if all(isinstance(r, list) for r in data):
@@ -227,7 +275,7 @@ def parse_replay(data: Any, name: str = "", contest_id: int | None = None) -> Re
                     handle=r[0],
                     old_rating=1400 if rating is None else rating,  # carrot's default for an unrated account
                     real_delta=None if r[4] is None else _int(r[4], f"delta of {r[0]!r}"),
-                    points=float(r[1]),
+                    points=_num(r[1], f"points of {r[0]!r}"),
                     penalty=_int(r[2], f"penalty of {r[0]!r}"),
                 )
             )
@@ -235,6 +283,8 @@ def parse_replay(data: Any, name: str = "", contest_id: int | None = None) -> Re
     elif all(isinstance(r, Mapping) for r in data):
         rows = [_object_row(r) for r in data]
         ids = {r.get("contestId") for r in data if isinstance(r.get("contestId"), int)}
+        if len(ids) > 1:
+            raise ReplayFormatError(f"the rows are from {len(ids)} contests; replay recomputes one contest")
         if len(ids) == 1:
             found_id = int(next(iter(ids)))
         is_api = all("contestId" in r and "rank" in r for r in data)
@@ -242,10 +292,12 @@ def parse_replay(data: Any, name: str = "", contest_id: int | None = None) -> Re
         if is_api:
             rows = [ReplayRow(r.handle, r.old_rating, r.real_delta, None, None, r.rank) for r in rows]
     else:
-        raise ReplayFormatError("rows mix lists and objects")
-    has_order = all(r.rank is not None for r in rows) or all(r.points is not None for r in rows)
-    if not has_order:
-        raise ReplayFormatError("rows need either a rank or points (and penalty) to be ordered")
+        odd = next((r for r in data if not isinstance(r, list | Mapping)), None)
+        raise ReplayFormatError(
+            "each row should be a list or an object with a handle, all of one shape"
+            + (f"; got {odd!r:.60}" if odd is not None else "")
+        )
+    _check_rows(rows)
     cid = (
         contest_id
         if contest_id is not None
@@ -254,6 +306,17 @@ def parse_replay(data: Any, name: str = "", contest_id: int | None = None) -> Re
         else contest_id_from_name(name)
     )
     return ReplayInput(cid, fmt, tuple(rows))
+
+
+def _check_rows(rows: list[ReplayRow]) -> None:
+    """What the rating algorithm needs of the rows, checked here so that a bad file gets a message."""
+    has_order = all(r.rank is not None for r in rows) or all(r.points is not None for r in rows)
+    if not has_order:
+        raise ReplayFormatError("the rows need either a rank or points (and penalty) to be ordered")
+    try:
+        check_field([(r.handle, r.old_rating) for r in rows])
+    except ValueError as e:
+        raise ReplayFormatError(str(e)) from None
 
 
 INFER_ROUNDS = 30

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
@@ -23,6 +22,7 @@ from typing import Any
 
 import aiohttp
 
+from solver.divisions import classify_division
 from solver.errors import ApiError, NetworkError
 from solver.problem import Contest, ContestProblem, ContestType
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, no_silent_retries
@@ -132,19 +132,6 @@ class RatingChange:
         return self.new_rating - self.old_rating
 
 
-def division_of(name: str) -> str | None:
-    """The division a contest name states ("1", "2", "1+2", "edu", "global", ...), None when unsaid."""
-    low = name.lower()
-    if "educational" in low:
-        return "edu"
-    if "global round" in low:
-        return "global"
-    if re.search(r"div\.?\s*1\s*\+\s*div\.?\s*2", low):
-        return "1+2"
-    m = re.search(r"div(?:ision|\.)?\s*(\d)", low)
-    return m.group(1) if m else None
-
-
 def contest_from_json(d: Mapping[str, Any], problems: Iterable[ContestProblem] = ()) -> Contest:
     try:
         ctype = ContestType(str(d.get("type", "CF")))
@@ -155,7 +142,7 @@ def contest_from_json(d: Mapping[str, Any], problems: Iterable[ContestProblem] =
         id=int(d["id"]),
         name=str(d.get("name", "")),
         type=ctype,
-        division=division_of(str(d.get("name", ""))),
+        division=classify_division(str(d.get("name", ""))),
         start_time=int(start) if start is not None else None,
         duration_s=int(d.get("durationSeconds", 0)),
         problems=tuple(problems),

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 import math
+import random
 
 import pytest
 
 from solver.contest.outcome import ProblemOutcome, Submission
 from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
-from solver.problem import ContestType
+from solver.practice.model import Score as VcScore
+from solver.practice.model import VirtualContest
+from solver.practice.vc import rate
+from solver.problem import ContestType, Problem, ProblemId
 from solver.rating.placement import Score, TimeModel, standing_places
+from solver.sources.cf_api import rating_changes_from_json, standings_from_json
 from tests.conftest import FIXTURES
 
 DATA = FIXTURES / "rating" / "round-1349-641-div1-data.json"
@@ -98,3 +103,92 @@ def test_new_accounts_are_rated_at_their_internal_1400_since_contest_1360() -> N
     assert new.performance == place_bot(1300, bot, official, internal).performance
     old = place_bot(1300, bot, official, shown)
     assert not old.new_account_correction and old.performance != new.performance
+
+
+# --- one placement for contest mode and the virtual contest -----------------------------------------------
+
+
+def _without(rows: list[list], i: int) -> tuple[list[list], list[int]]:  # type: ignore[type-arg]
+    """The real rows without participant i, ranked as standings show them to someone who was not there."""
+    others = rows[:i] + rows[i + 1 :]
+    return others, [p.best for p in standing_places([(float(r[1]), int(r[2])) for r in others])]
+
+
+def _sample(rows: list[list]) -> list[int]:  # type: ignore[type-arg]
+    # Fixed-seed sample: rows alone on their score and rows inside a tie group, plus the last row.
+    rng = random.Random(1349)
+    return sorted({*rng.sample(range(1, len(rows)), 12), 1, 2, len(rows) - 1})
+
+
+def test_a_real_participants_result_placed_back_gets_its_real_rank_and_carrots_performance() -> None:
+    # Take a participant out of the real field, re-rank the rest (no gap left where it was: the standings
+    # a virtual participant sees), and place its (points, penalty) back: the rank is its real rank, and
+    # the performance is carrot's exact value for it, to the point (the field is the real one again).
+    rows = json.loads(DATA.read_text())
+    carrot = {h: (math.inf if v == "Infinity" else float(v)) for h, v in json.loads(PERFS.read_text())}
+    real = standing_places([(float(r[1]), int(r[2])) for r in rows])
+    for i in _sample(rows):
+        others, ranks = _without(rows, i)
+        official = [OfficialRow(k, float(r[1]), int(r[2])) for r, k in zip(others, ranks, strict=True)]
+        rated = [Rated(r[0], k, int(r[3])) for r, k in zip(others, ranks, strict=True)]
+        pl = place_bot(1349, Score(float(rows[i][1]), int(rows[i][2]), ()), official, rated)
+        assert (pl.rank, pl.rank_worst) == (real[i].best, real[i].worst), rows[i]
+        assert pl.performance == carrot[rows[i][0]], (rows[i], pl.performance)
+
+
+def _vc_world(others: list[list], ranks: list[int], points: float):  # type: ignore[no-untyped-def,type-arg]
+    """A contest 1349 whose standings and rating changes are ``others``, with one problem worth ``points``."""
+    contest = {"id": 1349, "name": "Codeforces Round 641 (Div. 1)", "type": "CF", "phase": "FINISHED",
+               "durationSeconds": 7200, "startTimeSeconds": 1589286900}  # fmt: skip
+    standings = standings_from_json(
+        {
+            "contest": contest,
+            "problems": [{"contestId": 1349, "index": "A", "name": "Sum", "points": points, "tags": []}],
+            "rows": [
+                {
+                    "party": {"members": [{"handle": r[0]}], "participantType": "CONTESTANT"},
+                    "rank": k,
+                    "points": float(r[1]),
+                    "penalty": int(r[2]),
+                    "problemResults": [],
+                }
+                for r, k in zip(others, ranks, strict=True)
+            ],
+        }
+    )
+    changes = rating_changes_from_json(
+        {"contestId": 1349, "handle": r[0], "rank": k, "oldRating": int(r[3]), "newRating": int(r[3]) + r[4]}
+        for r, k in zip(others, ranks, strict=True)
+    )
+    problem = Problem(ProblemId(1349, "A"), "Sum", 1.0, 256, "", "", "", ())
+    return standings, changes, problem
+
+
+def test_the_virtual_contest_places_as_contest_mode_does() -> None:
+    # The virtual participant scores exactly what a real participant scored (one problem worth that many
+    # points, accepted at second 0): it must get that participant's rank and carrot's performance. It used
+    # to tie with the next row (rank 102 for 101 in the rating) and came out a few points low.
+    rows = json.loads(DATA.read_text())
+    carrot = {h: (math.inf if v == "Infinity" else float(v)) for h, v in json.loads(PERFS.read_text())}
+    real = standing_places([(float(r[1]), int(r[2])) for r in rows])
+    checked = 0
+    for i in _sample(rows):
+        if rows[i][1] <= 0:
+            continue  # a zero score cannot be made by solving a problem
+        others, ranks = _without(rows, i)
+        standings, changes, problem = _vc_world(others, ranks, float(rows[i][1]))
+        vc = VirtualContest(
+            standings.contest, (problem,), 0.0, 7200.0, (("A", VcScore(0, 0.0)),), (("A", VcScore()),)
+        )
+        you, bot = rate(vc, standings, changes).sides
+        assert you.points == rows[i][1] and you.rank == real[i].best, rows[i]
+        expected = carrot[rows[i][0]]
+        assert you.performance == (None if math.isinf(expected) else int(expected)), (rows[i], you)
+        # ... and contest mode gives the same place and performance for the same field.
+        official = [OfficialRow(k, float(r[1]), int(r[2])) for r, k in zip(others, ranks, strict=True)]
+        rated = [Rated(r[0], k, int(r[3])) for r, k in zip(others, ranks, strict=True)]
+        pl = place_bot(1349, Score(you.points, you.penalty, ()), official, rated)
+        assert (pl.rank, pl.performance) == (you.rank, expected)
+        assert bot.points == 0 and bot.rank == 1 + sum(1 for r in others if r[1] > 0)
+        checked += 1
+    assert checked >= 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -13,7 +14,6 @@ from rich.console import Console
 from solver.contest.outcome import ContestResult, Placement, ProblemOutcome, Submission
 from solver.contest.present import (
     BatchSummary,
-    Estimate,
     batch_report,
     contest_report,
     describe_time_model,
@@ -21,6 +21,7 @@ from solver.contest.present import (
 )
 from solver.contest.report import Provenance, write_report
 from solver.contest.selection import Skipped
+from solver.rating.estimate import Estimate
 from solver.rating.placement import TimeModel
 
 
@@ -116,14 +117,16 @@ def test_batch_report_lists_used_and_unused_contests_with_reasons(tmp_path: Path
     summary = BatchSummary(
         results,
         (Skipped(1992, "Kotlin Heroes", "unrated: Codeforces published no rating changes"),),
-        Estimate(1525.0, 1400.0, 1650.0, 2),
-        {"2": Estimate(1650, 1650, 1650, 1), "3": Estimate(1400, 1400, 1400, 1)},
-        Estimate(1480.0, 1300.0, 1700.0, 6),
+        Estimate(1525.0, 1400.0, 1650.0, 2, "mean"),
+        {"2": Estimate(1650, 1650, 1650, 1, "mean"), "3": Estimate(1400, 1400, 1400, 1, "mean")},
+        Estimate(1480.0, 1300.0, 1700.0, 6, "fit"),
         (4, 6),
     )
     paths = write_report(batch_report(summary, PROV, "elapsed"), tmp_path, "rating")
     data = json.loads(paths["json"].read_text())
-    assert data["rating"] == {"value": 1525.0, "ci95": [1400.0, 1650.0], "n": 2}
+    assert data["rating"] == {
+        "value": 1525.0, "ci95": [1400.0, 1650.0], "n": 2, "method": "mean", "seed": None, "notes": []
+    }  # fmt: skip
     assert data["skipped"][0]["reason"].startswith("unrated")
     html = paths["html"].read_text()
     assert html.count("<svg") == 2 and "fitted rating 1480" in html and "Kotlin Heroes" in html
@@ -149,3 +152,18 @@ async def test_live_board_is_redrawn_until_the_contest_ends() -> None:
     with Live(board.table(), console=console, transient=True) as screen:
         assert await with_refresh(asyncio.sleep(0.6, result=7), screen, board) == 7
     assert "1349A" in out.getvalue() and "drafting" in out.getvalue()
+
+
+def test_brackets_in_names_notes_and_assumptions_are_printed_as_written() -> None:
+    r = _result(1990, 1650.0, None)
+    a, b, c = r.problems
+    named = replace(
+        r,
+        name="Codeforces Round [Div. 2]",
+        problems=(replace(a, name="Sum [easy]", note="[red]judged[/] on [12] tests"), b, c),
+    )
+    out = io.StringIO()
+    print_contest(Console(file=out, width=200), named, {}, ["tests from [codecontests]"])
+    text = out.getvalue()
+    assert "Codeforces Round [Div. 2]" in text and "Sum [easy]" in text
+    assert "[red]judged[/] on [12] tests" in text and "tests from [codecontests]" in text

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from solver.contest.selection import (
-    classify_division,
     contests_from_list_response,
     parse_after,
     parse_contest_ids,
@@ -42,20 +41,6 @@ def test_real_contest_list_is_classified_by_division_and_rules() -> None:
     for cid, (division, rules) in expect.items():
         assert (by_id[cid].division, by_id[cid].type) == (division, rules), by_id[cid].name
     assert by_id[1833].duration_s == 8100 and by_id[1833].start_time == 1684506900
-
-
-@pytest.mark.parametrize(
-    ("name", "division"),
-    [
-        ("Codeforces Round 934 (Div. 1 + Div. 2)", "1+2"),
-        ("CodeTON Round 8 (Div. 1 + Div. 2, Rated, Prizes!)", "1+2"),
-        ("Codeforces Round #679 (Div. 1, based on Technocup 2021 Elimination Round 1)", "1"),
-        ("Educational Codeforces Round 149 (Rated for Div. 2)", "edu"),
-        ("Kotlin Heroes: Episode 10", None),
-    ],
-)
-def test_division_from_name(name: str, division: str | None) -> None:
-    assert classify_division(name) == division
 
 
 def test_select_keeps_finished_in_divisions_after_date_and_says_why_others_were_not() -> None:

@@ -11,9 +11,7 @@ from solver.rating.estimate import (
     bootstrap_mean,
     fit_problem_rating,
     log_likelihood,
-    mean_ci,
     per_division,
-    problem_rating_mle,
 )
 
 PERFS = [1510.0, 1720.0, 1390.0, 1655.0, 1480.0, 1890.0, 1600.0, 1350.0]
@@ -29,7 +27,7 @@ def test_bootstrap_is_reproducible_and_brackets_the_mean() -> None:
     assert a.high - a.low == pytest.approx(2 * 1.96 * se, rel=0.15)
     other = bootstrap_mean(PERFS, seed=4)
     assert (other.low, other.high) != (a.low, a.high)
-    assert mean_ci(PERFS, seed=3) == (a.value, a.low, a.high)
+    assert a.text() == f"{a.value:.0f} (95% CI {a.low:.0f}–{a.high:.0f}, n=8)"
 
 
 def test_bootstrap_edge_cases() -> None:
@@ -60,7 +58,7 @@ def test_problem_rating_fit_recovers_a_known_rating() -> None:
     outcomes = list(zip(ds.tolist(), solved.tolist(), strict=True))
     top = log_likelihood(fit.value, outcomes)
     assert top - log_likelihood(fit.low, outcomes) == pytest.approx(3.8415 / 2, abs=1e-3)
-    assert problem_rating_mle(outcomes) == (fit.value, fit.low, fit.high)
+    assert "maximum likelihood" in fit.method and fit.n == 400
 
 
 def test_problem_rating_fit_says_when_it_is_only_a_bound() -> None:
@@ -68,4 +66,20 @@ def test_problem_rating_fit_says_when_it_is_only_a_bound() -> None:
     assert all_solved.value == 6000 and all_solved.high == 6000 and all_solved.notes
     none = fit_problem_rating([(800, False)])
     assert none.value == -500 and none.notes
-    assert problem_rating_mle([]) is None
+    with pytest.raises(ValueError):
+        fit_problem_rating([])
+
+
+def test_batch_summary_uses_the_rating_estimates() -> None:
+    # One Estimate for every reported figure: what `rate` summarises is bootstrap_mean / fit_problem_rating.
+    from solver.contest.batch import summarise
+    from tests.contest.test_report import _result
+
+    results = [_result(1990, 1650.0, None), _result(1991, 1400.0, None, "3"), _result(1992, 1500.0, None)]
+    b = summarise(results, [], seed=7)
+    assert b.overall == bootstrap_mean([1650.0, 1400.0, 1500.0], seed=7)
+    assert b.divisions == per_division([("2", 1650.0), ("3", 1400.0), ("2", 1500.0)], seed=7)
+    assert b.problem_rating is not None and b.problem_rating.n == 9 and b.problem_counts == (6, 9)
+    assert b.problem_rating == fit_problem_rating(
+        [(p.rating, p.accepted) for r in results for p in r.problems if p.rating is not None]
+    )

@@ -9,6 +9,7 @@ import pytest
 
 from solver.cli import main
 from solver.rating.replay import ReplayFormatError, contest_id_from_name, parse_replay
+from tests.conftest import FIXTURES
 from tests.rating.realdata import ROUND_1349, as_rating_changes, load_rows
 
 
@@ -98,3 +99,73 @@ def test_replay_says_when_the_2020_correction_was_applied(
     assert main(["rating", "replay", str(f), "--perf", "none", "--rows", "2"]) == 0
     out = capsys.readouterr().out
     assert f"applied ({len(new)} new accounts)" in out and "1248/1248" in out
+
+
+# --- files replay does not read: one clear line naming what it reads, exit 2 ------------------------------
+
+
+def _standings_answer() -> dict[str, object]:
+    from tests.contest import world
+
+    return {"status": "OK", "result": world.standings(1349)}
+
+
+WRONG_FILES = {
+    "user.rating": (FIXTURES / "rating" / "user.rating_unbit_first8.json", "user.rating answer"),
+    "contest.list": (FIXTURES / "contest" / "contest_list_2019-04.json", "contest.list answer"),
+    "empty": ("", "is empty"),
+    "not json": ("<html><body>Codeforces</body></html>", "is not JSON"),
+    "standings": (_standings_answer, "contest.standings answer"),
+    "problemset": ({"status": "OK", "result": {"problems": [], "problemStatistics": []}}, "problemset"),
+    "short row": ([["a", 1, 0, 1500, 3], ["b", 2, 0, 1500]], "got ['b', 2, 0, 1500]"),
+    "twice": ([["a", 1, 0, 1500, 3], ["a", 2, 0, 1500, 1]], "'a' appears twice"),
+    "two contests": (
+        [
+            {"contestId": 1, "handle": "a", "rank": 1, "oldRating": 1500, "newRating": 1510},
+            {"contestId": 2, "handle": "b", "rank": 2, "oldRating": 1500, "newRating": 1490},
+        ],
+        "from 2 contests",
+    ),
+    "bad rating": ([["a", 1, 0, 99999, 3]], "rating 99999 of 'a' is outside [-500, 6000)"),
+    "points text": ([["a", "many", 0, 1500, 3]], "points of 'a' should be a number"),
+    "list of numbers": ([1, 2, 3], "each row should be a list or an object with a handle"),
+    "mixed rows": ([["a", 1, 0, 1500, 3], {"handle": "b"}], "all of one shape"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WRONG_FILES))
+def test_a_file_of_the_wrong_kind_names_what_replay_reads(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content, says = WRONG_FILES[kind]
+    if isinstance(content, Path):
+        path = content
+    else:
+        path = tmp_path / "input.json"
+        data = content() if callable(content) else content
+        path.write_text(data if isinstance(data, str) else json.dumps(data))
+    assert main(["rating", "replay", str(path), "--perf", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert says in err, err
+    # The kinds replay reads, brackets and all (rich used to swallow "[handle, ...]" as markup).
+    assert "replay reads" in err and "carrot's rows [handle, points, penalty, rating, delta]" in err
+    assert "contest.ratingChanges" in err
+
+
+def test_a_directory_is_not_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rating", "replay", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "is a directory" in err and "replay reads" in err
+
+
+def test_brackets_in_file_names_and_handles_are_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = load_rows(ROUND_1349)
+    rows[0][0] = "[bold]Um_nik[/]"  # no Codeforces handle has brackets, but a rows file may
+    f = tmp_path / "round-1349 [copy]-data.json"
+    f.write_text(json.dumps(rows))
+    main(["rating", "replay", str(f), "--rows", "3", "--perf", "none"])
+    out = capsys.readouterr().out
+    assert "round-1349 [copy]-data.json" in out and "[bold]Um_nik[/]" in out

@@ -210,11 +210,3 @@ async def test_limiter_frees_the_slot_when_a_call_fails() -> None:
     async with asyncio.timeout(1):
         async with limiter.slot():
             pass
-
-
-def test_division_names() -> None:
-    assert cf_api.division_of("Codeforces Round 978 (Div. 2)") == "2"
-    assert cf_api.division_of("Codeforces Round 1000 (Div. 1 + Div. 2)") == "1+2"
-    assert cf_api.division_of("Educational Codeforces Round 63 (Rated for Div. 2)") == "edu"
-    assert cf_api.division_of("Codeforces Global Round 27") == "global"
-    assert cf_api.division_of("Hello 2025") is None
