@@ -14,8 +14,7 @@ import pytest
 
 from solver.contest.outcome import ProblemOutcome, Submission
 from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
-from solver.practice.model import Score as VcScore
-from solver.practice.model import VirtualContest
+from solver.practice.model import BoardCell, VirtualContest
 from solver.practice.vc import rate
 from solver.problem import ContestType, Problem, ProblemId
 from solver.rating.placement import Score, TimeModel, standing_places
@@ -178,7 +177,7 @@ def test_the_virtual_contest_places_as_contest_mode_does() -> None:
         others, ranks = _without(rows, i)
         standings, changes, problem = _vc_world(others, ranks, float(rows[i][1]))
         vc = VirtualContest(
-            standings.contest, (problem,), 0.0, 7200.0, (("A", VcScore(0, 0.0)),), (("A", VcScore()),)
+            standings.contest, (problem,), 0.0, 7200.0, (("A", BoardCell(0, 0.0)),), (("A", BoardCell()),)
         )
         you, bot = rate(vc, standings, changes).sides
         assert you.points == rows[i][1] and you.rank == real[i].best, rows[i]
