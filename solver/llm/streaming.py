@@ -43,13 +43,13 @@ def normalize_host(host: str, default_port: int | None = OLLAMA_PORT) -> str:
     return h
 
 
-async def next_within(it: AsyncIterator[T], timeout_s: float, host: str, phase: str) -> T:
+async def next_within(it: AsyncIterator[T], timeout_s: float, host: str, phase: str, backend: str) -> T:
     """The next item, or ModelTimeout after ``timeout_s`` of silence. StopAsyncIteration passes through."""
     try:
         async with asyncio.timeout(timeout_s):  # no task per chunk, unlike wait_for
             return await anext(it)
     except TimeoutError:
-        raise ModelTimeout(host, waited_s=timeout_s, phase=phase) from None
+        raise ModelTimeout(host, waited_s=timeout_s, phase=phase, backend=backend) from None
 
 
 async def emit(on_chunk: OnChunk | None, chunk: Chunk) -> None:

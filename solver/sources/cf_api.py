@@ -25,6 +25,7 @@ import aiohttp
 
 from solver.errors import ApiError, NetworkError
 from solver.problem import Contest, ContestProblem, ContestType
+from solver.retry import Kind, kind_of_exception, kind_of_status
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, no_silent_retries
 
 API_INTERVAL_S = 2.0  # the API's published limit: one call per 2 seconds
@@ -285,25 +286,27 @@ class CodeforcesApi:
                     body = await resp.read()
             except (aiohttp.ClientError, TimeoutError) as e:
                 problem = f"network error ({type(e).__name__}: {e})" if str(e) else type(e).__name__
-                continue
+                if self._policy.may_retry(kind_of_exception(e), attempt):
+                    continue
+                break
             try:
                 data = json.loads(body)
             except ValueError:
                 data = None
             if not isinstance(data, dict) or "status" not in data:
                 problem = f"HTTP {status} with a body that is not an API answer"
-                if status >= 500 or status == 429:
+                if kind_of_status(status) is Kind.TRANSIENT:
                     continue
                 raise NetworkError(f"Codeforces API {method} answered HTTP {status} without a JSON result")
             if data["status"] == "OK":
                 return data.get("result")
             comment = str(data.get("comment") or f"HTTP {status}")
-            if "call limit exceeded" in comment.lower() or status >= 500 or status == 429:
+            if "call limit exceeded" in comment.lower() or kind_of_status(status) is Kind.TRANSIENT:
                 problem = comment
                 continue
             raise ApiError(method, comment)
         raise NetworkError(
-            f"Codeforces API {method} failed {self._policy.attempts} times (last: {problem}); try again later"
+            f"Codeforces API {method} failed {attempt} times (last: {problem}); try again later"
         )
 
     async def contest_list(self, *, gym: bool = False) -> list[Contest]:

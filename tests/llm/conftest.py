@@ -13,7 +13,7 @@ from solver.llm.retry import RetryPolicy
 from solver.llm.streaming import Timeouts
 from tests.fakes.fixtures import fake_ollama, fake_openai  # noqa: F401  (fixtures)
 
-FAST_RETRY = RetryPolicy(attempts=3, base_s=0.01, factor=2.0, max_s=0.05)
+FAST_RETRY = RetryPolicy(attempts=3, backoff_s=0.01, max_backoff_s=0.05)
 QUICK = Timeouts(connect_s=2.0, warmup_s=10.0, first_chunk_s=10.0, idle_s=5.0)
 
 
