@@ -14,6 +14,7 @@ import asyncio
 import json
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 import httpx
@@ -24,7 +25,7 @@ from solver.llm.errors import ModelLayerError, ModelNotFound, ModelTimeout, Mode
 from solver.llm.limits import choose_num_ctx
 from solver.llm.pooled import PooledBackend, from_status, unreachable
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep
-from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
+from solver.llm.streaming import Collected, Timeouts, normalize_host, timed
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 # Ollama unloads an idle model after 5 minutes by default; a run pauses between requests while the judge
@@ -240,9 +241,7 @@ class OllamaBackend(PooledBackend):
         self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,
         estimated: int, attempt: int,
     ) -> Completion:
-        start = time.monotonic()
-        content: list[str] = []
-        thinking: list[str] = []
+        got = Collected(on_chunk)
         final: ollama.ChatResponse | None = None
         try:
             stream = await self._clients[host].chat(
@@ -253,33 +252,18 @@ class OllamaBackend(PooledBackend):
                 options=self._options(p),
                 keep_alive=self.keep_alive,
             )
-            it = aiter(stream)
-            timeout, phase = self.timeouts.first_chunk_s, "waiting for the first chunk"
-            try:
-                while True:
-                    try:
-                        part = await next_within(it, timeout, host, phase, NAME)
-                    except StopAsyncIteration:
-                        break
-                    timeout, phase = self.timeouts.idle_s, "between two chunks of the reply"
-                    chunk = Chunk(thinking=part.message.thinking or "", content=part.message.content or "")
-                    if chunk.thinking or chunk.content:
-                        thinking.append(chunk.thinking)
-                        content.append(chunk.content)
-                        await emit(on_chunk, chunk)
+            async with aclosing(timed(stream, self.timeouts, host, NAME)) as parts:
+                async for part in parts:
+                    await got.add(Chunk(thinking=part.message.thinking or "", content=part.message.content or ""))
                     if part.done:
                         final = part
-            finally:
-                closer = getattr(it, "aclose", None)  # an async generator: closing drops the connection
-                if closer is not None:
-                    await closer()
         except CLIENT_ERRORS as e:
-            raise translate(e, host, self.model, streaming=bool(content or thinking)) from e
+            raise translate(e, host, self.model, streaming=got.started) from e
         if final is None:
             raise StreamError(host, "the stream ended without its final chunk", backend=NAME)
         return Completion(
-            content="".join(content),
-            thinking="".join(thinking),
+            content=got.content,
+            thinking=got.thinking,
             done_reason=final.done_reason or "",
             prompt_tokens=final.prompt_eval_count or 0,
             output_tokens=final.eval_count or 0,
@@ -288,7 +272,7 @@ class OllamaBackend(PooledBackend):
             gen_s=_ns(final.eval_duration),
             model=self.model,
             endpoint=host,
-            wall_s=time.monotonic() - start,
+            wall_s=time.monotonic() - got.start,
             attempts=attempt,
         )
 

@@ -14,6 +14,7 @@ import asyncio
 import os
 import time
 from collections.abc import Sequence
+from contextlib import aclosing
 from typing import Any
 
 import openai
@@ -22,7 +23,7 @@ from solver.llm.base import ChatParams, Chunk, Completion, Message, ModelInfo, O
 from solver.llm.errors import ModelLayerError, ModelNotFound, ModelTimeout, PromptTruncated, StreamError, WrongServer
 from solver.llm.pooled import PooledBackend, from_status, unreachable
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep
-from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
+from solver.llm.streaming import Collected, Timeouts, normalize_host, timed
 
 DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetryPolicy()
@@ -173,10 +174,7 @@ class OpenAIBackend(PooledBackend):
         self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,
         estimated: int, attempt: int,
     ) -> Completion:
-        start = time.monotonic()
-        first: float | None = None
-        content: list[str] = []
-        thinking: list[str] = []
+        got = Collected(on_chunk)
         finish = ""
         usage: Any = None
         try:
@@ -187,48 +185,34 @@ class OpenAIBackend(PooledBackend):
             except TimeoutError:
                 raise ModelTimeout(host, waited_s=self.timeouts.first_chunk_s,
                                    phase="waiting for the first chunk", backend=NAME) from None
-            it = aiter(stream)
-            timeout, phase = self.timeouts.first_chunk_s, "waiting for the first chunk"
-            try:
-                while True:
-                    try:
-                        part = await next_within(it, timeout, host, phase, NAME)
-                    except StopAsyncIteration:
-                        break
-                    timeout, phase = self.timeouts.idle_s, "between two chunks of the reply"
+            async with aclosing(timed(stream, self.timeouts, host, NAME)) as parts:
+                async for part in parts:
                     if part.usage is not None:
                         usage = part.usage
                     if not part.choices:
                         continue
                     choice = part.choices[0]
-                    chunk = Chunk(thinking=_reasoning(choice.delta), content=choice.delta.content or "")
-                    if chunk.thinking or chunk.content:
-                        first = time.monotonic() if first is None else first
-                        thinking.append(chunk.thinking)
-                        content.append(chunk.content)
-                        await emit(on_chunk, chunk)
+                    await got.add(Chunk(thinking=_reasoning(choice.delta), content=choice.delta.content or ""))
                     if choice.finish_reason:
                         finish = choice.finish_reason
-            finally:
-                await stream.close()
         except CLIENT_ERRORS as e:
-            raise translate(e, host, self.model, streaming=bool(content or thinking), limit=self.window,
+            raise translate(e, host, self.model, streaming=got.started, limit=self.window,
                             estimated=estimated) from e
         if not finish:
             raise StreamError(host, "the stream ended without a finish reason", backend=NAME)
         end = time.monotonic()
-        first = first if first is not None else end
+        first = got.first_at if got.first_at is not None else end
         return Completion(
-            content="".join(content),
-            thinking="".join(thinking),
+            content=got.content,
+            thinking=got.thinking,
             done_reason=finish,
             prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
             output_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
-            prompt_s=first - start,  # the server does not say; time to the first token is the nearest
+            prompt_s=first - got.start,  # the server does not say; time to the first token is the nearest
             gen_s=end - first,
             model=self.model,
             endpoint=host,
-            wall_s=end - start,
+            wall_s=end - got.start,
             attempts=attempt,
         )
 
