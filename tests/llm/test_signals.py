@@ -12,8 +12,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,23 +21,9 @@ from solver.cli import interrupted_message
 from solver.sources.store import ProblemStore
 from tests.fakes.process import REPO, fake_process, received
 from tests.solve import programs as P
+from tests.solve.test_cli import fake_model
 
 STALL = {"replies": [{"content": "too late", "first_delay": 60}]}
-
-
-@contextmanager
-def fake_model_process(tmp: Path, *args: str) -> Iterator[str]:
-    """The scripted model of the solve tests (tests.solve.fake_model) as its own process."""
-    proc = subprocess.Popen([sys.executable, "-m", "tests.solve.fake_model", *args], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("listening on "), line
-        yield line.split()[-1]
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def start_ask(url: str, cwd: Path, record: Path) -> subprocess.Popen[str]:
@@ -108,7 +92,7 @@ def test_three_quick_ctrl_c_while_judging_remove_the_judge_containers(tmp_path: 
     ProblemStore(tmp_path / "store").save(P.SUM)  # judge: only to skip where the sandbox is unavailable
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOLVER_", "OLLAMA_"))}
     env.update(PYTHONPATH=str(REPO), COLUMNS="200", NO_COLOR="1")
-    with fake_model_process(tmp_path, "--scenario", "sum-first-try") as url:
+    with fake_model("--scenario", "sum-first-try") as url:
         proc = subprocess.Popen(
             [sys.executable, "-m", "solver", "solve", "9001A", "--store", str(tmp_path / "store"), "--runs",
              str(tmp_path / "runs"), "--host", url, "--offline", "--stress-tests", "5000"],
