@@ -8,6 +8,7 @@ from solver.errors import ModelError, SolverError
 from solver.llm.base import ChatParams, Message
 from solver.llm.errors import (
     BadRequest,
+    ModelLayerError,
     ModelNotFound,
     ModelTimeout,
     ModelUnreachable,
@@ -19,6 +20,7 @@ from solver.llm.errors import (
     WrongServer,
 )
 from solver.llm.limits import cannot_fit, choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
+from solver.llm.pooled import from_status
 from solver.llm.presets import PRESETS, merge, preset_for
 from solver.llm.retry import RetryPolicy, kind_of, retrying
 from solver.llm.streaming import normalize_host
@@ -173,3 +175,14 @@ async def test_connection_refused_is_retried_once() -> None:
     with pytest.raises(ModelUnreachable) as e:
         await retrying(op, RetryPolicy(attempts=4), sleep=sleep)
     assert calls == [1, 2] and e.value.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "retried"),
+    [(400, BadRequest, False), (401, BadRequest, False), (403, BadRequest, False), (404, ModelNotFound, False),
+     (408, ServerBusy, True), (429, ServerBusy, True), (503, ServerBusy, True), (500, StreamError, True),
+     (502, StreamError, True)],
+)
+def test_http_statuses_of_both_backends(status: int, kind: type[ModelLayerError], retried: bool) -> None:
+    e = from_status(status, "said", "h", "m", "openai")
+    assert type(e) is kind and (kind_of(e) is not Kind.FINAL) is retried

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.docker_backend import LABEL, OWNER
+from solver import cli
 from solver.cli import interrupted_message
 from solver.sources.store import ProblemStore
 from tests.fakes.process import REPO, fake_process, received
@@ -116,3 +117,15 @@ def test_three_quick_ctrl_c_while_judging_remove_the_judge_containers(tmp_path: 
     while judge_containers(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert judge_containers(proc.pid) == []
+
+
+def test_a_signal_after_the_grace_period_ends_a_hanging_cleanup(monkeypatch: pytest.MonkeyPatch) -> None:
+    exits: list[int] = []
+    monkeypatch.setattr(cli.os, "_exit", exits.append)
+    interrupts = cli.Interrupts(grace_s=60)
+    interrupts.received, interrupts._at = signal.SIGINT, time.monotonic()
+    interrupts._on_signal(signal.SIGINT, None)  # within the grace period: ignored, cleanup goes on
+    assert exits == []
+    interrupts._at -= 61
+    interrupts._on_signal(signal.SIGINT, None)
+    assert exits == [130]
