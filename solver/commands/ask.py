@@ -103,8 +103,9 @@ async def run(args: argparse.Namespace, config: Config) -> int:
 
     def on_retry(e: ModelLayerError, attempt: int, wait: float) -> None:
         printer.finish()  # a reply broken off mid-stream is followed by the retried one, not glued to it
-        err.print(f"attempt {attempt} failed: {e}; retrying in {wait:g} s", style="yellow", soft_wrap=True,
-                  markup=False)
+        # One short line per failure; the full message, with what to do, comes once if it gives up.
+        err.print(f"attempt {attempt} failed: {e.brief()}; retrying in {wait:g} s", style="yellow",
+                  soft_wrap=True, markup=False)
 
     backend = build_backend(config, on_retry=on_retry)
     transcript = Transcript(args.transcript) if args.transcript else None

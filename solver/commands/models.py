@@ -13,6 +13,7 @@ from rich.table import Table
 from solver.config import Config
 from solver.llm.base import ModelInfo
 from solver.llm.cli_options import add_model_options
+from solver.llm.errors import ADVICE, GENERIC
 from solver.llm.factory import build_backend
 
 
@@ -60,7 +61,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         console.print(table(infos, config.model))
     hosts_with = {i.host for i in infos if i.name == config.model}
     missing = [h for h in dict.fromkeys(i.host for i in infos) if h not in hosts_with] if infos else []
-    if missing and config.backend == "ollama":
-        console.print(f"the configured model {config.model} (*) is missing on {', '.join(missing)}: "
-                      f"run `ollama pull {config.model}` there", soft_wrap=True, markup=False)
+    if missing:
+        todo = ADVICE.get(config.backend, GENERIC).get_model.format(host=missing[0], model=config.model)
+        console.print(f"the configured model {config.model} (*) is missing on {', '.join(missing)}: {todo}",
+                      soft_wrap=True, markup=False)
     return 0

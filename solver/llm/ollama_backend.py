@@ -14,28 +14,18 @@ import asyncio
 import json
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import aclosing
 from typing import Any
 
 import httpx
 import ollama
 
 from solver.llm.base import ChatParams, Chunk, Completion, Message, ModelInfo, OnChunk
-from solver.llm.errors import (
-    BadRequest,
-    ModelLayerError,
-    ModelNotFound,
-    ModelTimeout,
-    ModelUnreachable,
-    PromptTruncated,
-    ServerBusy,
-    StreamError,
-    ThinkingExhausted,
-    WrongServer,
-)
-from solver.llm.limits import cannot_fit, choose_num_ctx, thinking_exhausted, was_truncated
-from solver.llm.pooled import PooledBackend
-from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
-from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
+from solver.llm.errors import ModelLayerError, ModelNotFound, ModelTimeout, ModelUnreachable, StreamError, WrongServer
+from solver.llm.limits import choose_num_ctx
+from solver.llm.pooled import PooledBackend, from_status, unreachable
+from solver.llm.retry import OnRetry, RetryPolicy, Sleep
+from solver.llm.streaming import Collected, Timeouts, normalize_host, timed
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 # Ollama unloads an idle model after 5 minutes by default; a run pauses between requests while the judge
@@ -49,28 +39,25 @@ def _ns(value: int | None) -> float:
     return (value or 0) / 1e9
 
 
+NAME = "ollama"
+
+
 def translate(error: BaseException, host: str, model: str, *, streaming: bool = False) -> ModelLayerError:
     """The table from what the client raised to our error kinds (which decide retries)."""
     if isinstance(error, ollama.ResponseError):
         status, text = error.status_code, str(error.error)
-        if status == 404:
-            return ModelNotFound(model, host)
-        if status in (429, 503):
-            return ServerBusy(host, text)
         if status == -1:  # an {"error": ...} line inside a 200 stream
-            return StreamError(host, f"error in the stream: {text}")
-        if status >= 500:
-            return StreamError(host, f"HTTP {status}: {text}")
-        return BadRequest(host, f"HTTP {status}: {text}")
+            return StreamError(host, f"error in the stream: {text}", backend=NAME)
+        return from_status(status, text, host, model, NAME)
     if isinstance(error, httpx.TimeoutException):
-        return ModelTimeout(host, waited_s=0, phase="(the HTTP client's own timeout)")
+        return ModelTimeout(host, waited_s=0, phase="(the HTTP client's own timeout)", backend=NAME)
     if isinstance(error, httpx.ConnectError) or (isinstance(error, ConnectionError) and not streaming):
-        return ModelUnreachable(host, "connection refused")
+        return unreachable(error, host, NAME)
     if isinstance(error, httpx.TransportError | ConnectionError):
-        return StreamError(host, "the connection closed in the middle of the reply")
+        return StreamError(host, "the connection closed in the middle of the reply", backend=NAME)
     if isinstance(error, json.JSONDecodeError):
-        return StreamError(host, f"a garbled line in the stream ({error.msg})")
-    return StreamError(host, f"{type(error).__name__}: {error}")
+        return StreamError(host, f"a garbled line in the stream ({error.msg})", backend=NAME)
+    return StreamError(host, f"{type(error).__name__}: {error}", backend=NAME)
 
 
 # What the ollama client and httpx raise for the failures above; anything else is a bug, not an outage.
@@ -100,7 +87,9 @@ def _same_model(wanted: str, listed: str) -> bool:
 
 
 class OllamaBackend(PooledBackend):
-    name = "ollama"
+    name = NAME
+    budget_name = "num_predict"
+    window_name = "num_ctx"
 
     def __init__(
         self,
@@ -139,9 +128,8 @@ class OllamaBackend(PooledBackend):
         return self._num_ctx
 
     @property
-    def model_context(self) -> int | None:
-        known = [i.context_length for i in self._infos.values() if i.context_length]
-        return min(known) if known else None
+    def window(self) -> int:
+        return self.num_ctx
 
     async def _after_preflight(self) -> None:
         self._num_ctx = choose_num_ctx(self.model_context, self.configured_num_ctx)
@@ -154,14 +142,14 @@ class OllamaBackend(PooledBackend):
                 r = await http.get(f"{host}/api/version")
                 r.raise_for_status()
                 version = r.json().get("version", "")
-        except httpx.ConnectError:
-            raise ModelUnreachable(host, "connection refused") from None
+        except httpx.ConnectError as e:
+            raise unreachable(e, host, NAME) from None
         except httpx.TimeoutException:
-            raise ModelUnreachable(host, f"no answer within {self.timeouts.connect_s:g} s") from None
+            raise ModelUnreachable(host, f"no answer within {self.timeouts.connect_s:g} s", backend=NAME) from None
         except httpx.HTTPStatusError as e:
-            raise WrongServer(host, f"/api/version answered HTTP {e.response.status_code}") from None
+            raise WrongServer(host, f"/api/version answered HTTP {e.response.status_code}", backend=NAME) from None
         except (httpx.HTTPError, ValueError, AttributeError):
-            raise WrongServer(host, "/api/version did not answer with Ollama's JSON") from None
+            raise WrongServer(host, "/api/version did not answer with Ollama's JSON", backend=NAME) from None
         return str(version)
 
     async def _check_host(self, host: str) -> ModelInfo:
@@ -174,7 +162,7 @@ class OllamaBackend(PooledBackend):
         names = tuple(m.model or "" for m in listed.models)
         mine = next((m for m in listed.models if _same_model(self.model, m.model or "")), None)
         if mine is None:
-            raise ModelNotFound(self.model, host, names)
+            raise ModelNotFound(self.model, host, names, backend=NAME)
         return await self._show(client, host, self.model, mine)
 
     async def _show(self, client: ollama.AsyncClient, host: str, model: str,
@@ -199,7 +187,7 @@ class OllamaBackend(PooledBackend):
         )
 
     async def _warmed(self, host: str) -> None:
-        await retrying(lambda _n: self._warm(host), self.retry, sleep=self._sleep, on_retry=self._on_retry)
+        await self._retrying(lambda _n: self._warm(host))
 
     async def _warm(self, host: str) -> None:
         """An empty chat loads the model with the run's num_ctx, so the first real request does not."""
@@ -212,7 +200,7 @@ class OllamaBackend(PooledBackend):
             )
         except TimeoutError:
             raise ModelTimeout(host, waited_s=self.timeouts.warmup_s,
-                               phase="while loading the model (warm-up)") from None
+                               phase="while loading the model (warm-up)", backend=NAME) from None
         except CLIENT_ERRORS as e:
             raise translate(e, host, self.model) from e
         self.warmup_s[host] = time.monotonic() - start
@@ -249,18 +237,11 @@ class OllamaBackend(PooledBackend):
             return None
         return p.think
 
-    def _refuse_if_cannot_fit(self, estimated: int) -> None:
-        if cannot_fit(estimated, self.num_ctx):
-            raise PromptTruncated(self.hosts[0], estimated=estimated, reported=0, limit=self.num_ctx,
-                                  model_limit=self.model_context)
-
     async def _chat_once(
         self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,
         estimated: int, attempt: int,
     ) -> Completion:
-        start = time.monotonic()
-        content: list[str] = []
-        thinking: list[str] = []
+        got = Collected(on_chunk)
         final: ollama.ChatResponse | None = None
         try:
             stream = await self._clients[host].chat(
@@ -271,33 +252,18 @@ class OllamaBackend(PooledBackend):
                 options=self._options(p),
                 keep_alive=self.keep_alive,
             )
-            it = aiter(stream)
-            timeout, phase = self.timeouts.first_chunk_s, "waiting for the first chunk"
-            try:
-                while True:
-                    try:
-                        part = await next_within(it, timeout, host, phase)
-                    except StopAsyncIteration:
-                        break
-                    timeout, phase = self.timeouts.idle_s, "between two chunks of the reply"
-                    chunk = Chunk(thinking=part.message.thinking or "", content=part.message.content or "")
-                    if chunk.thinking or chunk.content:
-                        thinking.append(chunk.thinking)
-                        content.append(chunk.content)
-                        await emit(on_chunk, chunk)
+            async with aclosing(timed(stream, self.timeouts, host, NAME)) as parts:
+                async for part in parts:
+                    await got.add(Chunk(thinking=part.message.thinking or "", content=part.message.content or ""))
                     if part.done:
                         final = part
-            finally:
-                closer = getattr(it, "aclose", None)  # an async generator: closing drops the connection
-                if closer is not None:
-                    await closer()
         except CLIENT_ERRORS as e:
-            raise translate(e, host, self.model, streaming=bool(content or thinking)) from e
+            raise translate(e, host, self.model, streaming=got.started) from e
         if final is None:
-            raise StreamError(host, "the stream ended without its final chunk")
-        completion = Completion(
-            content="".join(content),
-            thinking="".join(thinking),
+            raise StreamError(host, "the stream ended without its final chunk", backend=NAME)
+        return Completion(
+            content=got.content,
+            thinking=got.thinking,
             done_reason=final.done_reason or "",
             prompt_tokens=final.prompt_eval_count or 0,
             output_tokens=final.eval_count or 0,
@@ -306,23 +272,9 @@ class OllamaBackend(PooledBackend):
             gen_s=_ns(final.eval_duration),
             model=self.model,
             endpoint=host,
-            wall_s=time.monotonic() - start,
+            wall_s=time.monotonic() - got.start,
             attempts=attempt,
         )
-        return self._checked_reply(host, completion, estimated, p)
-
-    def _checked_reply(self, host: str, c: Completion, estimated: int, p: ChatParams) -> Completion:
-        if was_truncated(estimated, c.prompt_tokens, self.num_ctx):
-            err: ModelLayerError = PromptTruncated(host, estimated=estimated, reported=c.prompt_tokens,
-                                                   limit=self.num_ctx, model_limit=self.model_context)
-            err.completion = c
-            raise err
-        if thinking_exhausted(c.content, c.thinking, c.done_reason):
-            limit, name = (p.num_predict, "num_predict") if p.num_predict else (self.num_ctx, "num_ctx")
-            err = ThinkingExhausted(host, limit=limit, limit_name=name, thinking_chars=len(c.thinking))
-            err.completion = c
-            raise err
-        return c
 
     async def close(self) -> None:
         for client in self._clients.values():

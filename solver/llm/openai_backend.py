@@ -14,29 +14,20 @@ import asyncio
 import os
 import time
 from collections.abc import Sequence
+from contextlib import aclosing
 from typing import Any
 
 import openai
 
 from solver.llm.base import ChatParams, Chunk, Completion, Message, ModelInfo, OnChunk
-from solver.llm.errors import (
-    BadRequest,
-    ModelLayerError,
-    ModelNotFound,
-    ModelTimeout,
-    ModelUnreachable,
-    PromptTruncated,
-    ServerBusy,
-    StreamError,
-    ThinkingExhausted,
-)
-from solver.llm.limits import cannot_fit, thinking_exhausted, was_truncated
-from solver.llm.pooled import PooledBackend
+from solver.llm.errors import ModelLayerError, ModelNotFound, ModelTimeout, PromptTruncated, StreamError, WrongServer
+from solver.llm.pooled import PooledBackend, from_status, unreachable
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep
-from solver.llm.streaming import Timeouts, emit, next_within, normalize_host
+from solver.llm.streaming import Collected, Timeouts, normalize_host, timed
 
 DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetryPolicy()
+NAME = "openai"
 CONTEXT_WORDS = ("context length", "context window", "maximum context", "too many tokens")
 
 
@@ -50,24 +41,18 @@ def translate(error: BaseException, host: str, model: str, *, streaming: bool = 
     """The table from what ``openai``/httpx raised to our error kinds (which decide retries)."""
     if isinstance(error, openai.APIStatusError):
         status, text = error.status_code, _message(error)
-        if status == 404:
-            return ModelNotFound(model, host, ollama=False)
-        if status in (429, 503):
-            return ServerBusy(host, text)
         if status == 400 and any(w in text.lower() for w in CONTEXT_WORDS):
-            return PromptTruncated(host, estimated=estimated, reported=0, limit=limit or 0, said=text)
-        if status >= 500:
-            return StreamError(host, f"HTTP {status}: {text}")
-        return BadRequest(host, f"HTTP {status}: {text}")
+            return PromptTruncated(host, estimated=estimated, reported=0, limit=limit or 0, said=text, backend=NAME)
+        return from_status(status, text, host, model, NAME)
     if isinstance(error, openai.APITimeoutError):
-        return ModelTimeout(host, waited_s=0, phase="(the HTTP client's own timeout)")
+        return ModelTimeout(host, waited_s=0, phase="(the HTTP client's own timeout)", backend=NAME)
     if isinstance(error, openai.APIConnectionError):
         if streaming:
-            return StreamError(host, "the connection closed in the middle of the reply")
-        return ModelUnreachable(host, "connection refused")
+            return StreamError(host, "the connection closed in the middle of the reply", backend=NAME)
+        return unreachable(error, host, NAME)
     if isinstance(error, openai.APIError):  # an error event inside the stream
-        return StreamError(host, f"error in the stream: {error.message}")
-    return StreamError(host, f"{type(error).__name__}: {error}")
+        return StreamError(host, f"error in the stream: {error.message}", backend=NAME)
+    return StreamError(host, f"{type(error).__name__}: {error}", backend=NAME)
 
 
 def _message(error: openai.APIStatusError) -> str:
@@ -106,7 +91,9 @@ def _reasoning(delta: Any) -> str:
 
 
 class OpenAIBackend(PooledBackend):
-    name = "openai"
+    name = NAME
+    budget_name = "max_tokens"
+    window_name = "the context window"
 
     def __init__(
         self,
@@ -130,19 +117,18 @@ class OpenAIBackend(PooledBackend):
                          for h in self.hosts}
 
     @property
-    def limit(self) -> int | None:
+    def window(self) -> int | None:
         """The context window the truncation check uses: the configured budget, else what servers report."""
-        known = [i.context_length for i in self._infos.values() if i.context_length]
-        if self.configured_num_ctx is not None:
-            return self.configured_num_ctx
-        return min(known) if known else None
+        return self.configured_num_ctx if self.configured_num_ctx is not None else self.model_context
 
     async def _list(self, host: str) -> list[ModelInfo]:
         try:
             page = await asyncio.wait_for(self._clients[host].models.list(), self.timeouts.first_chunk_s)
         except TimeoutError:
             raise ModelTimeout(host, waited_s=self.timeouts.first_chunk_s,
-                               phase="listing the models") from None
+                               phase="listing the models", backend=NAME) from None
+        except openai.NotFoundError:  # no /v1/models: not an OpenAI-compatible server, or a wrong path
+            raise WrongServer(host, "/models answered HTTP 404", backend=NAME) from None
         except CLIENT_ERRORS as e:
             raise translate(e, host, self.model) from e
         return [ModelInfo(name=m.id, host=host, context_length=_context_of(m.model_extra or {}))
@@ -153,7 +139,7 @@ class OpenAIBackend(PooledBackend):
         for info in infos:
             if info.name == self.model:
                 return info
-        raise ModelNotFound(self.model, host, tuple(i.name for i in infos), ollama=False)
+        raise ModelNotFound(self.model, host, tuple(i.name for i in infos), backend=NAME)
 
     async def list_models(self) -> list[ModelInfo]:
         out: list[ModelInfo] = []
@@ -184,18 +170,11 @@ class OpenAIBackend(PooledBackend):
             kw["extra_body"] = extra
         return kw
 
-    def _refuse_if_cannot_fit(self, estimated: int) -> None:
-        if self.limit is not None and cannot_fit(estimated, self.limit):
-            raise PromptTruncated(self.hosts[0], estimated=estimated, reported=0, limit=self.limit)
-
     async def _chat_once(
         self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,
         estimated: int, attempt: int,
     ) -> Completion:
-        start = time.monotonic()
-        first: float | None = None
-        content: list[str] = []
-        thinking: list[str] = []
+        got = Collected(on_chunk)
         finish = ""
         usage: Any = None
         try:
@@ -205,62 +184,37 @@ class OpenAIBackend(PooledBackend):
                     self.timeouts.first_chunk_s)
             except TimeoutError:
                 raise ModelTimeout(host, waited_s=self.timeouts.first_chunk_s,
-                                   phase="waiting for the first chunk") from None
-            it = aiter(stream)
-            timeout, phase = self.timeouts.first_chunk_s, "waiting for the first chunk"
-            try:
-                while True:
-                    try:
-                        part = await next_within(it, timeout, host, phase)
-                    except StopAsyncIteration:
-                        break
-                    timeout, phase = self.timeouts.idle_s, "between two chunks of the reply"
+                                   phase="waiting for the first chunk", backend=NAME) from None
+            async with aclosing(timed(stream, self.timeouts, host, NAME)) as parts:
+                async for part in parts:
                     if part.usage is not None:
                         usage = part.usage
                     if not part.choices:
                         continue
                     choice = part.choices[0]
-                    chunk = Chunk(thinking=_reasoning(choice.delta), content=choice.delta.content or "")
-                    if chunk.thinking or chunk.content:
-                        first = time.monotonic() if first is None else first
-                        thinking.append(chunk.thinking)
-                        content.append(chunk.content)
-                        await emit(on_chunk, chunk)
+                    await got.add(Chunk(thinking=_reasoning(choice.delta), content=choice.delta.content or ""))
                     if choice.finish_reason:
                         finish = choice.finish_reason
-            finally:
-                await stream.close()
         except CLIENT_ERRORS as e:
-            raise translate(e, host, self.model, streaming=bool(content or thinking), limit=self.limit,
+            raise translate(e, host, self.model, streaming=got.started, limit=self.window,
                             estimated=estimated) from e
         if not finish:
-            raise StreamError(host, "the stream ended without a finish reason")
+            raise StreamError(host, "the stream ended without a finish reason", backend=NAME)
         end = time.monotonic()
-        first = first if first is not None else end
-        c = Completion(
-            content="".join(content),
-            thinking="".join(thinking),
+        first = got.first_at if got.first_at is not None else end
+        return Completion(
+            content=got.content,
+            thinking=got.thinking,
             done_reason=finish,
             prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
             output_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
-            prompt_s=first - start,  # the server does not say; time to the first token is the nearest
+            prompt_s=first - got.start,  # the server does not say; time to the first token is the nearest
             gen_s=end - first,
             model=self.model,
             endpoint=host,
-            wall_s=end - start,
+            wall_s=end - got.start,
             attempts=attempt,
         )
-        if was_truncated(estimated, c.prompt_tokens, self.limit):
-            err: ModelLayerError = PromptTruncated(host, estimated=estimated, reported=c.prompt_tokens,
-                                                   limit=self.limit or c.prompt_tokens)
-            err.completion = c
-            raise err
-        if thinking_exhausted(c.content, c.thinking, c.done_reason):
-            lim, name = (p.num_predict, "max_tokens") if p.num_predict else (self.limit, "the context window")
-            err = ThinkingExhausted(host, limit=lim, limit_name=name, thinking_chars=len(c.thinking))
-            err.completion = c
-            raise err
-        return c
 
     async def close(self) -> None:
         for client in self._clients.values():

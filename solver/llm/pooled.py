@@ -1,22 +1,58 @@
-"""What the streaming backends share: the preflight run once per run, the pool of endpoints, the retry table
-and the chat entry point. A backend supplies how one host is checked and how one request is streamed."""
+"""What the streaming backends share: the preflight run once per run, the pool of endpoints, the retry table,
+the chat entry point, the checks of a reply, and the translation of HTTP statuses and connection failures to
+the model layer's errors. A backend supplies how one host is checked and how one request is streamed."""
 
 from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from solver.llm.base import ChatParams, Completion, Message, ModelInfo, OnChunk
-from solver.llm.limits import estimate_tokens
+from solver.llm.errors import (
+    BadRequest,
+    ModelLayerError,
+    ModelNotFound,
+    ModelUnreachable,
+    PromptTruncated,
+    ServerBusy,
+    StreamError,
+    ThinkingExhausted,
+    UnknownHost,
+)
+from solver.llm.limits import cannot_fit, estimate_tokens, thinking_exhausted, was_truncated
 from solver.llm.pool import EndpointPool
 from solver.llm.presets import merge, preset_for
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
 from solver.llm.streaming import Once
+from solver.retry import Kind, kind_of_exception, kind_of_status
+
+T = TypeVar("T")
+
+
+def unreachable(error: BaseException, host: str, backend: str) -> ModelUnreachable:
+    """A failure to connect: UnknownHost when the name does not resolve (final), else ModelUnreachable."""
+    if kind_of_exception(error) is Kind.FINAL:
+        return UnknownHost(host, "DNS lookup failed", backend=backend)
+    return ModelUnreachable(host, "connection refused", backend=backend)
+
+
+def from_status(status: int, text: str, host: str, model: str, backend: str) -> ModelLayerError:
+    """An HTTP error answer: no such model, busy (408/429/503), a server fault (5xx), or a refusal."""
+    if status == 404:
+        return ModelNotFound(model, host, backend=backend)
+    if kind_of_status(status) is Kind.TRANSIENT:
+        if status >= 500 and status != 503:
+            return StreamError(host, f"HTTP {status}: {text}", backend=backend)
+        return ServerBusy(host, text, backend=backend)
+    return BadRequest(host, f"HTTP {status}: {text}", backend=backend)
 
 
 class PooledBackend(ABC):
     name: str
+    budget_name: str  # what the protocol calls the output budget (num_predict, max_tokens)
+    window_name: str  # and the context window, in messages
 
     def __init__(
         self,
@@ -52,8 +88,10 @@ class PooledBackend(ABC):
         """Run-wide settings that depend on what the hosts said (Ollama: num_ctx and the warm-up)."""
 
     async def _checked(self, host: str) -> ModelInfo:
-        return await retrying(lambda _n: self._check_host(host), self.retry, sleep=self._sleep,
-                              on_retry=self._on_retry)
+        return await self._retrying(lambda _n: self._check_host(host))
+
+    async def _retrying(self, op: Callable[[int], Awaitable[T]]) -> T:
+        return await retrying(op, self.retry, sleep=self._sleep, on_retry=self._on_retry)
 
     @abstractmethod
     async def _check_host(self, host: str) -> ModelInfo: ...
@@ -61,6 +99,17 @@ class PooledBackend(ABC):
     async def model_info(self) -> ModelInfo:
         """The run's model as the first host serves it (after the preflight), its digest where known."""
         return (await self.preflight())[0]
+
+    @property
+    def model_context(self) -> int | None:
+        """The longest context the model takes on every host, where the hosts said (after the preflight)."""
+        known = [i.context_length for i in self._infos.values() if i.context_length]
+        return min(known) if known else None
+
+    @property
+    @abstractmethod
+    def window(self) -> int | None:
+        """The context window a prompt must fit (None: not known)."""
 
     # ---- chat -----------------------------------------------------------------------------------------
 
@@ -73,20 +122,38 @@ class PooledBackend(ABC):
         await self.preflight()
         p = self.effective_params(params)
         estimated = estimate_tokens(messages)
-        self._refuse_if_cannot_fit(estimated)
+        window = self.window
+        if window is not None and cannot_fit(estimated, window):  # refused before it is sent
+            raise PromptTruncated(self.hosts[0], estimated=estimated, reported=0, limit=window,
+                                  model_limit=self.model_context, backend=self.name)
 
         async def attempt(n: int) -> Completion:
             async with self.pool.lease() as host:
-                return await self._chat_once(host, messages, p, on_chunk, estimated, n)
+                return self._checked_reply(await self._chat_once(host, messages, p, on_chunk, estimated, n),
+                                           estimated, p)
 
-        return await retrying(attempt, self.retry, sleep=self._sleep, on_retry=self._on_retry)
+        return await self._retrying(attempt)
 
-    @abstractmethod
-    def _refuse_if_cannot_fit(self, estimated: int) -> None:
-        """Raise PromptTruncated before sending a prompt that clearly cannot fit the context window."""
+    def _checked_reply(self, c: Completion, estimated: int, p: ChatParams) -> Completion:
+        """The reply, unless the prompt was cut to the window or thinking ate the whole budget."""
+        window = self.window
+        err: ModelLayerError | None = None
+        if was_truncated(estimated, c.prompt_tokens, window):
+            err = PromptTruncated(c.endpoint, estimated=estimated, reported=c.prompt_tokens,
+                                  limit=window or c.prompt_tokens, model_limit=self.model_context,
+                                  backend=self.name)
+        elif thinking_exhausted(c.content, c.thinking, c.done_reason):
+            limit, name = (p.num_predict, self.budget_name) if p.num_predict else (window, self.window_name)
+            err = ThinkingExhausted(c.endpoint, limit=limit, limit_name=name, thinking_chars=len(c.thinking),
+                                    backend=self.name)
+        if err is None:
+            return c
+        err.completion = c  # a refused reply still cost tokens: the transcript counts them
+        raise err
 
     @abstractmethod
     async def _chat_once(
         self, host: str, messages: Sequence[Message], p: ChatParams, on_chunk: OnChunk | None,
         estimated: int, attempt: int,
-    ) -> Completion: ...
+    ) -> Completion:
+        """One streamed request to ``host``; the reply's checks are the caller's."""

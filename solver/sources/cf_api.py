@@ -25,6 +25,7 @@ import aiohttp
 from solver.divisions import classify_division
 from solver.errors import ApiError, NetworkError
 from solver.problem import Contest, ContestProblem, ContestType
+from solver.retry import Kind, kind_of_exception, kind_of_status
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, no_silent_retries
 
 API_INTERVAL_S = 2.0  # the API's published limit: one call per 2 seconds
@@ -278,7 +279,9 @@ class CodeforcesApi:
             except (aiohttp.ClientError, TimeoutError) as e:
                 problem = f"network error ({type(e).__name__}: {e})" if str(e) else type(e).__name__
                 answered = False
-                continue
+                if self._policy.may_retry(kind_of_exception(e), attempt):
+                    continue
+                break
             answered = True
             try:
                 data = json.loads(body)
@@ -286,17 +289,17 @@ class CodeforcesApi:
                 data = None
             if not isinstance(data, dict) or "status" not in data:
                 problem = f"HTTP {status} with a body that is not an API answer"
-                if status >= 500 or status == 429:
+                if kind_of_status(status) is Kind.TRANSIENT:
                     continue
                 raise NetworkError(f"Codeforces API {method} answered HTTP {status} without a JSON result")
             if data["status"] == "OK":
                 return data.get("result")
             comment = str(data.get("comment") or f"HTTP {status}")
-            if "call limit exceeded" in comment.lower() or status >= 500 or status == 429:
+            if "call limit exceeded" in comment.lower() or kind_of_status(status) is Kind.TRANSIENT:
                 problem = comment
                 continue
             raise ApiError(method, comment)
-        tries = f"{self._policy.attempts} times (last: {problem})"
+        tries = f"{attempt} time{'' if attempt == 1 else 's'} (last: {problem})"
         if answered:  # the API is there but busy or failing: waiting is the way out
             raise NetworkError(
                 f"Codeforces API {method} at {url} failed {tries}: Codeforces is busy or down, try again "

@@ -1,32 +1,18 @@
-"""What the page fetcher and the API client share: who we say we are, how hard we retry, one session."""
+"""What the page fetcher and the API client share: who we say we are, one session, and the retry policy
+(``solver.retry``, the one the model layer uses too, re-exported here for the sources)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import aiohttp
 
 from solver import __version__
+from solver.retry import DEFAULT_POLICY, RetryPolicy
 
 # Honest: names the tool and what it does, so Codeforces can tell it apart from a browser.
 USER_AGENT = (
     f"cp-solver/{__version__} (personal tool: fetches problems to rate a local model; "
     f"aiohttp/{aiohttp.__version__})"
 )
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 4  # tries per URL, the first included
-    backoff_s: float = 1.0  # sleep before retry k (k = 1, 2, ...) is backoff_s * 2**(k-1), capped
-    max_backoff_s: float = 30.0
-    timeout_s: float = 30.0  # per request, connect to last byte
-
-    def delay(self, retry: int) -> float:
-        return float(min(self.max_backoff_s, self.backoff_s * 2 ** max(0, retry - 1)))
-
-
-DEFAULT_POLICY = RetryPolicy()
 
 
 def no_silent_retries(session: aiohttp.ClientSession) -> aiohttp.ClientSession:
@@ -44,3 +30,6 @@ def no_silent_retries(session: aiohttp.ClientSession) -> aiohttp.ClientSession:
 def new_session() -> aiohttp.ClientSession:
     """A client session that identifies itself honestly; the caller closes it."""
     return no_silent_retries(aiohttp.ClientSession(headers={"User-Agent": USER_AGENT}))
+
+
+__all__ = ["DEFAULT_POLICY", "USER_AGENT", "RetryPolicy", "new_session", "no_silent_retries"]

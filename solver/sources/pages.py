@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from solver.errors import ChallengeError, NetworkError, NotFoundError
+from solver.retry import Kind, kind_of_exception, kind_of_status
 from solver.sources.cf_api import Sleep
 from solver.sources.cf_html import SAVE_PAGE_ADVICE, looks_like_challenge
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy
@@ -98,12 +99,14 @@ class PageFetcher:
                 continue
             except (aiohttp.ClientError, TimeoutError) as e:
                 problem = f"{url}: network error ({type(e).__name__}{': ' + str(e) if str(e) else ''})"
-                continue
+                if self._policy.may_retry(kind_of_exception(e), attempt):
+                    continue
+                break
             if is_challenge(headers, body):
                 return ("challenge", url)
             if status == 404:
                 return ("not_found", url)
-            if status == 429 or status >= 500:
+            if status >= 400 and kind_of_status(status) is Kind.TRANSIENT:
                 problem = f"{url}: HTTP {status}"
                 continue
             if status != 200:
@@ -116,4 +119,4 @@ class PageFetcher:
                 problem = f"{url}: the page was cut short (no closing </html>)"
                 continue
             return Page(url, body)
-        return ("failed", f"{problem} (after {self._policy.attempts} attempts)")
+        return ("failed", f"{problem} (after {attempt} attempt{'' if attempt == 1 else 's'})")

@@ -14,10 +14,7 @@ What it does mimics the real server where our client depends on it: the prompt i
 silently cut to ``options.num_ctx`` (default 4096); ``options.num_predict`` cuts the output (thinking first)
 with ``done_reason: "length"``; a change of ``num_ctx`` reloads the model (counted in ``loads``).
 
-Replies come from a queue (``srv.script(Reply(...), ...)``), then from ``srv.responder(request_body)``
-(plain or async callable returning a Reply), then ``srv.default`` (an echo of the last user message).
-Every request is recorded in ``srv.received``; ``srv.max_in_flight`` is the most chat requests that were
-being answered at the same moment.
+Scripting, the record of requests and the life cycle are ``tests.fakes.server.FakeServer``'s.
 
 Standalone: ``python -m tests.fakes.ollama_server --port 0 [--script FILE.json] [--record FILE.jsonl]
 [--responder MODULE:FUNCTION]``
@@ -32,22 +29,31 @@ import asyncio
 import contextlib
 import hashlib
 import importlib
-import inspect
 import json
-import math
 import sys
-import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-BUSY = "server busy, please try again.  maximum pending requests exceeded"
-CHARS_PER_TOKEN = 3.5  # denser than the client's estimate on purpose: the two must not agree by construction
+from tests.fakes.server import (
+    BUSY,
+    CHARS_PER_TOKEN,
+    FakeServer,
+    Received,
+    Reply,
+    Responder,
+    count_tokens,
+    echo_reply,
+    pieces,
+    serve_forever,
+    split,
+    written,
+)
+
 DEFAULT_NUM_CTX = 4096
 
 
@@ -76,85 +82,16 @@ DEFAULT_MODELS = (
 )
 
 
-@dataclass
-class Reply:
-    """One scripted answer to a chat request."""
-
-    content: str = "ok"
-    thinking: str = ""
-    done_reason: str = "stop"
-    chunk_chars: int = 16  # characters per streamed piece
-    first_delay: float = 0.0  # seconds before the first byte (model load, prompt evaluation)
-    delay: float = 0.0  # seconds between pieces
-    stall_after: int | None = None  # after this many pieces, be silent for `stall` seconds
-    stall: float = 0.0
-    status: int = 200  # not 200: answer {"error": error} with this status, nothing streamed
-    error: str = ""
-    error_after: int | None = None  # send an {"error": error} line after this many pieces, then stop
-    close_after: int | None = None  # drop the connection after this many pieces
-    prompt_eval_count: int | None = None  # override the counted prompt size
-    eval_count: int | None = None
-    load_ns: int = 2_000_000
-
-    @classmethod
-    def busy(cls) -> Reply:
-        return cls(status=503, error=BUSY)
-
-    @classmethod
-    def bad_request(cls, error: str = "invalid options: bogus") -> Reply:
-        return cls(status=400, error=error)
-
-    @classmethod
-    def error_mid_stream(
-        cls, after: int = 2, error: str = "an error was encountered while running the model", **kw: Any
-    ) -> Reply:
-        return cls(error_after=after, error=error, **kw)
-
-    @classmethod
-    def dropped(cls, after: int = 2, **kw: Any) -> Reply:
-        return cls(close_after=after, **kw)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Reply:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in known})
-
-
-@dataclass
-class Received:
-    method: str
-    path: str
-    body: dict[str, Any]
-    at: float
-
-
-Responder = Callable[[dict[str, Any]], "Reply | Awaitable[Reply]"]
-
-
 def digest_of(name: str) -> str:
     """The digest /api/tags lists for a model: sha256-shaped and stable across processes."""
     return hashlib.sha256(name.encode()).hexdigest()
-
-
-def count_tokens(messages: Sequence[dict[str, Any]]) -> int:
-    return sum(math.ceil(len(str(m.get("content") or "")) / CHARS_PER_TOKEN) + 5 for m in messages)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
-def split(text: str, size: int) -> list[str]:
-    return [text[i : i + size] for i in range(0, len(text), max(1, size))]
-
-
-def echo_reply(body: dict[str, Any]) -> Reply:
-    """The default answer: repeats the last user message, after a line of thinking."""
-    users = [m.get("content", "") for m in body.get("messages", []) if m.get("role") == "user"]
-    return Reply(content=f"echo: {users[-1] if users else ''}", thinking="The user wants an echo.")
-
-
-class FakeOllama:
+class FakeOllama(FakeServer):
     """``async with FakeOllama() as srv: ... srv.url ...``"""
 
     def __init__(
@@ -168,29 +105,14 @@ class FakeOllama:
         record: Path | None = None,
         load_delay: float = 0.0,
     ) -> None:
+        super().__init__(replies, responder, default, port, record)
         self.load_delay = load_delay  # seconds a (re)load of the model takes
         self.models = {m.name: m for m in models}
-        self.queue: deque[Reply] = deque(replies)
-        self.responder = responder
-        self.default = default
-        self.port = port
         self.version = version
-        self.record = record
-        self.received: list[Received] = []
-        self.in_flight = 0
-        self.max_in_flight = 0
         self.loaded: dict[str, int] = {}  # model -> num_ctx it is loaded with
         self.loads = 0
-        self._runner: web.AppRunner | None = None
 
     # ---- test-facing helpers ----
-
-    def script(self, *replies: Reply) -> None:
-        self.queue.extend(replies)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def chats(self) -> list[dict[str, Any]]:
@@ -212,36 +134,7 @@ class FakeOllama:
         app.router.add_get("/", self._root)
         return app
 
-    async def start(self) -> FakeOllama:
-        self._runner = web.AppRunner(self.app(), handle_signals=False)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeOllama:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
     # ---- handlers ----
-
-    async def _note(self, request: web.Request) -> dict[str, Any]:
-        body: dict[str, Any] = {}
-        if request.method == "POST" and request.can_read_body:
-            body = await request.json()
-        self.received.append(Received(request.method, request.path, body, time.monotonic()))
-        if self.record is not None:
-            with self.record.open("a", encoding="utf-8") as f:
-                f.write(json.dumps({"method": request.method, "path": request.path, "body": body}) + "\n")
-        return body
 
     async def _root(self, request: web.Request) -> web.Response:
         await self._note(request)
@@ -324,16 +217,6 @@ class FakeOllama:
         ]
         return web.json_response({"models": models})
 
-    async def _reply_for(self, body: dict[str, Any]) -> Reply:
-        if self.queue:
-            return self.queue.popleft()
-        if self.responder is not None:
-            r = self.responder(body)
-            return await r if inspect.isawaitable(r) else r
-        if self.default is not None:
-            return self.default
-        return echo_reply(body)
-
     async def _load(self, name: str, options: dict[str, Any]) -> int:
         num_ctx = int(options.get("num_ctx") or DEFAULT_NUM_CTX)
         if self.loaded.get(name) != num_ctx:  # Ollama reloads a model whose num_ctx changes
@@ -366,13 +249,9 @@ class FakeOllama:
                     "done": True,
                 }
             )
-        self.in_flight += 1
-        self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
+        with self.answering():
             reply = await self._reply_for(body)
             return await self._answer(request, body, m, reply, bool(think), options)
-        finally:
-            self.in_flight -= 1
 
     async def _answer(
         self,
@@ -391,23 +270,14 @@ class FakeOllama:
         prompt_tokens = reply.prompt_eval_count
         if prompt_tokens is None:
             prompt_tokens = min(count_tokens(body["messages"]), num_ctx)  # silently cut, as Ollama does
-        thinking = reply.thinking if think else ""
-        content, done_reason = reply.content, reply.done_reason
-        num_predict = options.get("num_predict")
-        if isinstance(num_predict, int) and num_predict > 0:
-            budget = int(num_predict * CHARS_PER_TOKEN)
-            if len(thinking) + len(content) > budget:
-                thinking, content = thinking[:budget], content[: max(0, budget - len(thinking))]
-                done_reason = "length"
-        eval_count = reply.eval_count
-        if eval_count is None:
-            eval_count = math.ceil((len(thinking) + len(content)) / CHARS_PER_TOKEN)
+        w = written(reply, think, options.get("num_predict"))
+        eval_count = w.tokens
         final = {
             "model": m.name,
             "created_at": _now(),
             "message": {"role": "assistant", "content": ""},
             "done": True,
-            "done_reason": done_reason,
+            "done_reason": w.done_reason,
             "total_duration": reply.load_ns + 3_000_000 + 5_000_000 * eval_count,
             "load_duration": reply.load_ns,
             "prompt_eval_count": prompt_tokens,
@@ -416,40 +286,23 @@ class FakeOllama:
             "eval_duration": 5_000_000 * eval_count,
         }
         if body.get("stream") is False:
-            msg: dict[str, Any] = {"role": "assistant", "content": content}
-            if thinking:
-                msg["thinking"] = thinking
+            msg: dict[str, Any] = {"role": "assistant", "content": w.content}
+            if w.thinking:
+                msg["thinking"] = w.thinking
             return web.json_response({**final, "message": msg})
 
-        pieces = [{"thinking": t} for t in split(thinking, reply.chunk_chars)]
-        pieces += [{"content": c} for c in split(content, reply.chunk_chars)]
+        def line(piece: dict[str, str]) -> bytes:
+            message = {"role": "assistant", "content": piece.get("content", ""),
+                       **({"thinking": piece["thinking"]} if "thinking" in piece else {})}
+            return json.dumps({"model": m.name, "created_at": _now(), "message": message, "done": False}
+                              ).encode() + b"\n"
+
         resp = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
         await resp.prepare(request)
-        for i, piece in enumerate(pieces):
-            if reply.error_after is not None and i == min(reply.error_after, len(pieces) - 1):
-                await resp.write(json.dumps({"error": reply.error}).encode() + b"\n")
-                return resp
-            if reply.close_after is not None and i == min(reply.close_after, len(pieces) - 1):
-                assert request.transport is not None
-                request.transport.close()  # mid-stream: the client sees an incomplete chunked body
-                return resp
-            if reply.stall_after is not None and i == reply.stall_after:
-                await asyncio.sleep(reply.stall)
-            elif i and reply.delay:
-                await asyncio.sleep(reply.delay)
-            line = {
-                "model": m.name,
-                "created_at": _now(),
-                "message": {
-                    "role": "assistant",
-                    "content": piece.get("content", ""),
-                    **({"thinking": piece["thinking"]} if "thinking" in piece else {}),
-                },
-                "done": False,
-            }
-            await resp.write(json.dumps(line).encode() + b"\n")
-        await resp.write(json.dumps(final).encode() + b"\n")
-        await resp.write_eof()
+        parts = [line(piece) for piece in pieces(w, reply.chunk_chars)]
+        if await self.stream(request, resp, reply, parts, json.dumps({"error": reply.error}).encode() + b"\n"):
+            await resp.write(json.dumps(final).encode() + b"\n")
+            await resp.write_eof()
         return resp
 
 
@@ -475,14 +328,8 @@ async def serve(port: int, script: Path | None, record: Path | None, responder: 
     if script is not None:
         replies, default, loaded = load_script(script)
         models = loaded or models
-    srv = FakeOllama(models=models, replies=replies, default=default, port=port, record=record,
-                     responder=import_responder(responder) if responder else None)
-    await srv.start()
-    print(f"listening on {srv.url}", flush=True)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await srv.stop()
+    await serve_forever(FakeOllama(models=models, replies=replies, default=default, port=port, record=record,
+                                   responder=import_responder(responder) if responder else None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -503,4 +350,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-__all__ = ["BUSY", "DEFAULT_MODELS", "FakeModel", "FakeOllama", "Received", "Reply"]
+__all__ = [
+    "BUSY",
+    "CHARS_PER_TOKEN",
+    "DEFAULT_MODELS",
+    "FakeModel",
+    "FakeOllama",
+    "Received",
+    "Reply",
+    "Responder",
+    "count_tokens",
+    "echo_reply",
+    "split",
+]

@@ -2,7 +2,7 @@
 
 with fake_process("ollama", script={"replies": [{"content": "42"}]}, tmp=tmp_path) as (url, record):
     subprocess.run([sys.executable, "-m", "solver", "ask", "hi", "--host", url])
-    # `record` is a JSONL file of every request the fake received (Ollama fake only)
+    # `record` is a JSONL file of every request the fake received
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ def fake_process(kind: str, tmp: Path, script: dict[str, Any] | None = None, res
         path = tmp / f"{kind}-script.json"
         path.write_text(json.dumps(script), encoding="utf-8")
         args += ["--script", str(path)]
-    if kind == "ollama":
-        args += ["--record", str(record)]
+    args += ["--record", str(record)]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -13,7 +13,7 @@ from solver.llm.retry import RetryPolicy
 from solver.llm.streaming import Timeouts
 from tests.fakes.fixtures import fake_ollama, fake_openai  # noqa: F401  (fixtures)
 
-FAST_RETRY = RetryPolicy(attempts=3, base_s=0.01, factor=2.0, max_s=0.05)
+FAST_RETRY = RetryPolicy(attempts=3, backoff_s=0.01, max_backoff_s=0.05)
 QUICK = Timeouts(connect_s=2.0, warmup_s=10.0, first_chunk_s=10.0, idle_s=5.0)
 
 
@@ -32,36 +32,30 @@ def sleeps() -> SleepLog:
     return SleepLog()
 
 
-@pytest.fixture
-async def make_ollama(sleeps: SleepLog) -> AsyncIterator[Callable[..., OllamaBackend]]:
-    made: list[OllamaBackend] = []
+B = TypeVar("B", OllamaBackend, OpenAIBackend)
 
-    def make(*hosts: str, **kw: Any) -> OllamaBackend:
-        kw.setdefault("retry", FAST_RETRY)
-        kw.setdefault("timeouts", QUICK)
-        kw.setdefault("sleep", sleeps)
-        b = OllamaBackend(hosts=hosts, **kw)
+
+async def _maker(cls: type[B], sleeps: SleepLog, **defaults: Any) -> AsyncIterator[Callable[..., B]]:
+    """Backends of ``cls`` on the given hosts with fast retries and short timeouts, closed after the test."""
+    made: list[B] = []
+
+    def make(*hosts: str, **kw: Any) -> B:
+        b = cls(hosts=hosts, **{"retry": FAST_RETRY, "timeouts": QUICK, "sleep": sleeps, **defaults, **kw})
         made.append(b)
         return b
 
     yield make
     for b in made:
         await b.close()
+
+
+@pytest.fixture
+async def make_ollama(sleeps: SleepLog) -> AsyncIterator[Callable[..., OllamaBackend]]:
+    async for make in _maker(OllamaBackend, sleeps):
+        yield make
 
 
 @pytest.fixture
 async def make_openai(sleeps: SleepLog) -> AsyncIterator[Callable[..., OpenAIBackend]]:
-    made: list[OpenAIBackend] = []
-
-    def make(*hosts: str, **kw: Any) -> OpenAIBackend:
-        kw.setdefault("model", "google/gemma-4-31b-it")
-        kw.setdefault("retry", FAST_RETRY)
-        kw.setdefault("timeouts", QUICK)
-        kw.setdefault("sleep", sleeps)
-        b = OpenAIBackend(hosts=hosts, **kw)
-        made.append(b)
-        return b
-
-    yield make
-    for b in made:
-        await b.close()
+    async for make in _maker(OpenAIBackend, sleeps, model="google/gemma-4-31b-it"):
+        yield make

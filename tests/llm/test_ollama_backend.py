@@ -18,6 +18,7 @@ from solver.llm.errors import (
     ServerBusy,
     StreamError,
     ThinkingExhausted,
+    UnknownHost,
     WrongServer,
 )
 from solver.llm.ollama_backend import OllamaBackend
@@ -189,7 +190,7 @@ async def test_warm_up_that_never_finishes_times_out_clearly(make_ollama: Make) 
         with pytest.raises(ModelTimeout) as e:
             await make_ollama(srv.url, timeouts=timeouts, retry=RetryPolicy(attempts=1)).chat(HI)
     assert str(e.value) == (
-        f"the model server at {srv.url} sent nothing for 0.3 s while loading the model (warm-up); "
+        f"the Ollama server at {srv.url} sent nothing for 0.3 s while loading the model (warm-up); "
         "the machine may be overloaded or the model too large for it (check `ollama ps`)"
     )
 
@@ -228,15 +229,26 @@ async def test_model_removed_after_preflight_is_404_not_retried(
 # ---- retries --------------------------------------------------------------------------------------------
 
 
-async def test_unreachable_server_is_retried_then_explained(make_ollama: Make, sleeps: SleepLog) -> None:
+async def test_refused_connection_is_retried_once_then_explained(make_ollama: Make, sleeps: SleepLog) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(ModelUnreachable) as e:
         await make_ollama(url).chat(HI)
-    assert e.value.attempts == 3
-    assert sleeps.delays == [0.01, 0.02]  # FAST_RETRY's backoff
+    assert e.value.attempts == 2  # one brief retry for a server still starting, not the whole backoff
+    assert sleeps.delays == [0.01]
     assert str(e.value) == (
-        f"cannot reach a model server at {url} (connection refused); is Ollama running there? Start it with "
-        "`ollama serve`, or point --host / OLLAMA_HOST at the right address (gave up after 3 attempts)"
+        f"cannot reach the Ollama server at {url} (connection refused); start it there with `ollama serve`, "
+        "or point --host / OLLAMA_HOST at it (gave up after 2 attempts)"
+    )
+
+
+async def test_unknown_host_name_is_not_retried(make_ollama: Make, sleeps: SleepLog) -> None:
+    url = "http://no-such-model-server.invalid:11434"
+    with pytest.raises(UnknownHost) as e:
+        await make_ollama(url).chat(HI)
+    assert e.value.attempts == 1 and sleeps.delays == []
+    assert str(e.value) == (
+        f"cannot reach the Ollama server at {url}: the host name does not resolve (DNS lookup failed); "
+        "check --host / OLLAMA_HOST for a typo"
     )
 
 
@@ -313,9 +325,9 @@ async def test_bad_request_is_not_retried(fake_ollama: FakeOllama, make_ollama: 
     fake_ollama.script(Reply.bad_request("invalid options: bogus"))
     with pytest.raises(BadRequest) as e:
         await make_ollama(fake_ollama.url).chat(HI)
-    assert (
-        str(e.value)
-        == f"the model server at {fake_ollama.url} refused the request: HTTP 400: invalid options: bogus"
+    assert str(e.value) == (
+        f"the Ollama server at {fake_ollama.url} refused the request: HTTP 400: invalid options: bogus; "
+        "the same request would fail again: check the model options (--model, --max-tokens, --no-think)"
     )
     assert len(fake_ollama.chats) == 1
 
@@ -348,7 +360,7 @@ async def test_stall_between_chunks_times_out_with_a_clear_message(
     with pytest.raises(ModelTimeout) as e:
         await make_ollama(fake_ollama.url, timeouts=timeouts, retry=RetryPolicy(attempts=1)).chat(HI)
     assert str(e.value).startswith(
-        f"the model server at {fake_ollama.url} sent nothing for 0.2 s between two chunks of the reply"
+        f"the Ollama server at {fake_ollama.url} sent nothing for 0.2 s between two chunks of the reply"
     )
 
 
@@ -363,7 +375,7 @@ async def test_prompt_cut_to_the_window_is_detected(make_ollama: Make) -> None:
         assert srv.chats[0]["options"]["num_ctx"] == 2048  # it was sent: the cut is seen in the reply
     assert str(e.value) == (
         "the prompt (about 2504 tokens) does not fit the context window of num_ctx=2048 tokens: "
-        "the server read only 2048 tokens of it, so the model would answer a truncated prompt; "
+        f"the Ollama server at {srv.url} read only 2048 tokens of it, so the model would answer a truncated prompt; "
         "raise the context with --num-ctx or SOLVER_NUM_CTX (the model allows up to 8192), "
         "or shorten the prompt"
     )
@@ -374,7 +386,7 @@ async def test_dropped_messages_are_detected(fake_ollama: FakeOllama, make_ollam
     # Ollama drops whole old messages to fit: the count falls far below what was sent
     fake_ollama.script(Reply(prompt_eval_count=300))
     history = [Message("user", "a" * 4000), Message("assistant", "b" * 4000), Message("user", "c" * 400)]
-    with pytest.raises(PromptTruncated, match="the server read only 300 tokens"):
+    with pytest.raises(PromptTruncated, match=r"the Ollama server at .* read only 300 tokens"):
         await make_ollama(fake_ollama.url).chat(history)
 
 
@@ -438,9 +450,9 @@ async def test_pointing_at_an_openai_server_says_so(make_ollama: Make, sleeps: S
         with pytest.raises(WrongServer) as e:
             await make_ollama(srv.url).chat(HI)
     assert str(e.value) == (
-        f"the server at {srv.url} does not answer like Ollama (/api/version answered HTTP 404); "
+        f"the server at {srv.url} does not answer like an Ollama server (/api/version answered HTTP 404); "
         "check --host / OLLAMA_HOST, or use --backend openai for an OpenAI-compatible server "
-        "(vLLM, llama.cpp, LM Studio)"
+        "(vLLM, SGLang, llama.cpp, LM Studio)"
     )
     assert sleeps.delays == []  # not retried
 
@@ -450,7 +462,7 @@ async def test_concurrent_requests_share_one_failed_preflight(make_ollama: Make,
     b = make_ollama(url, slots_per_host=4)
     results = await asyncio.gather(*(b.chat(HI) for _ in range(5)), return_exceptions=True)
     assert all(isinstance(r, ModelUnreachable) for r in results)
-    assert sleeps.delays == [0.01, 0.02]  # one preflight with its retries, not one per request
+    assert sleeps.delays == [0.01]  # one preflight with its one retry, not one per request
     async with FakeOllama(port=int(url.rsplit(":", 1)[1])) as srv:
         assert (await b.chat(HI)).content == "echo: hi"  # the next request checks again
         assert srv.paths()[:3] == ["/api/version", "/api/tags", "/api/show"]

@@ -16,12 +16,15 @@ from solver.llm.errors import (
     ServerBusy,
     StreamError,
     ThinkingExhausted,
+    UnknownHost,
+    WrongServer,
 )
 from solver.llm.openai_backend import OpenAIBackend, base_url
 from solver.llm.retry import RetryPolicy
 from solver.llm.streaming import Timeouts
-from tests.fakes.ollama_server import Reply
+from tests.fakes.ollama_server import FakeOllama, Reply
 from tests.fakes.openai_server import FakeOpenAI, FakeServedModel
+from tests.llm.conftest import SleepLog
 from tests.llm.test_ollama_backend import free_port
 
 Make = Callable[..., OpenAIBackend]
@@ -68,8 +71,9 @@ async def test_missing_model_lists_what_is_served(fake_openai: FakeOpenAI, make_
     with pytest.raises(ModelNotFound) as e:
         await make_openai(fake_openai.url, model="qwen3-32b").chat(HI)
     assert str(e.value) == (
-        f"the server at {fake_openai.url}/v1 does not serve the model 'qwen3-32b' "
-        "(it has: google/gemma-4-31b-it); choose one it serves with --model"
+        f"the OpenAI-compatible server at {fake_openai.url}/v1 does not have the model 'qwen3-32b' "
+        f"(it has: google/gemma-4-31b-it); pick one it lists at {fake_openai.url}/v1/models with --model, "
+        "or start the server with that model"
     )
 
 
@@ -114,7 +118,13 @@ async def test_context_overflow_400_is_a_truncation_error(make_openai: Make) -> 
     async with FakeOpenAI(models=[FakeServedModel("m", max_model_len=1024)]) as srv:
         with pytest.raises(PromptTruncated) as e:
             await make_openai(srv.url, model="m", num_ctx=4096).chat([Message("user", "w " * 2000)])
-        assert "the server said: This model's maximum context length is 1024 tokens" in str(e.value)
+        assert str(e.value) == (
+            "the prompt (about 1004 tokens) does not fit the context window of 4096 tokens: the OpenAI-compatible "
+            f"server at {srv.url}/v1 said: This model's maximum context length is 1024 tokens. However, you "
+            "requested 1148 tokens in the messages., so the model would answer a truncated prompt; start the "
+            "server with a longer context (vLLM --max-model-len, llama.cpp --ctx-size) and give it to --num-ctx, "
+            "or shorten the prompt"
+        )
         assert len(srv.chats) == 1
 
 
@@ -128,10 +138,36 @@ async def test_thinking_exhausted(fake_openai: FakeOpenAI, make_openai: Make) ->
         await make_openai(fake_openai.url).chat(HI, ChatParams(num_predict=30))
 
 
-async def test_unreachable(make_openai: Make) -> None:
+async def test_unreachable_says_what_to_do_for_an_openai_server(make_openai: Make, sleeps: SleepLog) -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    with pytest.raises(ModelUnreachable, match=f"cannot reach a model server at {url}/v1"):
-        await make_openai(url, retry=RetryPolicy(attempts=2, base_s=0.01)).chat(HI)
+    with pytest.raises(ModelUnreachable) as e:
+        await make_openai(url, retry=RetryPolicy(attempts=4, backoff_s=0.01)).chat(HI)
+    assert str(e.value) == (
+        f"cannot reach the OpenAI-compatible server at {url}/v1 (connection refused); start your server "
+        f"(vLLM, SGLang, llama.cpp, LM Studio) so that it listens at {url}/v1, or point --host at it "
+        "(gave up after 2 attempts)"
+    )
+    assert "ollama" not in str(e.value).lower() and sleeps.delays == [0.01]
+
+
+async def test_unknown_host_is_not_retried(make_openai: Make, sleeps: SleepLog) -> None:
+    url = "http://no-such-model-server.invalid:8000"
+    with pytest.raises(UnknownHost) as e:
+        await make_openai(url).chat(HI)
+    assert str(e.value) == (
+        f"cannot reach the OpenAI-compatible server at {url}/v1: the host name does not resolve "
+        "(DNS lookup failed); check --host for a typo"
+    )
+    assert e.value.attempts == 1 and sleeps.delays == []
+
+
+async def test_pointing_at_an_ollama_server_says_so(fake_ollama: FakeOllama, make_openai: Make) -> None:
+    with pytest.raises(WrongServer) as e:
+        await make_openai(fake_ollama.url).list_models()
+    assert str(e.value) == (
+        f"the server at {fake_ollama.url}/v1 does not answer like an OpenAI-compatible server "
+        "(/models answered HTTP 404); check --host, or use --backend ollama for an Ollama server"
+    )
 
 
 def test_base_url() -> None:

@@ -8,6 +8,7 @@ from solver.errors import ModelError, SolverError
 from solver.llm.base import ChatParams, Message
 from solver.llm.errors import (
     BadRequest,
+    ModelLayerError,
     ModelNotFound,
     ModelTimeout,
     ModelUnreachable,
@@ -15,12 +16,15 @@ from solver.llm.errors import (
     ServerBusy,
     StreamError,
     ThinkingExhausted,
+    UnknownHost,
     WrongServer,
 )
 from solver.llm.limits import cannot_fit, choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
+from solver.llm.pooled import from_status
 from solver.llm.presets import PRESETS, merge, preset_for
-from solver.llm.retry import RetryPolicy, is_retryable, retrying
+from solver.llm.retry import RetryPolicy, kind_of, retrying
 from solver.llm.streaming import normalize_host
+from solver.retry import Kind, kind_of_status
 
 
 @pytest.mark.parametrize("name", ["gemma4:31b", "gemma4:26b", "gemma4:e4b", "gemma4:e2b"])
@@ -97,26 +101,44 @@ def test_thinking_exhausted_rule() -> None:
 
 
 def test_retry_table() -> None:
-    retried = [
-        ModelUnreachable("h"),
-        ServerBusy("h"),
-        StreamError("h", "x"),
-        ModelTimeout("h", waited_s=1, phase="p"),
+    transient = [
+        ServerBusy("h", backend="ollama"),
+        StreamError("h", "x", backend="ollama"),
+        ModelTimeout("h", waited_s=1, phase="p", backend="ollama"),
     ]
     final = [
-        ModelNotFound("m", "h"),
-        BadRequest("h", "x"),
-        WrongServer("h", "x"),
-        PromptTruncated("h", estimated=1, reported=1, limit=1),
-        ThinkingExhausted("h", limit=1, limit_name="num_predict", thinking_chars=1),
+        UnknownHost("h", "DNS lookup failed", backend="ollama"),
+        ModelNotFound("m", "h", backend="ollama"),
+        BadRequest("h", "x", backend="ollama"),
+        WrongServer("h", "x", backend="ollama"),
+        PromptTruncated("h", estimated=1, reported=1, limit=1, backend="ollama"),
+        ThinkingExhausted("h", limit=1, limit_name="num_predict", thinking_chars=1, backend="ollama"),
     ]
-    assert all(is_retryable(e) for e in retried)
-    assert not any(is_retryable(e) for e in final)
-    assert all(isinstance(e, ModelError) and isinstance(e, SolverError) for e in retried + final)
+    assert [kind_of(e) for e in transient] == [Kind.TRANSIENT] * 3
+    assert kind_of(ModelUnreachable("h", "connection refused", backend="ollama")) is Kind.STARTING
+    assert all(kind_of(e) is Kind.FINAL for e in final)
+    assert all(isinstance(e, ModelError) and isinstance(e, SolverError) for e in transient + final)
+
+
+def test_each_kind_gets_its_number_of_tries() -> None:
+    p = RetryPolicy(attempts=5)
+    assert (p.tries(Kind.TRANSIENT), p.tries(Kind.STARTING), p.tries(Kind.FINAL)) == (5, 2, 1)
+    assert p.may_retry(Kind.STARTING, 1) and not p.may_retry(Kind.STARTING, 2)
+    assert not p.may_retry(Kind.FINAL, 1)
+    assert RetryPolicy(attempts=1).tries(Kind.STARTING) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [(400, Kind.FINAL), (401, Kind.FINAL), (404, Kind.FINAL), (408, Kind.TRANSIENT), (429, Kind.TRANSIENT),
+     (500, Kind.TRANSIENT), (503, Kind.TRANSIENT)],
+)
+def test_status_kinds(status: int, kind: Kind) -> None:
+    assert kind_of_status(status) is kind
 
 
 def test_backoff_grows_and_is_capped() -> None:
-    p = RetryPolicy(attempts=6, base_s=1, factor=2, max_s=5)
+    p = RetryPolicy(attempts=6, backoff_s=1, max_backoff_s=5)
     assert [p.delay(i) for i in range(1, 6)] == [1, 2, 4, 5, 5]
 
 
@@ -130,10 +152,37 @@ async def test_retrying_stops_on_a_final_error_and_counts_attempts() -> None:
     async def op(n: int) -> str:
         calls.append(n)
         if n < 3:
-            raise ServerBusy("h", "busy")
-        raise BadRequest("h", "nope")
+            raise ServerBusy("h", "busy", backend="ollama")
+        raise BadRequest("h", "nope", backend="ollama")
 
     with pytest.raises(BadRequest) as e:
-        await retrying(op, RetryPolicy(attempts=5, base_s=0.5), sleep=sleep)
+        await retrying(op, RetryPolicy(attempts=5, backoff_s=0.5), sleep=sleep)
     assert calls == [1, 2, 3] and slept == [0.5, 1.0] and e.value.attempts == 3
-    assert str(e.value) == "the model server at h refused the request: nope (gave up after 3 attempts)"
+    assert str(e.value).startswith("the Ollama server at h refused the request: nope; ")
+    assert str(e.value).endswith(" (gave up after 3 attempts)")
+
+
+async def test_connection_refused_is_retried_once() -> None:
+    calls: list[int] = []
+
+    async def op(n: int) -> str:
+        calls.append(n)
+        raise ModelUnreachable("h", "connection refused", backend="openai")
+
+    async def sleep(s: float) -> None:
+        pass
+
+    with pytest.raises(ModelUnreachable) as e:
+        await retrying(op, RetryPolicy(attempts=4), sleep=sleep)
+    assert calls == [1, 2] and e.value.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "retried"),
+    [(400, BadRequest, False), (401, BadRequest, False), (403, BadRequest, False), (404, ModelNotFound, False),
+     (408, ServerBusy, True), (429, ServerBusy, True), (503, ServerBusy, True), (500, StreamError, True),
+     (502, StreamError, True)],
+)
+def test_http_statuses_of_both_backends(status: int, kind: type[ModelLayerError], retried: bool) -> None:
+    e = from_status(status, "said", "h", "m", "openai")
+    assert type(e) is kind and (kind_of(e) is not Kind.FINAL) is retried

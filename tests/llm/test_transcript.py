@@ -50,6 +50,7 @@ async def test_transcript_records_requests_replies_and_failures(
     assert first["prompt_tokens"] > 0 and first["output_tokens"] == 4 and first["load_s"] == 0.002
     assert first["endpoint"] == fake_ollama.url and first["model"] == "gemma4:31b"
     assert second["attempts"] == 2 and second["params"]["seed"] == 1
+    assert [c["options"].get("seed") for c in fake_ollama.chats] == [None, 1, 1, None]  # the retry too
     assert failed["ok"] is False and failed["error_kind"] == "ThinkingExhausted"
     assert failed["error"].startswith("thinking used the whole output budget")
     assert len(failed["thinking"]) == 70 and failed["output_tokens"] == 20  # the refused reply still cost
