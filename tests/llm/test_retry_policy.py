@@ -58,7 +58,7 @@ async def test_the_api_client_fails_fast_on_a_refused_connection_and_a_bad_name(
             await refused.contest_list()
         assert sleeps.delays == [1.0]  # one retry, as for a server still starting
         unknown = CodeforcesApi(session, f"{UNKNOWN}/api", limiter=RateLimiter(0.0), policy=policy, sleep=sleeps)
-        with pytest.raises(NetworkError, match=r"failed 1 times .*DNSError"):
+        with pytest.raises(NetworkError, match=r"failed 1 time .*DNSError"):
             await unknown.contest_list()
         assert sleeps.delays == [1.0]  # and none for a name that does not resolve
 
