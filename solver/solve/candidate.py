@@ -86,9 +86,9 @@ async def run_candidate(work: Work, kit: Kit, index: int) -> CandidateResult:
     except Unjudgeable as e:
         work.log("unjudgeable", candidate=name, reason=str(e))
         return CandidateResult(name, None, False, None, Stop.UNJUDGEABLE, str(e))
-    except ModelError as e:
+    except ModelError as e:  # the model layer, not the problem: the problem stays unfinished (resumable)
         work.log("model_failed", candidate=name, error=str(e))
-        return CandidateResult(name, work.best.get(name), False, None, Stop.MODEL_ERROR, str(e))
+        raise
 
 
 async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
