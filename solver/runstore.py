@@ -9,12 +9,21 @@
 
 Resuming replays ``events.jsonl``: model replies are found by their logical key (``RunIndex.reply``) so a
 resumed run never asks the model the same thing twice, and a problem with a ``problem_done`` event is never
-solved again. A process killed in the middle of an append leaves a torn last line, which ``open`` cuts off.
+solved again (unless the model failed it: a model error is no property of the problem, so resume retries).
+A process killed in the middle of an append leaves a torn last line, which ``open`` cuts off.
 Several problems share one run (contest mode): every event names its problem.
+
+Damage is survived where the log allows: the first event (``run_start``) holds what run.json was created
+with, so a truncated run.json is rebuilt from it; a line with invalid UTF-8 is read with the bad bytes
+replaced (``notes`` says which lines). A failed write (disk full, no permission) becomes a ``StoreError``
+naming the file and the cause; what was written before stays, a half-written line is cut off, and the run
+resumes once the cause is fixed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
@@ -48,6 +57,23 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """The run store's one write seam for the log (tests inject disk-full and permission errors here)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def write_failed(path: Path, error: OSError, run_id: str = "") -> StoreError:
+    """A failed write as one clear error: which file, why, and that the run resumes once that is fixed."""
+    why = error.strerror or str(error)
+    fix = {errno.ENOSPC: "free some disk space", errno.EDQUOT: "free some disk space"}.get(
+        error.errno or 0, "make the folder writable"
+    )
+    again = f" and continue with --resume {run_id}" if run_id else ""
+    return StoreError(f"cannot write {path}: {why}; what was written before is kept: {fix}{again}")
+
+
 @dataclass(frozen=True)
 class Event:
     seq: int
@@ -73,11 +99,19 @@ class RunIndex:
             if e.type == "model_reply" and e.get("key"):
                 index.replies[str(e.get("key"))] = e.data
             elif e.type == "problem_done" and e.get("problem"):
-                index.finished[str(e.get("problem"))] = e.data
+                if _model_failed(e.data):  # written before model errors left runs resumable: retry it
+                    index.finished.pop(str(e.get("problem")), None)
+                else:
+                    index.finished[str(e.get("problem"))] = e.data
         return index
 
     def reply(self, key: str) -> Mapping[str, Any] | None:
         return self.replies.get(key)
+
+
+def _model_failed(data: Mapping[str, Any]) -> bool:
+    result = data.get("result")
+    return isinstance(result, Mapping) and result.get("stop") == "model_error"
 
 
 def _slug(text: str) -> str:
@@ -92,6 +126,7 @@ class Run:
         self.id = path.name
         self._lock = threading.Lock()
         self._seq = 0
+        self.notes: list[str] = []  # damage found and repaired on open, for the user to read
 
     # ---- creating and opening
 
@@ -104,10 +139,13 @@ class Run:
         except OSError as e:
             raise StoreError(f"cannot create run folder {path}: {e.strerror or e}; check --runs") from None
         run = Run(path)
-        atomic_write(
-            path / "run.json", _dumps({"schema": RUN_SCHEMA, "id": run.id, "status": "running", **meta})
-        )
-        (path / "events.jsonl").touch()
+        first = {"schema": RUN_SCHEMA, "id": run.id, "status": "running", **meta}
+        try:
+            atomic_write(path / "run.json", _dumps(first))
+            (path / "events.jsonl").touch()
+        except OSError as e:
+            raise write_failed(path, e) from None
+        run.append("run_start", meta=first)  # run.json can be rebuilt from the log if it is ever lost
         return run
 
     @staticmethod
@@ -118,9 +156,16 @@ class Run:
         if path is None:
             raise StoreError(f"no run {ref!r} in {root} (give a folder name from {root}/ or a path to one)")
         run = Run(path)
-        run.meta()  # fails clearly on a corrupt run.json
-        run._repair_tail()
-        run._seq = len(run.events())
+        try:
+            run._repair_tail()
+        except OSError as e:
+            raise write_failed(path / "events.jsonl", e, run.id) from None
+        events = run.events()
+        run._seq = max((e.seq for e in events), default=0)
+        try:
+            run.meta()
+        except StoreError as broken:
+            run._rebuild_meta(events, broken)
         return run
 
     def _repair_tail(self) -> None:
@@ -136,12 +181,23 @@ class Run:
                 f.flush()
                 os.fsync(f.fileno())
 
+    def _rebuild_meta(self, events: list[Event], broken: StoreError) -> None:
+        """Write run.json again from the log's ``run_start`` event; without one the run cannot be resumed."""
+        start = next((e for e in events if e.type == "run_start" and isinstance(e.get("meta"), Mapping)), None)
+        if start is None:
+            raise StoreError(f"{broken}; its events.jsonl has no run_start event to rebuild it from") from None
+        try:
+            atomic_write(self.path / "run.json", _dumps({**start.data["meta"], "status": "interrupted"}))
+        except OSError as e:
+            raise write_failed(self.path / "run.json", e, self.id) from None
+        self.notes.append(f"{self.path / 'run.json'} was unreadable; rebuilt it from events.jsonl")
+
     # ---- run.json
 
     def meta(self) -> dict[str, Any]:
         try:
             data = json.loads((self.path / "run.json").read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as e:
+        except (OSError, ValueError) as e:  # ValueError: bad JSON and bad UTF-8 alike
             raise StoreError(
                 f"{self.path / 'run.json'} is unreadable ({e}); the run cannot be resumed"
             ) from None
@@ -151,41 +207,74 @@ class Run:
 
     def update_meta(self, **changes: Any) -> None:
         with self._lock:
-            atomic_write(self.path / "run.json", _dumps({**self.meta(), **changes}))
+            try:
+                atomic_write(self.path / "run.json", _dumps({**self.meta(), **changes}))
+            except OSError as e:
+                raise write_failed(self.path / "run.json", e, self.id) from None
 
     # ---- events
 
     def append(self, type_: str, **data: Any) -> Event:
-        """Append one event and fsync it: once this returns, the event survives a crash."""
+        """Append one event and fsync it: once this returns, the event survives a crash.
+
+        A failed write (disk full, no permission) cuts off the part of the line it wrote, so the log ends on
+        a whole event, and raises a ``StoreError`` saying what failed and where.
+        """
+        log = self.path / "events.jsonl"
         with self._lock:
-            self._seq += 1
-            event = Event(self._seq, time.time(), type_, data)
+            event = Event(self._seq + 1, time.time(), type_, data)
             line = json.dumps(
                 {"seq": event.seq, "ts": round(event.ts, 6), "type": type_, **data},
                 ensure_ascii=False,
                 default=str,
             )
-            with open(self.path / "events.jsonl", "a", encoding="utf-8") as f:
-                f.write(line + "\n")
-                f.flush()
-                os.fsync(f.fileno())
+            try:
+                fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            except OSError as e:
+                raise write_failed(log, e, self.id) from None
+            try:
+                size = os.fstat(fd).st_size
+                try:
+                    _write_all(fd, (line + "\n").encode("utf-8"))
+                    os.fsync(fd)
+                except OSError as e:
+                    with contextlib.suppress(OSError):  # keep the log whole; if even this fails, open cuts it
+                        os.ftruncate(fd, size)
+                    raise write_failed(log, e, self.id) from None
+            finally:
+                os.close(fd)
+            self._seq = event.seq
         return event
 
     def events(self) -> list[Event]:
         out: list[Event] = []
+        log = self.path / "events.jsonl"
         try:
-            text = (self.path / "events.jsonl").read_text(encoding="utf-8")
+            raw = log.read_bytes()
         except FileNotFoundError:
             return out
-        for line in text.splitlines():
-            if not line.strip():
+        except OSError as e:
+            raise StoreError(f"cannot read {log}: {e.strerror or e}") from None
+        damaged: list[int] = []
+        for n, chunk in enumerate(raw.split(b"\n"), start=1):
+            if not chunk.strip():
                 continue
             try:
+                line = chunk.decode("utf-8")
+            except UnicodeDecodeError:  # a damaged byte: keep the event, with the bad bytes replaced
+                line = chunk.decode("utf-8", errors="replace")
+                damaged.append(n)
+            try:
                 d = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a torn line from a crash: the event never completed
-            seq, ts, type_ = d.pop("seq", 0), d.pop("ts", 0.0), d.pop("type", "")
-            out.append(Event(int(seq), float(ts), str(type_), d))
+                seq, ts, type_ = d.pop("seq", 0), d.pop("ts", 0.0), d.pop("type", "")
+                event = Event(int(seq), float(ts), str(type_), d)
+            except (ValueError, TypeError, AttributeError):
+                continue  # a torn or damaged line: the event never completed
+            out.append(event)
+        if damaged:
+            note = f"{log}: invalid UTF-8 on line(s) {', '.join(map(str, damaged[:5]))}, read with it replaced"
+            if note not in self.notes:
+                self.notes.append(note)
         return out
 
     def index(self) -> RunIndex:
@@ -197,7 +286,10 @@ class Run:
         path = self.path / relative
         if not path.resolve().is_relative_to(self.path.resolve()):
             raise StoreError(f"refusing to write {relative!r} outside the run folder")
-        atomic_write(path, text)
+        try:
+            atomic_write(path, text)
+        except OSError as e:
+            raise write_failed(path, e, self.id) from None
         return path
 
 

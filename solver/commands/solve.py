@@ -12,25 +12,29 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import asdict, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 
 from solver import __version__
 from solver.config import Config
-from solver.errors import JudgeUnavailableError, SolverError, UsageError
+from solver.errors import JudgeUnavailableError, ModelError, SolverError, StoreError, UsageError
+from solver.llm.base import ChatParams
 from solver.llm.cli_options import add_model_options
 from solver.problem import Problem, ProblemId
 from solver.runstore import Run
-from solver.solve.budget import Budget, Stop
+from solver.solve.budget import Stop
 from solver.solve.loop import Env, solve_problem
 from solver.solve.model import ModelCalls
-from solver.solve.options import add_solve_options, config_json, settings_from
+from solver.solve.options import add_solve_options, config_json, settings_from, settings_from_json
 from solver.solve.progress import Board, report
 from solver.solve.work import ProblemResult, Settings
+
+T = TypeVar("T")
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -88,15 +92,51 @@ def image_id(config: Config) -> str:
         return ""
 
 
+def resume_parts(run_: Run) -> tuple[Settings, Problem, str, str]:
+    """What a solve run recorded: settings, problem, model, backend; from run.json, else from the log.
+
+    Each part is taken from run.json when it is there and well-formed, else from what the log holds (the
+    ``run_start`` event, the ``problem_start`` event); when neither has it, the error names the file and the
+    field that is wrong.
+    """
+    meta = run_.meta()
+    if meta.get("command") != "solve":
+        raise UsageError(f"run {run_.id} is a {meta.get('command')!r} run, not a solve run")
+    events = run_.events()
+    logged = next((e.get("meta") for e in events if e.type == "run_start"), None)
+    sources: list[tuple[str, Mapping[str, Any]]] = [(str(run_.path / "run.json"), meta)]
+    if isinstance(logged, Mapping):
+        sources.append((f"{run_.path / 'events.jsonl'} (run_start)", logged))
+    started = next((e.get("problem_json") for e in events if e.type == "problem_start"), None)
+    if started is not None:
+        sources.append((f"{run_.path / 'events.jsonl'} (problem_start)", {"problem": started}))
+
+    def part(name: str, parse: Callable[[Any], T]) -> T:
+        first = ""
+        for where, d in sources:
+            if name not in d:
+                first = first or f"{where} has no {name!r}"
+                continue
+            try:
+                return parse(d[name])
+            except (KeyError, TypeError, ValueError, AttributeError) as e:
+                why = f"{e} is missing" if isinstance(e, KeyError) else str(e)
+                first = first or f"{where}: {name!r} is malformed ({why})"
+        raise StoreError(f"{first}; the run cannot be resumed: fix the file or start a new run")
+
+    settings = part("settings", settings_from_json)
+    problem = part("problem", Problem.from_json)
+    model = part("config", lambda c: (str(c["model"]), str(c["backend"])))
+    return settings, problem, model[0], model[1]
+
+
 async def run(args: argparse.Namespace, config: Config) -> int:
     if args.resume:
         run_ = Run.open(config.runs, args.resume)
-        meta = run_.meta()
-        if meta.get("command") != "solve":
-            raise UsageError(f"run {run_.id} is a {meta.get('command')!r} run, not a solve run")
-        settings = Settings(**{**meta["settings"], "budget": Budget(**meta["settings"]["budget"])})
-        problem = Problem.from_json(meta["problem"])
-        config = replace(config, model=meta["config"]["model"], backend=meta["config"]["backend"])
+        for note in run_.notes:
+            Console(stderr=True).print(f"note: {escape(note)}", style="yellow", highlight=False, soft_wrap=True)
+        settings, problem, model, backend = resume_parts(run_)
+        config = replace(config, model=model, backend=backend)
     else:
         if not args.problem:
             raise UsageError("give a problem (e.g. python -m solver solve 1999A) or --resume RUN")
@@ -139,25 +179,47 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
                     },
                 }
                 run_ = Run.create(config.runs, f"solve-{problem.id.slug}", meta)
+                resumed = False
             else:
                 run_.update_meta(status="running")
-            run_.append("session_start", resumed=bool(run_.events()), pid=str(problem.id))
-            Console(stderr=True).print(
+                resumed = True
+            run_.append("session_start", resumed=resumed, pid=str(problem.id))
+            say = Console(stderr=True)
+            say.print(
                 f"run folder: {run_.path}  (if interrupted: --resume {run_.id})",
                 highlight=False,
                 soft_wrap=True,
             )
             board = Board()
             model = recorded(backend, Transcript(run_.path / "transcript.jsonl"), str(problem.id))
-            calls = ModelCalls(model, run_, run_.index(), on_reply=board.on_reply)
+            calls = ModelCalls(
+                model,
+                run_,
+                run_.index(),
+                ChatParams(seed=settings.seed),  # --seed reaches the model's sampling, not only the tests
+                on_reply=board.on_reply,
+                on_wait=lambda line: say.print(escape(line), style="yellow", highlight=False, soft_wrap=True),
+            )
             env = Env(judge, run_, calls, settings, progress=board)
-            if config.json or not console.is_terminal:
-                result = await solve_problem(problem, env)
-            else:
-                with Live(board.table(), console=console, refresh_per_second=4, transient=True) as live:
-                    task = solve_problem(problem, env)
-                    result = await _with_refresh(task, live, board)
+            try:
+                if config.json or not console.is_terminal:
+                    result = await solve_problem(problem, env)
+                else:
+                    with Live(board.table(), console=console, refresh_per_second=4, transient=True) as live:
+                        task = solve_problem(problem, env)
+                        result = await _with_refresh(task, live, board)
+            except ModelError as e:  # not a property of the problem: nothing is recorded as done
+                run_.update_meta(status="interrupted", error=str(e))
+                raise ModelError(
+                    f"{e}; the run is kept: once the model server answers, continue with --resume {run_.id}"
+                ) from None
             run_.update_meta(status="finished", result={"stop": result.stop.value, "reason": result.reason})
+    except OSError as e:  # a write outside the run store's own checks (the transcript): say what and where
+        where = f" {e.filename}" if e.filename else ""
+        raise StoreError(
+            f"cannot write{where}: {e.strerror or e}; what was written is kept"
+            + (f"; fix it and continue with --resume {run_.id}" if run_ is not None else "")
+        ) from None
     finally:
         await backend.close()
     _print(result, run_, config, console)

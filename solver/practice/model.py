@@ -20,6 +20,10 @@ from sandbox.api import Source, Verdict
 from sandbox.diff import Difference
 from solver.problem import Contest, ContestRef, Problem, ProblemId
 
+# One definition each, shared with the solve loop (re-exported: the practice messages carry them).
+from solver.solve.work import Counterexample as Counterexample
+from solver.solve.work import StressOutcome as StressOutcome
+
 # --------------------------------------------------------------------------------------------- hints
 
 
@@ -97,23 +101,6 @@ class BotSolution:
     validator: Source | None = None  # exit 0 on a valid input
     checker: Source | None = None  # several-answers problems: testlib-convention checker
     run_dir: str = ""
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    input: str
-    expected: str
-    actual: str
-    verdict: Verdict
-    diff: Difference | None = None
-    seed: int | None = None
-
-
-@dataclass(frozen=True)
-class StressOutcome:
-    tests_run: int
-    counterexample: Counterexample | None
-    shrunk_from: int | None = None  # size in bytes of the failing input before shrinking
 
 
 @dataclass(frozen=True)

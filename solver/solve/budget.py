@@ -16,7 +16,8 @@ class Stop(StrEnum):
     TOKENS = "tokens"  # the token budget was spent
     WALL_TIME = "wall_time"  # the wall-time budget was spent
     UNJUDGEABLE = "unjudgeable"  # the problem cannot be judged locally (the reason says why)
-    MODEL_ERROR = "model_error"  # the model layer failed for good (the reason says why)
+    # Only in runs written before model errors left the problem unfinished; the run index retries those.
+    MODEL_ERROR = "model_error"
 
     @property
     def text(self) -> str:

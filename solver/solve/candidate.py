@@ -15,10 +15,10 @@ from solver.solve import evidence
 from solver.solve.budget import Stop
 from solver.solve.extract import extract_code
 from solver.solve.kit import Kit
-from solver.solve.programs import PoolTest, Program, build, by_name, solution_limits
+from solver.solve.programs import PoolTest, Program, build, interact_fairly, judge_fairly, solution_limits
 from solver.solve.prompts import messages
-from solver.solve.stress import Finding, StressOutcome, stress
-from solver.solve.work import Counterexample, Work
+from solver.solve.stress import stress
+from solver.solve.work import Counterexample, StressOutcome, Work
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,15 @@ async def evaluate(work: Work, kit: Kit, program: Program) -> Version:
         if helper.program is None:
             raise Unjudgeable(f"interactive problem without a working interactor: {helper.note}")
         results = tuple(
-            [await work.judge.interact(program.compiled, helper.program.compiled, t, limits) for t in kit.example_tests]
+            [
+                await interact_fairly(work.judge, program.compiled, helper.program.compiled, t, limits)
+                for t in kit.example_tests
+            ]
         )
     else:
         pool = list(work.pool)
-        judged = await work.judge.judge(program.compiled, [t.to_test() for t in pool], limits, await kit.checker())
-        res = by_name(judged)
+        tests = [t.to_test() for t in pool]
+        res = await judge_fairly(work.judge, program.compiled, tests, limits, await kit.checker())
         results = tuple(res[t.name] for t in pool if t.name in res)
     passed = frozenset(r.test for r in results if r.verdict is Verdict.AC)
     return Version(program, passed, results)
@@ -86,9 +89,9 @@ async def run_candidate(work: Work, kit: Kit, index: int) -> CandidateResult:
     except Unjudgeable as e:
         work.log("unjudgeable", candidate=name, reason=str(e))
         return CandidateResult(name, None, False, None, Stop.UNJUDGEABLE, str(e))
-    except ModelError as e:
+    except ModelError as e:  # the model layer, not the problem: the problem stays unfinished (resumable)
         work.log("model_failed", candidate=name, error=str(e))
-        return CandidateResult(name, work.best.get(name), False, None, Stop.MODEL_ERROR, str(e))
+        raise
 
 
 async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
@@ -177,13 +180,14 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             prompt = _repair(work, base, base_evidence, rejected)
             continue
         work.progress(pid, name, stage="stress", attempt=n)
-        last_stress = outcome = await stress(work, kit, program)
-        finding = outcome.finding
+        s = work.settings
+        last_stress = outcome = await stress(work.judge, work.problem, program.compiled, kit, s.stress_tests, s.seed)
+        finding = outcome.counterexample
         work.log(
             "stress",
             candidate=name,
             version=program.name,
-            tests=outcome.total,
+            tests=outcome.tests_run,
             agreed=outcome.agreed,
             max_tests=outcome.max_tests,
             finding=finding.kind if finding else None,
@@ -198,15 +202,13 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         prompt = _repair(work, base, base_evidence, rejected)
 
 
-def _record(work: Work, name: str, program: Program, finding: Finding) -> None:
+def _record(work: Work, name: str, program: Program, finding: Counterexample) -> None:
     """A stress finding becomes a pool test (an anchor once fixed) and a counterexample in the log."""
     count = sum(1 for t in work.pool if t.kind == finding.kind) + 1
-    test = work.add_test(PoolTest(f"{finding.kind}-{count}", finding.kind, finding.input, finding.answer))
-    found = evidence.decode(finding.result.run.stdout)
-    verdict = finding.result.verdict.value
-    work.counterexamples.append(
-        Counterexample(program.name, test.name, finding.input, finding.answer, found[:4000], verdict)
-    )
+    answer = None if finding.kind == "max-size" else finding.expected
+    test = work.add_test(PoolTest(f"{finding.kind}-{count}", finding.kind, finding.input, answer))
+    cx = replace(finding, actual=finding.actual[:4000], candidate=program.name, test=test.name)
+    work.counterexamples.append(cx)
     work.log(
         "counterexample",
         candidate=name,
@@ -214,9 +216,9 @@ def _record(work: Work, name: str, program: Program, finding: Finding) -> None:
         test=test.name,
         kind=finding.kind,
         input=finding.input[:20000],
-        expected=finding.answer,
-        found=found[:20000],
-        verdict=verdict,
+        expected=answer,
+        found=finding.actual[:20000],
+        verdict=finding.verdict.value,
         evidence=finding.evidence,
     )
 

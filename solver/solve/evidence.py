@@ -8,6 +8,7 @@ prompt never explodes; a max-size input is described by its size and first lines
 from __future__ import annotations
 
 from sandbox.api import RunResult, TestResult, Verdict
+from sandbox.diff import describe
 
 MAX_CHARS = 1500
 MAX_LINES = 40
@@ -27,24 +28,6 @@ def clip(text: str, max_chars: int = MAX_CHARS, max_lines: int = MAX_LINES) -> s
 
 def decode(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", errors="replace")
-
-
-def first_difference(expected: str, actual: str) -> str:
-    """Where ``actual`` first differs from ``expected``, token by token (as Codeforces' wcmp compares)."""
-    exp_lines = expected.split("\n")
-    act_lines = actual.split("\n")
-    exp_tokens = [(i + 1, t) for i, line in enumerate(exp_lines) for t in line.split()]
-    act_tokens = [(i + 1, t) for i, line in enumerate(act_lines) for t in line.split()]
-    for k, ((line, e), (_, a)) in enumerate(zip(exp_tokens, act_tokens, strict=False)):
-        if e != a:
-            return f"token {k + 1} (expected line {line}): expected {e!r}, found {a!r}"
-    if len(act_tokens) < len(exp_tokens):
-        line, e = exp_tokens[len(act_tokens)]
-        return f"the output ends after {len(act_tokens)} tokens; expected {e!r} next (line {line})"
-    if len(act_tokens) > len(exp_tokens):
-        line, a = act_tokens[len(exp_tokens)]
-        return f"extra output after {len(exp_tokens)} tokens: {a!r} (line {line})"
-    return "the tokens are equal (the difference is in whitespace only)"
 
 
 def compile_error(message: str) -> str:
@@ -68,8 +51,9 @@ def wrong_answer(input_: str, expected: str | None, actual: str, detail: str = "
     parts.append("Your program's output:\n```\n" + (clip(actual) if actual.strip() else "(nothing)") + "\n```")
     if detail:
         parts.append(f"Checker: {detail}")
-    elif expected is not None:
-        parts.append("First difference: " + first_difference(expected, actual))
+    elif expected is not None:  # the sandbox's own account, with the test case of a multi-test input
+        where = describe(actual.encode(), expected.encode(), input_.encode())
+        parts.append(where or "The tokens are equal: the difference is in whitespace only.")
     return "\n".join(parts)
 
 

@@ -17,19 +17,26 @@ is stress-tested on the same inputs.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sandbox.api import Checker, Limits, Source, Test, Verdict
-from solver.problem import Sample
+from solver.problem import Problem, Sample
 from solver.solve import evidence
+from solver.solve.checking import standard_checker
 from solver.solve.extract import extract_code, extract_text_block
-from solver.solve.programs import HELPER_LIMITS, Program, build, by_name, outputs
+from solver.solve.programs import HELPER_LIMITS, Judge, Program, build, by_name, outputs
 from solver.solve.prompts import messages
 from solver.solve.shrink import Probe
 from solver.solve.work import Work
 
-Verify = Callable[[Program], Awaitable[str | None]]  # None: the program is fine; else why it is not
+Verify = Callable[[Program], Awaitable[str | None]]
+Log = Callable[..., None]  # log(event_type, **data)
+
+
+def _no_log(*_a: object, **_k: object) -> None:
+    return None
+  # None: the program is fine; else why it is not
 
 MAXGEN_LIMITS = Limits(time_s=10.0, memory_mb=1024, output_mb=256, wall_factor=2.0)
 
@@ -46,18 +53,146 @@ def is_multitest(text: str) -> bool:
     return "number of test cases" in low or ("test cases" in low and "first line" in low)
 
 
-class Kit:
-    """The helpers of one problem, built concurrently; ``await kit.brute()`` etc. wait for one."""
+class Material:
+    """The stress-test material of one problem: generated inputs that pass the validator, the reference's
+    answers, max-size inputs, the checker; cached, so every program is tested on the same inputs.
 
-    def __init__(self, work: Work) -> None:
-        self.work = work
-        p = work.problem
-        self._tasks: dict[str, asyncio.Task[Helper]] = {}
-        self.example_tests: list[Test] = []  # interactive problems: hidden data of the examples
+    Where the helper programs come from is the subclass's business: ``Kit`` asks the model for them and
+    checks each; ``Supplied`` takes ones already trusted (practice: the bot's, from its solve run).
+    """
+
+    def __init__(self, judge: Judge, problem: Problem, max_tests: int, log: Log = _no_log) -> None:
+        self.judge = judge
+        self.problem = problem
+        self.max_tests = max_tests
+        self.log = log
         self._inputs: dict[Probe, str | None] = {}
         self._answers: dict[str, str | None] = {}
         self._max: list[str] | None = None
         self._lock = asyncio.Lock()
+
+    async def get(self, stage: str) -> Helper:
+        raise NotImplementedError
+
+    def _plan_stages(self) -> set[str]:
+        raise NotImplementedError
+
+    async def brute(self) -> Helper:
+        return await self.get("brute")
+
+    async def has_checker(self) -> bool:
+        """False only for a several-answers problem whose checker could not be had."""
+        return "checker" not in self._plan_stages() or (await self.get("checker")).program is not None
+
+    async def checker(self) -> Checker:
+        """How outputs are judged: the model's checker for several-answers problems, else the standard one."""
+        if "checker" in self._plan_stages():
+            helper = await self.get("checker")
+            if helper.program is not None:
+                return Checker.from_program(helper.program.compiled)
+        return standard_checker(self.problem)
+
+    async def validate(self, inputs: Sequence[str], limits: Limits = HELPER_LIMITS) -> list[str | None]:
+        """For each input: None if the validator accepts it, else why not (no validator: never accepted)."""
+        helper = await self.get("validator")
+        if helper.program is None:
+            return [f"not validated: {helper.note}"] * len(inputs)
+        tests = [Test(f"in-{k}", text.encode(), None) for k, text in enumerate(inputs)]
+        result = by_name(await self.judge.judge(helper.program.compiled, tests, limits, Checker.tokens()))
+        out: list[str | None] = []
+        for k in range(len(inputs)):
+            t = result.get(f"in-{k}")
+            if t is not None and t.verdict is Verdict.AC:
+                out.append(None)
+            else:
+                said = evidence.decode(t.run.stderr).strip() if t else "not run"
+                out.append(said or (t.run.detail if t else "") or "rejected")
+        return out
+
+    async def _generate(self, program: Program, probes: Sequence[Probe]) -> list[str | None]:
+        tests = [Test(f"gen-{k}", f"{p.seed} {p.size}\n".encode(), None) for k, p in enumerate(probes)]
+        result = await self.judge.judge(program.compiled, tests, HELPER_LIMITS, Checker.tokens())
+        res, outs = by_name(result), outputs(result)
+        return [
+            outs[f"gen-{k}"] if f"gen-{k}" in res and res[f"gen-{k}"].verdict is Verdict.AC else None
+            for k in range(len(probes))
+        ]
+
+    async def inputs(self, probes: Sequence[Probe]) -> dict[Probe, str]:
+        """Valid generated inputs for ``probes`` (invalid or failed ones are left out, and logged)."""
+        helper = await self.get("generator")
+        if helper.program is None:
+            return {}
+        async with self._lock:
+            missing = [p for p in dict.fromkeys(probes) if p not in self._inputs]
+            if missing:
+                made = await self._generate(helper.program, missing)
+                present = [(p, m) for p, m in zip(missing, made, strict=True) if m is not None]
+                verdicts = await self.validate([m for _, m in present])
+                for p, m in zip(missing, made, strict=True):
+                    self._inputs[p] = None if m is None else m
+                for (p, m), why in zip(present, verdicts, strict=True):
+                    if why is not None:
+                        self._inputs[p] = None
+                        self.log("input_invalid", seed=p.seed, size=p.size, reason=why, input=m[:2000])
+        return {p: text for p in probes if (text := self._inputs.get(p)) is not None}
+
+    async def answers(self, inputs: Sequence[str]) -> dict[str, str]:
+        """The brute force's answers (only where it ran cleanly)."""
+        helper = await self.brute()
+        if helper.program is None:
+            return {}
+        async with self._lock:
+            missing = list(dict.fromkeys(i for i in inputs if i not in self._answers))
+            if missing:
+                tests = [Test(f"b-{k}", text.encode(), None) for k, text in enumerate(missing)]
+                result = await self.judge.judge(helper.program.compiled, tests, HELPER_LIMITS, Checker.tokens())
+                res, outs = by_name(result), outputs(result)
+                for k, text in enumerate(missing):
+                    ok = f"b-{k}" in res and res[f"b-{k}"].verdict is Verdict.AC
+                    self._answers[text] = outs[f"b-{k}"] if ok else None
+        return {i: a for i in inputs if (a := self._answers.get(i)) is not None}
+
+    async def max_inputs(self) -> list[str]:
+        helper = await self.get("maxgen")
+        if helper.program is None:
+            return []
+        async with self._lock:
+            if self._max is None:
+                n = self.max_tests
+                tests = [Test(f"max-{k}", f"{k + 1}\n".encode(), None) for k in range(n)]
+                result = await self.judge.judge(helper.program.compiled, tests, MAXGEN_LIMITS, Checker.tokens())
+                res = by_name(result)
+                made = [o for name, o in outputs(result).items() if res[name].verdict is Verdict.AC and o.strip()]
+                whys = await self.validate(made, MAXGEN_LIMITS)
+                self._max = [m for m, why in zip(made, whys, strict=True) if why is None]
+            return list(self._max)
+
+
+class Supplied(Material):
+    """Material from helper programs that are already trusted (by stage: brute, generator, validator, ...)."""
+
+    def __init__(self, judge: Judge, problem: Problem, helpers: Mapping[str, Program], max_tests: int = 0) -> None:
+        super().__init__(judge, problem, max_tests)
+        self.helpers = dict(helpers)
+
+    async def get(self, stage: str) -> Helper:
+        program = self.helpers.get(stage)
+        return Helper(program, "" if program is not None else f"no {stage} was supplied")
+
+    def _plan_stages(self) -> set[str]:
+        return set(self.helpers)
+
+
+class Kit(Material):
+    """The helpers of one problem, built concurrently; ``await kit.brute()`` etc. wait for one."""
+
+    def __init__(self, work: Work) -> None:
+        super().__init__(work.judge, work.problem, work.settings.max_tests, work.log)
+        self.work = work
+        p = work.problem
+        self._tasks: dict[str, asyncio.Task[Helper]] = {}
+        self.example_tests: list[Test] = []  # interactive problems: hidden data of the examples
         self._status: dict[str, str] = {}
         self._plan: list[tuple[str, Verify]] = []
         if p.interactive:
@@ -92,23 +227,8 @@ class Kit:
             return Helper(None, f"no {stage} for this problem")
         return await asyncio.shield(task)
 
-    async def brute(self) -> Helper:
-        return await self.get("brute")
-
-    async def has_checker(self) -> bool:
-        """False only for a several-answers problem whose checker could not be had."""
-        return "checker" not in self._plan_stages() or (await self.get("checker")).program is not None
-
     def _plan_stages(self) -> set[str]:
         return {stage for stage, _ in self._plan}
-
-    async def checker(self) -> Checker:
-        """How outputs are judged: the model's checker for several-answers problems, else the standard one."""
-        if "checker" in self._tasks:
-            helper = await self.get("checker")
-            if helper.program is not None:
-                return Checker.from_program(helper.program.compiled)
-        return self.work.default_checker()
 
     async def close(self) -> None:
         """Stop helpers still being made (their judge calls finish first) and wait for them."""
@@ -205,32 +325,6 @@ class Kit:
                 )
         return None
 
-    async def validate(self, inputs: Sequence[str], limits: Limits = HELPER_LIMITS) -> list[str | None]:
-        """For each input: None if the validator accepts it, else why not (no validator: never accepted)."""
-        helper = await self.get("validator")
-        if helper.program is None:
-            return [f"not validated: {helper.note}"] * len(inputs)
-        tests = [Test(f"in-{k}", text.encode(), None) for k, text in enumerate(inputs)]
-        result = by_name(await self.work.judge.judge(helper.program.compiled, tests, limits, Checker.tokens()))
-        out: list[str | None] = []
-        for k in range(len(inputs)):
-            t = result.get(f"in-{k}")
-            if t is not None and t.verdict is Verdict.AC:
-                out.append(None)
-            else:
-                said = evidence.decode(t.run.stderr).strip() if t else "not run"
-                out.append(said or (t.run.detail if t else "") or "rejected")
-        return out
-
-    async def _generate(self, program: Program, probes: Sequence[Probe]) -> list[str | None]:
-        tests = [Test(f"gen-{k}", f"{p.seed} {p.size}\n".encode(), None) for k, p in enumerate(probes)]
-        result = await self.work.judge.judge(program.compiled, tests, HELPER_LIMITS, Checker.tokens())
-        res, outs = by_name(result), outputs(result)
-        return [
-            outs[f"gen-{k}"] if f"gen-{k}" in res and res[f"gen-{k}"].verdict is Verdict.AC else None
-            for k in range(len(probes))
-        ]
-
     async def _verify_generator(self, program: Program) -> str | None:
         if (await self.get("validator")).program is None:
             return None  # nothing to check its inputs against; stress testing will say it could not run
@@ -302,57 +396,6 @@ class Kit:
         )
 
     # ---- cached stress material
-
-    async def inputs(self, probes: Sequence[Probe]) -> dict[Probe, str]:
-        """Valid generated inputs for ``probes`` (invalid or failed ones are left out, and logged)."""
-        helper = await self.get("generator")
-        if helper.program is None:
-            return {}
-        async with self._lock:
-            missing = [p for p in dict.fromkeys(probes) if p not in self._inputs]
-            if missing:
-                made = await self._generate(helper.program, missing)
-                present = [(p, m) for p, m in zip(missing, made, strict=True) if m is not None]
-                verdicts = await self.validate([m for _, m in present])
-                for p, m in zip(missing, made, strict=True):
-                    self._inputs[p] = None if m is None else m
-                for (p, m), why in zip(present, verdicts, strict=True):
-                    if why is not None:
-                        self._inputs[p] = None
-                        self.work.log("input_invalid", seed=p.seed, size=p.size, reason=why, input=m[:2000])
-        return {p: text for p in probes if (text := self._inputs.get(p)) is not None}
-
-    async def answers(self, inputs: Sequence[str]) -> dict[str, str]:
-        """The brute force's answers (only where it ran cleanly)."""
-        helper = await self.brute()
-        if helper.program is None:
-            return {}
-        async with self._lock:
-            missing = list(dict.fromkeys(i for i in inputs if i not in self._answers))
-            if missing:
-                tests = [Test(f"b-{k}", text.encode(), None) for k, text in enumerate(missing)]
-                result = await self.work.judge.judge(helper.program.compiled, tests, HELPER_LIMITS, Checker.tokens())
-                res, outs = by_name(result), outputs(result)
-                for k, text in enumerate(missing):
-                    ok = f"b-{k}" in res and res[f"b-{k}"].verdict is Verdict.AC
-                    self._answers[text] = outs[f"b-{k}"] if ok else None
-        return {i: a for i in inputs if (a := self._answers.get(i)) is not None}
-
-    async def max_inputs(self) -> list[str]:
-        helper = await self.get("maxgen")
-        if helper.program is None:
-            return []
-        async with self._lock:
-            if self._max is None:
-                n = self.work.settings.max_tests
-                tests = [Test(f"max-{k}", f"{k + 1}\n".encode(), None) for k in range(n)]
-                result = await self.work.judge.judge(helper.program.compiled, tests, MAXGEN_LIMITS, Checker.tokens())
-                res = by_name(result)
-                made = [o for name, o in outputs(result).items() if res[name].verdict is Verdict.AC and o.strip()]
-                whys = await self.validate(made, MAXGEN_LIMITS)
-                self._max = [m for m, why in zip(made, whys, strict=True) if why is None]
-            return list(self._max)
-
 
 def _echo(text: str) -> Source:
     return Source(f"import sys\nsys.stdout.write({text!r})\n", "python3")

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sandbox.api import Verdict
+from solver.llm.base import ChatParams
 from solver.problem import Problem
 from solver.runstore import Run
 from solver.solve import cluster
@@ -57,6 +58,9 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
         env.progress(pid, "problem", stage="done (resumed)")
         return ProblemResult.from_json(done["result"])
     settings = env.settings
+    params = env.model.params
+    if params is None or params.seed is None:  # every caller's --seed reaches the model's sampling
+        env.model.params = replace(params or ChatParams(), seed=settings.seed)
     work = Work(
         problem=problem,
         settings=settings,
@@ -82,8 +86,12 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
     tasks = [asyncio.create_task(run_candidate(work, kit, i)) for i in range(settings.candidates)]
     kit.start()  # after the candidates: their drafts reach the model (and its limiter's queue) first
     try:
-        _, pending = await asyncio.wait(tasks, timeout=work.spending.remaining_wall())
-        wall_stop = bool(pending)  # the wall-time budget ran out mid-work: keep the best versions so far
+        # FIRST_EXCEPTION: a model or judge failure ends the problem at once (it is resumable, not done)
+        _, pending = await asyncio.wait(
+            tasks, timeout=work.spending.remaining_wall(), return_when=asyncio.FIRST_EXCEPTION
+        )
+        failed = any(t.done() and not t.cancelled() and t.exception() is not None for t in tasks)
+        wall_stop = bool(pending) and not failed  # the wall-time budget ran out: keep the best versions
     finally:  # also when this problem is cancelled (Ctrl-C, a contest's end): leave nothing running
         for t in tasks:
             t.cancel()
@@ -91,7 +99,7 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
         await kit.close()
     for t in tasks:
         if t.done() and not t.cancelled() and (error := t.exception()) is not None:
-            raise error  # a bug, or the judge failing: never a property of the problem
+            raise error  # a bug, the model or the judge failing: never a property of the problem
     results = [
         t.result()
         if t.done() and not t.cancelled()
@@ -162,7 +170,7 @@ async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_s
     )
 
 
-_STOP_ORDER = (Stop.UNJUDGEABLE, Stop.MODEL_ERROR, Stop.TOKENS, Stop.WALL_TIME, Stop.ATTEMPTS, Stop.SOLVED)
+_STOP_ORDER = (Stop.UNJUDGEABLE, Stop.TOKENS, Stop.WALL_TIME, Stop.ATTEMPTS, Stop.SOLVED)
 
 
 def _worst_stop(results: list[CandidateResult]) -> Stop:

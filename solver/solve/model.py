@@ -3,7 +3,13 @@
 Every call has a logical key (``problem/who/stage/n``). Before asking the model, the run's index is consulted:
 a reply recorded under the same key in an earlier (interrupted) session of this run is reused, so a resumed
 run never asks the model twice for the same thing. Prompts, replies and thinking go to ``events.jsonl``.
-Concurrency and retries are the model layer's business (its limiter bounds requests in flight).
+Concurrency and quick retries are the model layer's business (its limiter bounds requests in flight).
+
+A server that is away longer than the model layer's quick retries (restarting, reloading a model, a host
+rebooting) is waited for here, with the same retry table and backoff code but a patient policy
+(``PATIENCE``): waits of 15 s, 30 s, 1, 2, 4 minutes, then every 5 minutes, about an hour in all; each wait
+is one line (``on_wait``) and a ``model_wait`` event. When even that is spent the error propagates: the
+caller records nothing as done, so the run stays resumable and a resume asks again.
 """
 
 from __future__ import annotations
@@ -15,8 +21,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from solver.llm.base import ChatParams, Completion, Message, ModelBackend
-from solver.llm.errors import ThinkingExhausted
+from solver.llm.errors import ModelLayerError, ThinkingExhausted
+from solver.llm.retry import kind_of
+from solver.retry import Kind, RetryPolicy, retrying
 from solver.runstore import Run, RunIndex
+
+# 16 tries: waits 15, 30, 60, 120, 240, then 10 x 300 s = 3465 s (58 min) before the run is left to resume.
+PATIENCE = RetryPolicy(attempts=16, backoff_s=15.0, max_backoff_s=300.0)
+
+
+def _patient_kind(error: ModelLayerError) -> Kind:
+    """The model layer's table, except that a refused connection is waited out like any outage: mid-run, a
+    server that answered before and refuses now is restarting, not misconfigured."""
+    kind = kind_of(error)
+    return Kind.TRANSIENT if kind is Kind.STARTING else kind
 
 
 @dataclass(frozen=True)
@@ -65,12 +83,16 @@ class ModelCalls:
         index: RunIndex,
         params: ChatParams | None = None,
         on_reply: Callable[[Reply], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        patience: RetryPolicy = PATIENCE,
     ) -> None:
         self.backend = backend
         self.run = run
         self.index = index
         self.params = params
         self.on_reply = on_reply
+        self.on_wait = on_wait
+        self.patience = patience
         self.asked = 0  # calls that reached the model in this session (cached ones excluded)
 
     async def ask(self, key: str, messages: Sequence[Message], variant: int = 0, **tags: Any) -> Reply:
@@ -92,7 +114,7 @@ class ModelCalls:
                 params = self.params
                 if params is not None and params.seed is not None and variant:
                     params = replace(params, seed=params.seed + variant)
-                done = await self.backend.chat(messages, params)
+                done = await self._patiently(key, messages, params)
             except ThinkingExhausted as e:  # a reply without an answer: a failed attempt, not a failed run
                 self.run.append("model_failed", key=key, error=str(e), **tags)
                 done = Completion("", "", "length", 0, e.limit or 0)
@@ -123,3 +145,25 @@ class ModelCalls:
         if self.on_reply is not None:
             self.on_reply(reply)
         return reply
+
+    async def _patiently(self, key: str, messages: Sequence[Message], params: ChatParams | None) -> Completion:
+        """``backend.chat``, waiting out a server that is away (see PATIENCE); other errors pass at once."""
+
+        def waiting(error: ModelLayerError, attempt: int, wait: float) -> None:
+            reason = (error.detail or type(error).__name__).splitlines()[0][:120]
+            where = f" at {error.host}" if error.host else ""
+            line = (
+                f"{key}: the model server{where} is not answering ({reason}); "
+                f"retry {attempt} of {self.patience.attempts - 1} in {wait:.0f} s"
+            )
+            self.run.append("model_wait", key=key, error=str(error), retry=attempt, wait_s=wait)
+            if self.on_wait is not None:
+                self.on_wait(line)
+
+        return await retrying(
+            lambda _n: self.backend.chat(messages, params),
+            self.patience,
+            errors=ModelLayerError,
+            kind_of=_patient_kind,
+            on_retry=waiting,
+        )

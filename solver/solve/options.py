@@ -6,7 +6,8 @@ One place turns flags into Config fields and Config into the loop's Settings, so
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
+from collections.abc import Mapping
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,52 @@ def settings_from(config: Config) -> Settings:
 def config_json(config: Config) -> dict[str, Any]:
     """The configuration as run.json records it."""
     return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
+
+
+def _field(d: Mapping[str, Any], name: str, kind: type, default: Any, optional: bool = False) -> Any:
+    """``d[name]`` checked against ``kind`` (an int is a float too); missing: ``default``."""
+    if name not in d:
+        return default
+    v = d[name]
+    if v is None and optional:
+        return None
+    ok = not isinstance(v, bool) and (isinstance(v, kind) or (kind is float and isinstance(v, int)))
+    if not ok:
+        want = f"{kind.__name__}{' or null' if optional else ''}"
+        raise ValueError(f"{name!r} is {json_type(v)}, expected {want}")
+    return float(v) if kind is float else v
+
+
+def json_type(v: Any) -> str:
+    return "null" if v is None else {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+                                     list: "a list", dict: "an object"}.get(type(v), type(v).__name__)
+
+
+def settings_from_json(d: Any) -> Settings:
+    """The Settings a run recorded (run.json's ``settings``); ValueError says which field is wrong and how."""
+    if not isinstance(d, Mapping):
+        raise ValueError(f"'settings' is {json_type(d)}, expected an object")
+    base, budget = Settings(), Budget()
+    b = d.get("budget", {})
+    if not isinstance(b, Mapping):
+        raise ValueError(f"'settings.budget' is {json_type(b)}, expected an object")
+    try:
+        spent = Budget(
+            attempts=_field(b, "attempts", int, budget.attempts),
+            tokens=_field(b, "tokens", int, budget.tokens, optional=True),
+            wall_s=_field(b, "wall_s", float, budget.wall_s, optional=True),
+        )
+    except ValueError as e:
+        raise ValueError(f"settings.budget: {e}") from None
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name == "budget":
+            continue
+        default = getattr(base, f.name)
+        values[f.name] = _field(d, f.name, type(default), default)
+    settings = Settings(**values, budget=spent)
+    if settings.lang not in LANGUAGES or settings.helper_lang not in LANGUAGES:
+        raise ValueError(f"unknown language {settings.lang!r} or {settings.helper_lang!r}")
+    if settings.candidates < 1 or spent.attempts < 1 or settings.stress_tests < 0:
+        raise ValueError("candidates and budget.attempts must be at least 1, stress_tests at least 0")
+    return settings

@@ -98,3 +98,40 @@ def by_name(result: JudgeResult) -> dict[str, TestResult]:
 
 def passed(result: JudgeResult) -> frozenset[str]:
     return frozenset(t.test for t in result.tests if t.verdict is Verdict.AC)
+
+
+def doubtful(result: TestResult, limits: Limits) -> bool:
+    """A result that may be the judge's fault rather than the program's, so it is run again before it counts.
+
+    A judge error says nothing about the program. A failure that used little CPU time but ran out the wall
+    clock is what a paused or overloaded worker produces (a program that really is slow uses its CPU).
+    """
+    if result.verdict is Verdict.JE:
+        return True
+    if result.verdict is Verdict.AC:
+        return False
+    return result.run.wall_s >= limits.time_s and result.run.cpu_s < limits.time_s / 2
+
+
+async def judge_fairly(
+    judge: Judge, program: Compiled, tests: Sequence[Test], limits: Limits, checker: Checker
+) -> dict[str, TestResult]:
+    """Each test's result by name; doubtful ones (see ``doubtful``) are judged once more and the re-run counts.
+
+    A test still JE after its re-run stays JE: callers never count a JE as evidence against the program.
+    """
+    res = by_name(await judge.judge(program, tests, limits, checker))
+    again = [t for t in tests if t.name in res and doubtful(res[t.name], limits)]
+    if again:
+        res.update(by_name(await judge.judge(program, again, limits, checker)))
+    return res
+
+
+async def interact_fairly(
+    judge: Judge, solution: Compiled, interactor: Compiled, test: Test, limits: Limits
+) -> TestResult:
+    """``judge.interact`` with a doubtful result run once more (see ``doubtful``)."""
+    result = await judge.interact(solution, interactor, test, limits)
+    if doubtful(result, limits):
+        result = await judge.interact(solution, interactor, test, limits)
+    return result

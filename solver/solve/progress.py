@@ -93,7 +93,7 @@ def report(result: ProblemResult, run_path: str) -> RenderableType:
         first = cx.input.strip().splitlines()[:4]
         parts.append(
             Text(
-                f"counterexample {cx.test} (broke {cx.candidate}, {cx.detail}; {fixed}): "
+                f"counterexample {cx.test} (broke {cx.candidate}, {cx.verdict.value}; {fixed}): "
                 + " | ".join(first)
                 + (" ..." if len(cx.input.splitlines()) > 4 else "")
             )

@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sandbox.api import Checker
+from sandbox.api import Verdict
+from sandbox.diff import Difference
 from solver.problem import Problem
 from solver.runstore import Run
 from solver.solve.budget import Budget, Spending, Stop
-from solver.solve.checking import standard_checker
 from solver.solve.languages import Language
 from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, PoolTest
@@ -76,21 +76,74 @@ class Work:
         self.log("test_added", name=test.name, kind=test.kind, input=test.input, answer=test.answer)
         return test
 
-    def default_checker(self) -> Checker:
-        return standard_checker(self.problem)
-
 
 @dataclass(frozen=True)
 class Counterexample:
-    """An input on which a candidate disagreed with the brute force (or ran out of time), shrunk."""
+    """An input on which a program failed against the reference (the brute force, or the bot's accepted
+    solution in practice), shrunk; or a max-size input it could not run (``kind`` "max-size", no answer).
 
-    candidate: str  # the program version it broke, e.g. "c0-v1"
-    test: str  # its name in the pool
+    The solve loop also says which version it broke, its name in the pool, and which later version fixed it.
+    """
+
     input: str
-    expected: str | None
-    found: str
-    detail: str
+    expected: str  # the reference's answer ("" for a max-size input: only the run counts)
+    actual: str  # the program's output
+    verdict: Verdict
+    diff: Difference | None = None  # where the output first differs (WA/PE), as the checker sees it
+    seed: int | None = None  # the generator seed that made the (unshrunk) input
+    kind: str = "counterexample"  # or "max-size"
+    evidence: str = ""  # what a repair prompt is told
+    candidate: str = ""  # the program version it broke, e.g. "c0-v1"
+    test: str = ""  # its name in the pool
     fixed_by: str = ""  # the first later version that passes it
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def from_json(d: Mapping[str, Any]) -> Counterexample:
+        diff = d.get("diff")
+        return Counterexample(
+            input=str(d["input"]),
+            expected=str(d.get("expected") or ""),
+            actual=str(d.get("actual", d.get("found", ""))),  # "found", "detail": runs written before
+            verdict=Verdict(d.get("verdict", d.get("detail", "WA"))),
+            diff=_difference(diff) if isinstance(diff, Mapping) else None,
+            seed=d.get("seed"),
+            kind=str(d.get("kind", "max-size" if d.get("expected") is None else "counterexample")),
+            evidence=str(d.get("evidence", "")),
+            candidate=str(d.get("candidate", "")),
+            test=str(d.get("test", "")),
+            fixed_by=str(d.get("fixed_by", "")),
+        )
+
+
+def _difference(d: Mapping[str, Any]) -> Difference:
+    rows = ("expected_context", "found_context")
+    values: dict[str, Any] = {k: tuple(tuple(r) for r in v) if k in rows else v for k, v in d.items()}
+    return Difference(**values)
+
+
+@dataclass(frozen=True)
+class StressOutcome:
+    """What stress testing a program found: how many random tests were compared, and the first failure."""
+
+    tests_run: int = 0  # random tests compared with the reference (judge errors are not counted)
+    counterexample: Counterexample | None = None
+    shrunk_from: int | None = None  # size in bytes of the failing input before shrinking
+    agreed: int = 0
+    max_tests: int = 0
+    outputs: dict[str, str] = field(default_factory=dict)  # input -> output, to cluster candidates by
+    notes: tuple[str, ...] = ()  # what could not be tested, and why
+
+    @property
+    def summary(self) -> str:
+        parts = []
+        if self.tests_run:
+            parts.append(f"{self.agreed}/{self.tests_run} random tests agree with the brute force")
+        if self.max_tests:
+            parts.append(f"{self.max_tests} max-size test{'s' if self.max_tests > 1 else ''} run")
+        return "; ".join(parts + list(self.notes)) or "not stress-tested"
 
 
 @dataclass(frozen=True)
@@ -141,7 +194,7 @@ class ProblemResult:
             chosen=d.get("chosen"),
             verdicts=tuple(LocalVerdict(**v) for v in d.get("verdicts", ())),
             stress=d.get("stress", ""),
-            counterexamples=tuple(Counterexample(**c) for c in d.get("counterexamples", ())),
+            counterexamples=tuple(Counterexample.from_json(c) for c in d.get("counterexamples", ())),
             attempts=int(d.get("attempts", 0)),
             tokens=int(d.get("tokens", 0)),
             elapsed_s=float(d.get("elapsed_s", 0.0)),

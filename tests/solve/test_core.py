@@ -132,12 +132,11 @@ def _run(stdout: bytes = b"", **kw: object) -> RunResult:
     return RunResult(**base)  # type: ignore[arg-type]
 
 
-def test_first_difference_is_token_exact() -> None:
-    assert (
-        evidence.first_difference("3\n7\n", "3\n8\n") == "token 2 (expected line 2): expected '7', found '8'"
-    )
-    assert "ends after 1 tokens" in evidence.first_difference("3\n7\n", "3\n")
-    assert "extra output" in evidence.first_difference("3\n", "3\n9\n")
+def test_the_difference_is_the_sandboxs_with_the_test_case() -> None:
+    text = evidence.wrong_answer("2\n1 2\n3 4\n", "3\n7\n", "3\n8\n")
+    assert "First difference at token 2" in text and "expected '7', found '8'" in text
+    assert "in test case 2 of 2" in text  # one place (sandbox.diff) says where, and which test case
+    assert "ended early" in evidence.wrong_answer("1\n", "3\n7\n", "3\n")
 
 
 def test_wrong_answer_evidence_has_input_expected_actual_and_difference() -> None:

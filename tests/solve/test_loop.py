@@ -107,7 +107,7 @@ async def test_tle_on_max_size_then_faster_program(solve: Solve) -> None:
     (repair,) = model.prompts("repair")
     assert "Time limit exceeded" in repair and "maximum-size test" in repair and "limit of 1 s" in repair
     (cx,) = r.counterexamples
-    assert cx.detail == "TLE" and cx.expected is None and cx.fixed_by == "c0-v2"
+    assert cx.verdict.value == "TLE" and cx.kind == "max-size" and cx.expected == "" and cx.fixed_by == "c0-v2"
     assert ("max-size-1", "AC") in {(v.name, v.verdict) for v in r.verdicts}
 
 

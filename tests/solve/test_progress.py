@@ -6,6 +6,7 @@ import io
 
 from rich.console import Console
 
+from sandbox.api import Verdict
 from solver.solve.budget import Stop
 from solver.solve.model import Reply
 from solver.solve.progress import Board, report
@@ -46,7 +47,9 @@ def test_report_has_solution_verdicts_counterexamples_and_run_folder() -> None:
         ),
         stress="200/200 random tests agree with the brute force",
         counterexamples=(
-            Counterexample("c0-v1", "counterexample-1", "1\n-1 0\n", "-1\n", "1\n", "WA", "c0-v2"),
+            Counterexample(
+                "1\n-1 0\n", "-1\n", "1\n", Verdict.WA, candidate="c0-v1", test="counterexample-1", fixed_by="c0-v2"
+            ),
         ),
         attempts=2,
         tokens=5000,

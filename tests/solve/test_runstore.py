@@ -25,9 +25,9 @@ def test_create_append_reopen_and_index(tmp_path: Path) -> None:
     assert reply is not None and reply["content"] == "```cpp\n```" and reply["problem"] == "1999A"
     assert index.finished["1999A"]["result"] == {"stop": "solved"}
     e = again.append("session_start")
-    assert e.seq == 3  # numbering continues after the replayed events
+    assert e.seq == 4  # numbering continues after the replayed events (run_start is the first)
     lines = (run.path / "events.jsonl").read_text().splitlines()
-    assert [json.loads(x)["seq"] for x in lines] == [1, 2, 3]
+    assert [json.loads(x)["seq"] for x in lines] == [1, 2, 3, 4]
     assert all("ts" in json.loads(x) for x in lines)
 
 
@@ -37,9 +37,9 @@ def test_a_torn_last_line_is_cut_on_open(tmp_path: Path) -> None:
     with open(run.path / "events.jsonl", "a") as f:
         f.write('{"seq": 2, "type": "model_reply", "key": "k", "content": "half')  # killed mid-write
     again = Run.open(tmp_path, str(run.path))
-    assert [e.type for e in again.events()] == ["a"]
+    assert [e.type for e in again.events()] == ["run_start", "a"]
     again.append("b")
-    assert [e.type for e in Run.open(tmp_path, run.id).events()] == ["a", "b"]
+    assert [e.type for e in Run.open(tmp_path, run.id).events()] == ["run_start", "a", "b"]
 
 
 def test_update_meta_is_atomic_and_errors_are_clear(tmp_path: Path) -> None:
@@ -49,8 +49,9 @@ def test_update_meta_is_atomic_and_errors_are_clear(tmp_path: Path) -> None:
     assert not list(run.path.glob(".*.tmp"))
     with pytest.raises(StoreError, match="no run 'nope'"):
         Run.open(tmp_path, "nope")
+    (run.path / "events.jsonl").write_text("")  # a log without run_start cannot rebuild run.json
     (run.path / "run.json").write_text("{broken")
-    with pytest.raises(StoreError, match="cannot be resumed"):
+    with pytest.raises(StoreError, match=r"run\.json is unreadable.*no run_start event"):
         Run.open(tmp_path, run.id)
     with pytest.raises(StoreError, match="outside the run folder"):
         Run(run.path).write_file("../evil.txt", "x")
@@ -86,4 +87,4 @@ async def test_model_calls_are_logged_cached_by_key_and_vary_the_seed(tmp_path: 
     assert second.cached and second.content == first.content and second.thinking == "hmm"
     assert len(backend.seen) == 1 and again.asked == 0
     types = [e.type for e in Run.open(tmp_path, run.id).events()]
-    assert types == ["model_request", "model_reply", "model_reused"]
+    assert types == ["run_start", "model_request", "model_reply", "model_reused"]
