@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(file=out or sys.stdout, highlight=False)
-    err = Console(file=sys.stderr, highlight=False)
+    err = Console(file=sys.stderr, highlight=False, soft_wrap=True)  # one error, one line
     from sandbox.image import ImageError
     from sandbox.judge import JudgeUnavailable
 

@@ -13,14 +13,14 @@ from typing import Any
 from solver.config import Config
 from solver.errors import UsageError
 from solver.solve.budget import Budget
-from solver.solve.languages import LANGUAGES
+from solver.solve.languages import PROMPT_STYLES
 from solver.solve.work import Settings
 
 
 def add_solve_options(p: argparse.ArgumentParser, *, per: str = "problem") -> None:
     """Add --lang, --candidates, --attempts, --token-budget, --wall-time, --stress-tests, --seed."""
     g = p.add_argument_group("solve options")
-    g.add_argument("--lang", default=None, choices=sorted(LANGUAGES), help="language of the solutions (cpp17)")
+    g.add_argument("--lang", default=None, choices=sorted(PROMPT_STYLES), help="language of the solutions (cpp17)")
     g.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates drafted in parallel (1)")
     g.add_argument(
         "--attempts",

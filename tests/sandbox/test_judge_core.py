@@ -143,6 +143,25 @@ def test_languages_detect_and_alias() -> None:
     assert "-lm" in LANGUAGES["c11"].compile and "-std=gnu11" in LANGUAGES["c11"].compile
 
 
+def test_one_language_table_serves_the_solver() -> None:
+    """File endings, display names and the languages offered come from the sandbox's table alone."""
+    from pathlib import PurePath
+
+    from solver.practice.langs import LANGS, TEMPLATES, detect_lang, extension
+    from solver.solve.languages import PROMPT_STYLES
+
+    assert tuple(LANGUAGES) == LANGS and set(TEMPLATES) == set(LANGUAGES)
+    for key, spec in LANGUAGES.items():
+        assert spec.suffix == spec.suffixes[0] and extension(key) == spec.suffix
+        # a file written in a language is read back as that language, or as the first one sharing its ending
+        assert detect_lang(PurePath("x" + spec.suffix)) == detect("x" + spec.suffix).key
+        assert LANGUAGES[detect_lang(PurePath("x" + spec.suffix))].suffixes == spec.suffixes
+    assert [detect(f"a{s}").key for s in (".cc", ".cxx", ".c++", ".CPP")] == ["cpp17"] * 4
+    for key, style in PROMPT_STYLES.items():
+        assert style.key == key and style.name == LANGUAGES[key].name  # the prompt names what is compiled
+    assert "-std=gnu++17" in PROMPT_STYLES["cpp17"].name
+
+
 def test_precompiled_header_uses_exactly_the_compile_flags() -> None:
     script = setup_script()
     for key in ("cpp17", "cpp20"):
