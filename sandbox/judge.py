@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from sandbox import checkers
 from sandbox.api import (
+    TIME_RANGE_S,
     Checker,
     CheckerKind,
     CheckResult,
@@ -596,9 +597,8 @@ class Judge:
             return TestResult(test.name, Verdict.CE, judge_error_run("compilation error"))
         sprog, iprog = self._program(solution), self._program(interactor)
         lim = run_limits(limits, sprog.lang.key)
-        ilim = run_limits(
-            Limits(time_s=limits.time_s * limits.wall_factor + 1, memory_mb=512), iprog.lang.key
-        )
+        itime = min(limits.time_s * limits.wall_factor + 1, TIME_RANGE_S[1])  # outlives the solution
+        ilim = run_limits(Limits(time_s=itime, memory_mb=512), iprog.lang.key)
         header = {
             "op": "interact",
             "limits": lim,
