@@ -97,7 +97,10 @@ def run_limits(limits: Limits, lang: str) -> dict[str, Any]:
         "time_s": limits.time_s,
         "wall_s": limits.time_s * limits.wall_factor + 0.5,
         "as_mb": limits.memory_mb + _as_extra_mb(lang, limits.memory_mb),
-        "stack_mb": limits.memory_mb,  # Codeforces-like: the stack may use all the memory
+        # No stack limit of its own (0: the runner's, unlimited): the stack may use all the memory, as on
+        # Codeforces, bounded by the address space and judged by peak memory. A finite stack limit would
+        # also be every thread's stack reservation (glibc), so threads could not start within the space.
+        "stack_mb": 0,
         "output_mb": limits.output_mb,
         "idle_s": limits.idle_s if limits.idle_s is not None else max(1.0, limits.time_s),
     }

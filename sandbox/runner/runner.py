@@ -21,6 +21,7 @@ import ctypes
 import fcntl
 import json
 import os
+import resource
 import select
 import signal
 import struct
@@ -671,7 +672,16 @@ def main() -> None:
     if "--spawn" in args:
         SPAWN = args[args.index("--spawn") + 1]
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    unlimited_stack()
     Runner(base).serve()
+
+
+def unlimited_stack() -> None:
+    """Programs inherit this process's stack limit where their limits give none (stack_mb 0): make it
+    unlimited. glibc then gives each thread a 2 MB stack instead of reserving the stack limit per thread,
+    and the address-space limit still bounds the main stack."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
 
 
 if __name__ == "__main__":
