@@ -262,32 +262,38 @@ def render(res: JudgeResult, console: Console, *, show_output: bool = False) -> 
 
 
 async def selftest(backend: str, console: Console) -> int:
+    """Compile and run each language's tiny program; a language the backend lacks is said so, with why."""
     from sandbox.judge import open_judge
+    from sandbox.local_backend import missing_tools
 
     judge = await open_judge(JudgeConfig(backend=backend, workers=1))
-    failures = 0
+    failures: list[str] = []
     try:
         for spec in LANGUAGES.values():
+            what = f"{spec.key:8} {escape(spec.name)}"
+            why = missing_tools(spec) if backend == "local" else ""
+            if why:
+                console.print(f"[red]unavailable[/red] {what}: {escape(why)}")
+                failures.append(spec.key)
+                continue
             exe = await judge.compile(Source(spec.selftest, spec.key))
             if not exe.ok:
-                console.print(
-                    f"[red]FAIL[/red] {spec.key:8} {spec.name}: does not compile: {exe.message[:300]}"
-                )
-                failures += 1
+                console.print(f"[red]FAIL[/red] {what}: does not compile: {escape(exe.message[:300])}")
+                failures.append(spec.key)
                 continue
             r = await judge.run(exe, spec.selftest_output.encode(), Limits(5.0, 256))
             if r.status is Verdict.AC and r.stdout.decode() == spec.selftest_output:
                 console.print(
-                    f"[green]ok[/green]   {spec.key:8} {spec.name}: compile {exe.compile_s:.2f} s, "
+                    f"[green]ok[/green]   {what}: compile {exe.compile_s:.2f} s, "
                     f"run {r.wall_s * 1000:.1f} ms, {r.memory_kb / 1024:.1f} MB"
                 )
             else:
-                console.print(
-                    f"[red]FAIL[/red] {spec.key:8} {spec.name}: {r.status.value} {r.detail} {r.stdout!r}"
-                )
-                failures += 1
+                console.print(f"[red]FAIL[/red] {what}: {r.status.value} {escape(r.detail)} {escape(repr(r.stdout))}")
+                failures.append(spec.key)
     finally:
         await judge.close()
+    if failures:
+        console.print(f"{len(failures)} of {len(LANGUAGES)} languages do not work here: {', '.join(failures)}")
     return 1 if failures else 0
 
 

@@ -655,24 +655,11 @@ async def open_judge(config: JudgeConfig = _CONFIG) -> Judge:
     return judge
 
 
-DOCKER_HELP = (
-    "Docker is not available ({why}). The judge runs untrusted code only in a sandbox: install "
-    "Docker (Debian/Ubuntu: `apt-get install docker.io`, then start it with `dockerd` or "
-    "`systemctl start docker`), or choose the bubblewrap backend explicitly with backend='local'."
-)
-
-
 def _docker_backend(config: JudgeConfig) -> Backend:
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.ping()
-        client.close()
-    except Exception as e:
-        raise JudgeUnavailable(DOCKER_HELP.format(why=str(e).splitlines()[0][:200])) from None
-    from sandbox.docker_backend import DockerBackend
+    from sandbox.docker_backend import DockerBackend, connect
     from sandbox.image import ensure_image
+
+    connect().close()  # the engine first: nothing else can tell the user what is really missing
 
     if config.build_if_missing:
         ensure_image(config.image)

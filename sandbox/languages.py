@@ -34,6 +34,12 @@ class Language:
         return bool(self.pch_flags)
 
     @property
+    def tools(self) -> tuple[str, ...]:
+        """The programs it needs from PATH (compiler, interpreter); the image has them all."""
+        found = [argv[0] for argv in (self.compile, self.run) if argv and not argv[0].startswith("./")]
+        return tuple(dict.fromkeys(found))
+
+    @property
     def suffix(self) -> str:
         """The file ending a source of this language is written with (".cpp", ".c", ".py")."""
         return self.suffixes[0]

@@ -136,6 +136,7 @@ class Proc:
         env: dict[str, str] | None = None,
     ) -> None:
         self.uid = uid
+        self.program = argv[0]
         rep_r, rep_w = os.pipe2(os.O_CLOEXEC)
         # Sources above every target, so installing 0..n never clobbers a source still needed.
         high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in [*fds, rep_w]]
@@ -205,7 +206,7 @@ class Proc:
         st, ut, stt, rss, wall_us, timed_out, errno_ = (int(x) for x in line)
         exec_error = ""
         if errno_:
-            exec_error = f"cannot start the program: [Errno {errno_}] {os.strerror(errno_)}"
+            exec_error = f"cannot start {self.program}: [Errno {errno_}] {os.strerror(errno_)}"
         self.result = {
             "exit": os.WEXITSTATUS(st) if os.WIFEXITED(st) else None,
             "signal": os.WTERMSIG(st) if os.WIFSIGNALED(st) else None,
