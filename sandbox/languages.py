@@ -85,7 +85,10 @@ LANGUAGES: dict[str, Language] = {
             "-O2",
             "-std=gnu11",
             "-DONLINE_JUDGE",
-            "-static",
+            # Linked dynamically, as Codeflaws' reference judge (gcc -std=c99 -O2) does: old Codeforces C
+            # reads long long with the MSVC "%I64d", which glibc takes as a 32-bit int, leaving the upper
+            # half to what the stack held before main: zero after the dynamic loader, garbage after static
+            # start-up code. Accepted submissions relying on it then pass here as they did there.
             "-pipe",
             "-o",
             "main",
