@@ -57,13 +57,40 @@ class Source:
     lang: str  # a key of sandbox.languages.LANGUAGES: cpp17, cpp20, c11, python3, pypy3
 
 
+# What the judge can enforce (the one place these ranges live; the CLI's flags are checked against them).
+# Memory: beyond 2048 MB a worker's container (4096 MB) could no longer tell MLE from its own limit.
+TIME_RANGE_S = (0.01, 300.0)
+MEMORY_RANGE_MB = (1, 2048)
+OUTPUT_RANGE_MB = (1, 512)
+WALL_FACTOR_RANGE = (1.0, 10.0)
+EPS_RANGE = (0.0, 1.0)  # the numbers checker's absolute-or-relative tolerance
+
+
+def check_range(what: str, value: float, bounds: tuple[float, float], unit: str = "") -> None:
+    """ValueError naming the allowed range unless low <= value <= high (NaN is never in range)."""
+    low, high = bounds
+    if not low <= value <= high:
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        raise ValueError(f"{what} {shown}{unit} is out of range: give {low:g} to {high:g}{unit}")
+
+
 @dataclass(frozen=True)
 class Limits:
+    """Limits of one run; out-of-range values raise ValueError naming the allowed range."""
+
     time_s: float = 2.0  # CPU time limit
     memory_mb: int = 256
     output_mb: int = 64
     wall_factor: float = 3.0  # wall-clock kill at time_s * wall_factor (+0.5 s)
     idle_s: float | None = None  # interactive: idleness limit
+
+    def __post_init__(self) -> None:
+        check_range("time limit", self.time_s, TIME_RANGE_S, " s")
+        check_range("memory limit", self.memory_mb, MEMORY_RANGE_MB, " MB")
+        check_range("output limit", self.output_mb, OUTPUT_RANGE_MB, " MB")
+        check_range("wall-clock factor", self.wall_factor, WALL_FACTOR_RANGE, "")
+        if self.idle_s is not None:
+            check_range("idleness limit", self.idle_s, TIME_RANGE_S, " s")
 
 
 @dataclass(frozen=True)
@@ -143,6 +170,9 @@ class Checker:
     kind: CheckerKind = CheckerKind.TOKENS
     eps: float = 1e-6
     program: Compiled | None = None  # for PROGRAM
+
+    def __post_init__(self) -> None:
+        check_range("tolerance", self.eps, EPS_RANGE)
 
     @staticmethod
     def tokens() -> Checker:

@@ -4,6 +4,11 @@ python -m sandbox build-image [--force] [--dockerfile]
 python -m sandbox selftest
 python -m sandbox run SOURCE (--tests DIR | --input FILE) [--lang L] [--time-limit S]
     [--memory-limit MB] [--checker tokens|numbers[:EPS]|yesno|lines|SRC] [--interactor SRC] [--json]
+
+A test without an answer (NAME.in with no NAME.out / NAME.ans, or --input) is run and its output shown,
+but nothing can be compared: it is "unchecked", never Accepted. Exit status of run: 0 Accepted (every
+test checked and passed), 1 a test failed (or did not compile), 3 nothing failed but some tests were
+unchecked, 2 a usage error (bad flags, files, limits out of range).
 """
 
 from __future__ import annotations
@@ -12,14 +17,28 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from sandbox.api import Checker, JudgeConfig, JudgeResult, Limits, Source, Test, TestResult, Verdict
+from sandbox.api import (
+    MEMORY_RANGE_MB,
+    TIME_RANGE_S,
+    Checker,
+    JudgeConfig,
+    JudgeResult,
+    Limits,
+    Source,
+    Test,
+    TestResult,
+    Verdict,
+    check_range,
+)
 from sandbox.languages import LANGUAGES, detect, get
 
 
@@ -33,8 +52,8 @@ def parse_checker_spec(spec: str) -> Checker | Path:
     if name == "numbers":
         try:
             return Checker.numbers(float(arg) if arg else 1e-6)
-        except ValueError:
-            raise CliError(f"bad tolerance in --checker {spec!r}; write e.g. numbers:1e-6") from None
+        except ValueError as e:
+            raise CliError(f"bad tolerance in --checker {spec!r} ({e}); write e.g. numbers:1e-6") from None
     simple = {"tokens": Checker.tokens, "yesno": Checker.yesno, "lines": Checker.lines}
     if name in simple and not arg:
         return simple[name]()
@@ -47,7 +66,7 @@ def parse_checker_spec(spec: str) -> Checker | Path:
 
 
 def load_tests(folder: Path) -> list[Test]:
-    """NAME.in with NAME.out or NAME.ans (answer optional), sorted naturally by name."""
+    """NAME.in with NAME.out or NAME.ans (answer optional: such a test is unchecked), sorted naturally."""
     if not folder.is_dir():
         raise CliError(f"--tests {folder} is not a directory")
     tests = []
@@ -129,11 +148,51 @@ async def judge_files(opts: RunOptions) -> JudgeResult:
         await judge.close()
 
 
+EXIT_ACCEPTED, EXIT_FAILED, EXIT_USAGE, EXIT_UNCHECKED = 0, 1, 2, 3
+UNCHECKED = "unchecked"
+_OUTPUT_SHOWN = 2000  # characters of an unchecked test's output shown in the table view
+_STYLE = {Verdict.AC: "green", Verdict.WA: "red", Verdict.CE: "yellow", Verdict.JE: "magenta"}
+
+
+def is_unchecked(t: TestResult) -> bool:
+    """It ran cleanly but had no answer to compare with (the judge reports such a run as AC, no check)."""
+    return t.verdict is Verdict.AC and t.check is None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run of ``run`` amounts to for the user (pure): words, style and exit status."""
+
+    label: str
+    style: str
+    exit_code: int
+    key: str  # for --json: a verdict code, or "unchecked"
+
+
+def outcome(res: JudgeResult) -> Outcome:
+    unchecked = sum(is_unchecked(t) for t in res.tests)
+    if res.verdict is not Verdict.AC:
+        return Outcome(res.verdict.long, _STYLE.get(res.verdict, "red"), EXIT_FAILED, res.verdict.value)
+    if unchecked:
+        words = f"Not checked: {unchecked} of {len(res.tests)} tests have no answer file"
+        return Outcome(words, "cyan", EXIT_UNCHECKED, UNCHECKED)
+    return Outcome(res.verdict.long, "green", EXIT_ACCEPTED, res.verdict.value)
+
+
+def passed(res: JudgeResult) -> int:
+    """Tests checked and accepted (an unchecked test has passed nothing)."""
+    return sum(t.verdict is Verdict.AC and not is_unchecked(t) for t in res.tests)
+
+
+def _test_key(t: TestResult) -> str:
+    return UNCHECKED if is_unchecked(t) else t.verdict.value
+
+
 def result_json(res: JudgeResult) -> dict[str, Any]:
     def one(t: TestResult) -> dict[str, Any]:
         return {
             "test": t.test,
-            "verdict": t.verdict.value,
+            "verdict": _test_key(t),
             "cpu_s": t.run.cpu_s,
             "wall_s": t.run.wall_s,
             "memory_kb": t.run.memory_kb,
@@ -145,15 +204,15 @@ def result_json(res: JudgeResult) -> dict[str, Any]:
         }
 
     return {
-        "verdict": res.verdict.value,
-        "passed": res.passed,
+        "verdict": outcome(res).key,
+        "passed": passed(res),
+        "unchecked": sum(is_unchecked(t) for t in res.tests),
         "total": len(res.tests),
         "compile_message": res.compile_message,
         "tests": [one(t) for t in res.tests],
     }
 
 
-_STYLE = {Verdict.AC: "green", Verdict.WA: "red", Verdict.CE: "yellow", Verdict.JE: "magenta"}
 
 
 def render(res: JudgeResult, console: Console, *, show_output: bool = False) -> None:
@@ -173,54 +232,86 @@ def render(res: JudgeResult, console: Console, *, show_output: bool = False) -> 
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for t in res.tests:
         detail = t.run.detail or (t.check.message if t.check and t.verdict is not Verdict.AC else "")
-        style = _STYLE.get(t.verdict, "red")
+        style = "cyan" if is_unchecked(t) else _STYLE.get(t.verdict, "red")
+        if is_unchecked(t):
+            detail = "no answer to compare with"
         table.add_row(
-            t.test,
-            f"[{style}]{t.verdict.value}[/{style}]",
+            escape(t.test),
+            f"[{style}]{_test_key(t)}[/{style}]",
             f"{t.run.cpu_s:.3f} s",
             f"{t.run.wall_s:.3f} s",
             f"{t.run.memory_kb / 1024:.1f} MB",
-            detail,
+            escape(detail),
         )
     console.print(table)
     for t in res.tests:
         if t.diff:
-            console.print(f"[bold]test {t.test}[/bold]")
+            console.print(f"[bold]test {escape(t.test)}[/bold]")
             console.print(t.diff, markup=False, highlight=False)
+        elif is_unchecked(t) and not show_output:  # its output is all there is to see
+            out = t.run.stdout.decode(errors="replace")
+            if len(out) > _OUTPUT_SHOWN:
+                out = out[:_OUTPUT_SHOWN] + f"\n... ({len(out)} characters in all)\n"
+            console.print(f"[bold]test {escape(t.test)}[/bold] output (unchecked):")
+            console.print(out, markup=False, highlight=False, end="" if out.endswith("\n") else "\n")
     if show_output and len(res.tests) == 1:
         console.print(res.tests[0].run.stdout.decode(errors="replace"), markup=False, highlight=False, end="")
-    style = _STYLE.get(res.verdict, "red")
-    console.print(f"[{style}]{res.verdict.long}[/{style}]: {res.passed}/{len(res.tests)} tests passed")
+    verdict = outcome(res)
+    tally = f"{passed(res)}/{len(res.tests)} tests passed"
+    console.print(f"[{verdict.style}]{escape(verdict.label)}[/{verdict.style}]: {tally}")
 
 
 async def selftest(backend: str, console: Console) -> int:
+    """Compile and run each language's tiny program; a language the backend lacks is said so, with why."""
     from sandbox.judge import open_judge
+    from sandbox.local_backend import missing_tools
 
     judge = await open_judge(JudgeConfig(backend=backend, workers=1))
-    failures = 0
+    failures: list[str] = []
     try:
         for spec in LANGUAGES.values():
+            what = f"{spec.key:8} {escape(spec.name)}"
+            why = missing_tools(spec) if backend == "local" else ""
+            if why:
+                console.print(f"[red]unavailable[/red] {what}: {escape(why)}")
+                failures.append(spec.key)
+                continue
             exe = await judge.compile(Source(spec.selftest, spec.key))
             if not exe.ok:
-                console.print(
-                    f"[red]FAIL[/red] {spec.key:8} {spec.name}: does not compile: {exe.message[:300]}"
-                )
-                failures += 1
+                console.print(f"[red]FAIL[/red] {what}: does not compile: {escape(exe.message[:300])}")
+                failures.append(spec.key)
                 continue
             r = await judge.run(exe, spec.selftest_output.encode(), Limits(5.0, 256))
             if r.status is Verdict.AC and r.stdout.decode() == spec.selftest_output:
                 console.print(
-                    f"[green]ok[/green]   {spec.key:8} {spec.name}: compile {exe.compile_s:.2f} s, "
+                    f"[green]ok[/green]   {what}: compile {exe.compile_s:.2f} s, "
                     f"run {r.wall_s * 1000:.1f} ms, {r.memory_kb / 1024:.1f} MB"
                 )
             else:
-                console.print(
-                    f"[red]FAIL[/red] {spec.key:8} {spec.name}: {r.status.value} {r.detail} {r.stdout!r}"
-                )
-                failures += 1
+                console.print(f"[red]FAIL[/red] {what}: {r.status.value} {escape(r.detail)} {escape(repr(r.stdout))}")
+                failures.append(spec.key)
     finally:
         await judge.close()
+    if failures:
+        console.print(f"{len(failures)} of {len(LANGUAGES)} languages do not work here: {', '.join(failures)}")
     return 1 if failures else 0
+
+
+def _in_range(what: str, convert: Callable[[str], float], bounds: tuple[float, float], unit: str) -> Any:
+    """An argparse type: a number within the judge's range (argparse then exits 2 with the message)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        try:
+            check_range(what, value, bounds, unit)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -237,8 +328,20 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--tests", type=Path, help="folder of NAME.in with NAME.out or NAME.ans")
     g.add_argument("--input", type=Path, help="one input file")
     r.add_argument("--lang", choices=sorted(LANGUAGES), help="default: from the file extension")
-    r.add_argument("--time-limit", type=float, default=2.0, help="CPU seconds per test (default 2)")
-    r.add_argument("--memory-limit", type=int, default=256, help="MB (default 256)")
+    lo_s, hi_s = TIME_RANGE_S
+    lo_mb, hi_mb = MEMORY_RANGE_MB
+    r.add_argument(
+        "--time-limit",
+        type=_in_range("time limit", float, TIME_RANGE_S, " s"),
+        default=2.0,
+        help=f"CPU seconds per test, {lo_s:g} to {hi_s:g} (default 2)",
+    )
+    r.add_argument(
+        "--memory-limit",
+        type=_in_range("memory limit", int, MEMORY_RANGE_MB, " MB"),
+        default=256,
+        help=f"MB, {lo_mb} to {hi_mb} (default 256)",
+    )
     r.add_argument(
         "--checker", default="tokens", help="tokens | numbers[:eps] | yesno | lines | checker source"
     )
@@ -252,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(file=out or sys.stdout, highlight=False)
-    err = Console(file=sys.stderr, highlight=False)
+    err = Console(file=sys.stderr, highlight=False, soft_wrap=True)  # one error, one line
     from sandbox.image import ImageError
     from sandbox.judge import JudgeUnavailable
 
@@ -281,10 +384,10 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
             console.file.write(json.dumps(result_json(res), indent=2) + "\n")
         else:
             render(res, console, show_output=args.input is not None)
-        return 0 if res.verdict is Verdict.AC else 1
+        return outcome(res).exit_code
     except (CliError, ImageError, JudgeUnavailable) as e:
         err.print(f"error: {e}", markup=False)
-        return 2
+        return EXIT_USAGE
 
 
 __all__ = ["main"]

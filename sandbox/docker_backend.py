@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import socket
 import struct
 from typing import Any
 
-from sandbox.backend import RUNNER_PATH, FrameReader, Header, WorkerDied, encode_frame
+from sandbox.backend import RUNNER_PATH, FrameReader, Header, JudgeUnavailable, WorkerDied, encode_frame
 
 LABEL = "cp-solver.judge"
 OWNER = "cp-solver.owner"  # host:pid of the judge process, so a later judge can sweep orphans
@@ -135,15 +136,46 @@ class DockerWorker:
             self.container.remove(force=True)
 
 
+_START = "start it with `dockerd &` (or `systemctl start docker`)"
+_OR_LOCAL = "or use the bubblewrap backend instead (`--backend local`; JudgeConfig(backend='local') in code)"
+
+
+def engine_help(why: str) -> str:
+    """What to do when no Docker engine answers: start the one installed, or install one (pure but for
+    looking up the programs on PATH)."""
+    if shutil.which("dockerd") or shutil.which("docker"):
+        return f"the Docker engine is not running ({why}); {_START}, {_OR_LOCAL}."
+    return (
+        f"Docker is not installed ({why}). The judge runs untrusted code only in a sandbox: install Docker "
+        f"(Debian/Ubuntu: `apt-get install docker.io`), then {_START}, {_OR_LOCAL}."
+    )
+
+
+def connect(timeout: int = 120) -> Any:
+    """A client of a running Docker engine; JudgeUnavailable saying what is missing and what to do.
+    Every use of Docker starts here, so no later step (an image build) fails for a reason this hides."""
+    try:
+        import docker
+    except ImportError:
+        raise JudgeUnavailable(f"the `docker` Python package is missing (pip install docker), {_OR_LOCAL}") from None
+    client = None
+    try:
+        client = docker.from_env(timeout=timeout)  # asks the engine its API version: fails without one
+        client.ping()
+    except Exception as e:
+        if client is not None:
+            client.close()
+        raise JudgeUnavailable(engine_help(str(e).splitlines()[0][:200])) from None
+    return client
+
+
 class DockerBackend:
     """Creates locked-down containers from the judge image."""
 
     def __init__(self, image: str, *, memory_mb: int = 4096, box_mb: int = 1024) -> None:
-        import docker
-
         self.image = image
         self.memory_mb, self.box_mb = memory_mb, box_mb
-        self.client = docker.from_env(timeout=120)
+        self.client = connect()
         self.ncpu = os.cpu_count() or 1
         self._sweep()
 

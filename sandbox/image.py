@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.backend import JudgeUnavailable
+from sandbox.docker_backend import connect
 from sandbox.languages import LANGUAGES, PCH_ROOT
 
 IMAGE = "cp-solver-judge:latest"
@@ -151,7 +152,7 @@ def build_offline(image: str = IMAGE, log: Log = print) -> str:
             "building the image offline needs root (debootstrap, chroot); run as root or "
             "use `python -m sandbox build-image --dockerfile` where a registry is reachable"
         )
-    for tool in ("debootstrap", "docker", "tar"):
+    for tool in ("docker", "tar", "debootstrap"):
         if shutil.which(tool) is None:
             raise ImageError(f"{tool} is not installed; install it (apt-get install debootstrap docker.io)")
     want = recipe_hash()
@@ -243,10 +244,8 @@ def ensure_image(
     image: str = IMAGE, *, force: bool = False, dockerfile: bool = False, log: Log | None = None
 ) -> bool:
     """Build the image unless it exists with the current recipe. True when something was built."""
-    import docker
-
     say: Log = log or (lambda s: print(s, file=sys.stderr))
-    client = docker.from_env()
+    client = connect()  # a missing engine is said as such, before any build tool is looked for
     try:
         status = image_status(client, image)
     finally:
@@ -258,7 +257,7 @@ def ensure_image(
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        client = docker.from_env()
+        client = connect()
         try:
             status = image_status(client, image)
         finally:

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from sandbox import checkers
 from sandbox.api import (
+    TIME_RANGE_S,
     Checker,
     CheckerKind,
     CheckResult,
@@ -96,7 +97,10 @@ def run_limits(limits: Limits, lang: str) -> dict[str, Any]:
         "time_s": limits.time_s,
         "wall_s": limits.time_s * limits.wall_factor + 0.5,
         "as_mb": limits.memory_mb + _as_extra_mb(lang, limits.memory_mb),
-        "stack_mb": limits.memory_mb,  # Codeforces-like: the stack may use all the memory
+        # No stack limit of its own (0: the runner's, unlimited): the stack may use all the memory, as on
+        # Codeforces, bounded by the address space and judged by peak memory. A finite stack limit would
+        # also be every thread's stack reservation (glibc), so threads could not start within the space.
+        "stack_mb": 0,
         "output_mb": limits.output_mb,
         "idle_s": limits.idle_s if limits.idle_s is not None else max(1.0, limits.time_s),
     }
@@ -596,9 +600,8 @@ class Judge:
             return TestResult(test.name, Verdict.CE, judge_error_run("compilation error"))
         sprog, iprog = self._program(solution), self._program(interactor)
         lim = run_limits(limits, sprog.lang.key)
-        ilim = run_limits(
-            Limits(time_s=limits.time_s * limits.wall_factor + 1, memory_mb=512), iprog.lang.key
-        )
+        itime = min(limits.time_s * limits.wall_factor + 1, TIME_RANGE_S[1])  # outlives the solution
+        ilim = run_limits(Limits(time_s=itime, memory_mb=512), iprog.lang.key)
         header = {
             "op": "interact",
             "limits": lim,
@@ -652,24 +655,11 @@ async def open_judge(config: JudgeConfig = _CONFIG) -> Judge:
     return judge
 
 
-DOCKER_HELP = (
-    "Docker is not available ({why}). The judge runs untrusted code only in a sandbox: install "
-    "Docker (Debian/Ubuntu: `apt-get install docker.io`, then start it with `dockerd` or "
-    "`systemctl start docker`), or choose the bubblewrap backend explicitly with backend='local'."
-)
-
-
 def _docker_backend(config: JudgeConfig) -> Backend:
-    try:
-        import docker
-
-        client = docker.from_env()
-        client.ping()
-        client.close()
-    except Exception as e:
-        raise JudgeUnavailable(DOCKER_HELP.format(why=str(e).splitlines()[0][:200])) from None
-    from sandbox.docker_backend import DockerBackend
+    from sandbox.docker_backend import DockerBackend, connect
     from sandbox.image import ensure_image
+
+    connect().close()  # the engine first: nothing else can tell the user what is really missing
 
     if config.build_if_missing:
         ensure_image(config.image)

@@ -1,8 +1,10 @@
-"""Languages as data: one small spec each (DMOJ executors are the model).
+"""Languages as data: the one table of the languages programs are written in (DMOJ executors are the model).
 
-A spec says how to compile (an argv run inside the sandbox, in the program's directory), how to run,
-which files make up the compiled program, and a tiny self-test program with its expected output.
-``{src}`` and ``{exe}`` in argvs are file names relative to the program's directory.
+A spec says what the language is called (``key``, the name every other part of the project uses, and a
+display name), which file endings its sources have, how to compile (an argv run inside the sandbox, in the
+program's directory), how to run, which files make up the compiled program, and a tiny self-test program
+with its expected output. The solver adds only how it asks a model for code in a language
+(``solver.solve.languages``) and what a new file starts with (``solver.practice.langs``), keyed by ``key``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ PCH_ROOT = "/opt/judge/pch"
 @dataclass(frozen=True)
 class Language:
     key: str
-    name: str
-    extensions: tuple[str, ...]
+    name: str  # shown to people and in prompts: "C++17 (GNU g++ -O2 -std=gnu++17)"
+    suffixes: tuple[str, ...]  # file endings of its sources (lower-case); the first is the one written
     src: str  # source file name inside the program directory
     compile: tuple[str, ...]  # argv; empty: nothing to compile
     run: tuple[str, ...]  # argv
@@ -30,6 +32,17 @@ class Language:
     @property
     def has_pch(self) -> bool:
         return bool(self.pch_flags)
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        """The programs it needs from PATH (compiler, interpreter); the image has them all."""
+        found = [argv[0] for argv in (self.compile, self.run) if argv and not argv[0].startswith("./")]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def suffix(self) -> str:
+        """The file ending a source of this language is written with (".cpp", ".c", ".py")."""
+        return self.suffixes[0]
 
 
 _CPP_TEST = """#include <bits/stdc++.h>
@@ -47,8 +60,8 @@ def _cpp(key: str, std: str) -> Language:
     flags = ("-O2", f"-std={std}", "-DONLINE_JUDGE")
     return Language(
         key=key,
-        name=f"GNU G++ ({std})",
-        extensions=(".cpp", ".cc", ".cxx", ".c++") if key == "cpp17" else (),
+        name=f"C++{std[-2:]} (GNU g++ -O2 -std={std})",
+        suffixes=(".cpp", ".cc", ".cxx", ".c++"),
         src="main.cpp",
         compile=("g++", *flags, "-I", f"{PCH_ROOT}/{key}", "-static", "-pipe", "-o", "main", "main.cpp"),
         run=("./main",),
@@ -58,20 +71,24 @@ def _cpp(key: str, std: str) -> Language:
     )
 
 
+# In table order: where two languages share a file ending, a file is taken for the first (cpp17, python3).
 LANGUAGES: dict[str, Language] = {
     "cpp17": _cpp("cpp17", "gnu++17"),
     "cpp20": _cpp("cpp20", "gnu++20"),
     "c11": Language(
         key="c11",
-        name="GNU GCC C11",
-        extensions=(".c",),
+        name="C11 (GNU gcc -O2 -std=gnu11)",
+        suffixes=(".c",),
         src="main.c",
         compile=(
             "gcc",
             "-O2",
             "-std=gnu11",
             "-DONLINE_JUDGE",
-            "-static",
+            # Linked dynamically, as Codeflaws' reference judge (gcc -std=c99 -O2) does: old Codeforces C
+            # reads long long with the MSVC "%I64d", which glibc takes as a 32-bit int, leaving the upper
+            # half to what the stack held before main: zero after the dynamic loader, garbage after static
+            # start-up code. Accepted submissions relying on it then pass here as they did there.
             "-pipe",
             "-o",
             "main",
@@ -85,7 +102,7 @@ LANGUAGES: dict[str, Language] = {
     "python3": Language(
         key="python3",
         name="Python 3 (CPython)",
-        extensions=(".py",),
+        suffixes=(".py",),
         src="main.py",
         # A syntax error is a compilation error on Codeforces too; the .pyc is not shipped.
         compile=("python3", "-S", "-c", "import py_compile,sys; py_compile.compile('main.py', doraise=True)"),
@@ -95,8 +112,8 @@ LANGUAGES: dict[str, Language] = {
     ),
     "pypy3": Language(
         key="pypy3",
-        name="PyPy 3",
-        extensions=(),
+        name="Python 3 (PyPy)",
+        suffixes=(".py",),
         src="main.py",
         compile=("pypy3", "-c", "import ast,sys; ast.parse(open('main.py','rb').read(), 'main.py')"),
         run=("pypy3", "main.py"),
@@ -125,10 +142,23 @@ def get(key: str) -> Language:
     return spec
 
 
-def detect(filename: str) -> Language:
-    """The language of a source file from its extension (.cpp -> cpp17, .c -> c11, .py -> python3)."""
+def known_suffixes() -> tuple[str, ...]:
+    """Every file ending a language is detected from, sorted."""
+    return tuple(sorted({sfx for spec in LANGUAGES.values() for sfx in spec.suffixes}))
+
+
+def find(filename: str) -> Language | None:
+    """The language of a source file from its ending (.cpp -> cpp17, .c -> c11, .py -> python3), or None."""
     lower = filename.lower()
-    for spec in LANGUAGES.values():
-        if any(lower.endswith(ext) for ext in spec.extensions):
-            return spec
-    raise KeyError(f"cannot tell the language of {filename!r} from its extension; pass --lang")
+    return next((spec for spec in LANGUAGES.values() if lower.endswith(spec.suffixes)), None)
+
+
+def detect(filename: str) -> Language:
+    """``find``, or a KeyError naming the known endings."""
+    spec = find(filename)
+    if spec is None:
+        raise KeyError(
+            f"cannot tell the language of {filename!r} from its ending (known: {', '.join(known_suffixes())}); "
+            "pass --lang"
+        )
+    return spec

@@ -18,9 +18,26 @@ import time
 from pathlib import Path
 
 from sandbox.backend import RUNNER_PATH, FrameReader, Header, JudgeUnavailable, WorkerDied, encode_frame
+from sandbox.languages import Language
 
 SPAWN_C = Path(__file__).parent / "image" / "spawn.c"
 BOX = "/var/tmp"  # an existing directory of the host, covered by a tmpfs in the sandbox
+
+
+ENV_PATH = "/usr/local/bin:/usr/bin:/bin"  # the runner's PATH for programs (runner.ENV_PATH)
+
+
+def missing_tools(spec: Language) -> str:
+    """Why a language cannot run here ("" when it can): the local backend uses the host's own compilers
+    and interpreters, and the host may lack some the judge image has."""
+    missing = [tool for tool in spec.tools if shutil.which(tool, path=ENV_PATH) is None]
+    if not missing:
+        return ""
+    names = ", ".join(missing)
+    return (
+        f"{names} {'is' if len(missing) == 1 else 'are'} not installed on this machine "
+        f"(the local backend uses the host's; Debian: apt-get install {' '.join(missing)}, or use Docker)"
+    )
 
 
 class LocalUnavailable(JudgeUnavailable):

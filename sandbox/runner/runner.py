@@ -21,6 +21,7 @@ import ctypes
 import fcntl
 import json
 import os
+import resource
 import select
 import signal
 import struct
@@ -135,6 +136,7 @@ class Proc:
         env: dict[str, str] | None = None,
     ) -> None:
         self.uid = uid
+        self.program = argv[0]
         rep_r, rep_w = os.pipe2(os.O_CLOEXEC)
         # Sources above every target, so installing 0..n never clobbers a source still needed.
         high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in [*fds, rep_w]]
@@ -204,7 +206,7 @@ class Proc:
         st, ut, stt, rss, wall_us, timed_out, errno_ = (int(x) for x in line)
         exec_error = ""
         if errno_:
-            exec_error = f"cannot start the program: [Errno {errno_}] {os.strerror(errno_)}"
+            exec_error = f"cannot start {self.program}: [Errno {errno_}] {os.strerror(errno_)}"
         self.result = {
             "exit": os.WEXITSTATUS(st) if os.WIFEXITED(st) else None,
             "signal": os.WTERMSIG(st) if os.WIFSIGNALED(st) else None,
@@ -671,7 +673,16 @@ def main() -> None:
     if "--spawn" in args:
         SPAWN = args[args.index("--spawn") + 1]
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    unlimited_stack()
     Runner(base).serve()
+
+
+def unlimited_stack() -> None:
+    """Programs inherit this process's stack limit where their limits give none (stack_mb 0): make it
+    unlimited. glibc then gives each thread a 2 MB stack instead of reserving the stack limit per thread,
+    and the address-space limit still bounds the main stack."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
 
 
 if __name__ == "__main__":

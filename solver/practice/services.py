@@ -33,7 +33,7 @@ from solver.llm.base import ChatParams, Message, ModelBackend
 from solver.llm.factory import build_backend
 from solver.practice import hints, select
 from solver.practice import stress as stress_mod
-from solver.practice.langs import EXTENSIONS
+from solver.practice.langs import detect_lang
 from solver.practice.model import (
     BotProgress,
     BotSolution,
@@ -374,7 +374,7 @@ class LiveServices:
             if e.type == "helper_ready" and e.get("problem") == str(problem.id) and e.get("path"):
                 path = run.path / str(e.get("path"))
                 if path.is_file():
-                    lang = EXTENSIONS.get(path.suffix, "cpp17")
+                    lang = detect_lang(path)
                     helpers[str(e.get("stage"))] = Source(path.read_text(encoding="utf-8"), lang)
         return BotSolution(
             Source(result.solution, result.lang),

@@ -3,7 +3,7 @@
 One stage per module, read in this order:
 
     prompts.py / prompts/*.j2   the prompts, as Jinja2 templates (undefined variables are errors)
-    languages.py                the languages a solution may be written in, as data
+    languages.py                how the model is asked for code in a language (fence tags, conventions)
     extract.py                  the code block out of a model reply (pure)
     evidence.py                 compiler errors, wrong outputs, timings -> text for a repair prompt (pure)
     checking.py                 which built-in checker a statement calls for (pure)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from solver.solve.languages import Language
+from solver.solve.languages import PromptStyle
 
 # An opening fence: at least three backticks (or tildes) at the start of a line, then an optional info string.
 _OPEN = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
@@ -61,13 +61,13 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
-def _is_lang(block: Block, lang: Language) -> bool:
+def _is_lang(block: Block, lang: PromptStyle) -> bool:
     if block.tag:
         return block.tag.lstrip("{.").rstrip("}") in lang.tags
     return any(marker in block.code for marker in lang.looks_like)
 
 
-def extract_code(reply: str, lang: Language, done_reason: str = "stop") -> Extracted:
+def extract_code(reply: str, lang: PromptStyle, done_reason: str = "stop") -> Extracted:
     """The last complete fenced block in ``lang``; an untagged block counts when it looks like ``lang``."""
     found = blocks(reply)
     usable = [b for b in found if b.closed and b.code.strip() and _is_lang(b, lang)]

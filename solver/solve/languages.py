@@ -1,25 +1,33 @@
-"""The languages the model may write in, as data: fence tags and the conventions the prompt states."""
+"""How the solver asks a model for code in a language: fence tags and the conventions the prompt states.
+
+The languages themselves (names, file endings, compilers) are the sandbox's table
+(``sandbox.languages.LANGUAGES``); a style only adds prompt wording, keyed by the sandbox's language key.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sandbox.languages
 from solver.errors import UsageError
 
 
 @dataclass(frozen=True)
-class Language:
+class PromptStyle:
     key: str  # the sandbox's language key
-    name: str  # what the prompt calls it
     fence: str  # the tag the model is asked to put on its code block
     tags: tuple[str, ...]  # every fence tag accepted as this language (lower-case)
     conventions: tuple[str, ...]  # one line each, shown in the prompt
     looks_like: tuple[str, ...]  # substrings that identify an untagged block as this language
 
+    @property
+    def name(self) -> str:
+        """What the prompt calls the language: the sandbox's display name."""
+        return sandbox.languages.LANGUAGES[self.key].name
 
-CPP17 = Language(
+
+CPP17 = PromptStyle(
     key="cpp17",
-    name="C++17 (GNU g++ -O2 -std=gnu++17)",
     fence="cpp",
     tags=("cpp", "c++", "cc", "cxx", "cpp17", "cpp20", "gnu++17", "h"),
     conventions=(
@@ -32,9 +40,8 @@ CPP17 = Language(
     looks_like=("#include", "int main", "using namespace std"),
 )
 
-PYTHON3 = Language(
+PYTHON3 = PromptStyle(
     key="python3",
-    name="Python 3 (CPython)",
     fence="python",
     tags=("python", "python3", "py", "py3"),
     conventions=(
@@ -46,11 +53,15 @@ PYTHON3 = Language(
     looks_like=("import sys", "def main", "input()", "print("),
 )
 
-LANGUAGES: dict[str, Language] = {lang.key: lang for lang in (CPP17, PYTHON3)}
+# The languages the model may be asked to write in (a subset of the sandbox's).
+PROMPT_STYLES: dict[str, PromptStyle] = {style.key: style for style in (CPP17, PYTHON3)}
+assert set(PROMPT_STYLES) <= set(sandbox.languages.LANGUAGES), "a prompt style for a language the sandbox lacks"
 
 
-def language(key: str) -> Language:
+def prompt_style(key: str) -> PromptStyle:
     try:
-        return LANGUAGES[key]
+        return PROMPT_STYLES[key]
     except KeyError:
-        raise UsageError(f"unknown language {key!r}; choose one of: {', '.join(sorted(LANGUAGES))}") from None
+        raise UsageError(
+            f"unknown language {key!r}; choose one of: {', '.join(sorted(PROMPT_STYLES))}"
+        ) from None

@@ -24,7 +24,7 @@ from solver.solve import cluster
 from solver.solve.budget import Spending, Stop
 from solver.solve.candidate import CandidateResult, Unjudgeable, evaluate, run_candidate
 from solver.solve.kit import Kit
-from solver.solve.languages import language
+from solver.solve.languages import prompt_style
 from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, PoolTest
 from solver.solve.work import LocalVerdict, ProblemResult, Progress, Settings, Work, _no_progress
@@ -64,8 +64,8 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
     work = Work(
         problem=problem,
         settings=settings,
-        lang=language(settings.lang),
-        helper_lang=language(settings.helper_lang),
+        lang=prompt_style(settings.lang),
+        helper_lang=prompt_style(settings.helper_lang),
         judge=env.judge,
         run=env.run,
         model=env.model,

@@ -14,14 +14,14 @@ from typing import Any
 from solver.config import Config
 from solver.errors import UsageError
 from solver.solve.budget import Budget
-from solver.solve.languages import LANGUAGES
+from solver.solve.languages import PROMPT_STYLES
 from solver.solve.work import Settings
 
 
 def add_solve_options(p: argparse.ArgumentParser, *, per: str = "problem") -> None:
     """Add --lang, --candidates, --attempts, --token-budget, --wall-time, --stress-tests, --seed."""
     g = p.add_argument_group("solve options")
-    g.add_argument("--lang", default=None, choices=sorted(LANGUAGES), help="language of the solutions (cpp17)")
+    g.add_argument("--lang", default=None, choices=sorted(PROMPT_STYLES), help="language of the solutions (cpp17)")
     g.add_argument("--candidates", type=int, default=None, metavar="N", help="candidates drafted in parallel (1)")
     g.add_argument(
         "--attempts",
@@ -116,7 +116,7 @@ def settings_from_json(d: Any) -> Settings:
         default = getattr(base, f.name)
         values[f.name] = _field(d, f.name, type(default), default)
     settings = Settings(**values, budget=spent)
-    if settings.lang not in LANGUAGES or settings.helper_lang not in LANGUAGES:
+    if settings.lang not in PROMPT_STYLES or settings.helper_lang not in PROMPT_STYLES:
         raise ValueError(f"unknown language {settings.lang!r} or {settings.helper_lang!r}")
     if settings.candidates < 1 or spent.attempts < 1 or settings.stress_tests < 0:
         raise ValueError("candidates and budget.attempts must be at least 1, stress_tests at least 0")

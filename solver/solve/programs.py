@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sandbox.api import Checker, Compiled, JudgeResult, Limits, RunResult, Source, Test, TestResult, Verdict
+from sandbox.languages import LANGUAGES
 from solver.problem import Problem
 from solver.runstore import Run
 
 TOKENS = Checker()
-
-EXTENSIONS = {"cpp17": "cpp", "cpp20": "cpp", "c11": "c", "python3": "py", "pypy3": "py"}
 
 
 class Judge(Protocol):
@@ -72,7 +71,7 @@ HELPER_LIMITS = Limits(time_s=5.0, memory_mb=512, wall_factor=2.0)
 
 async def build(judge: Judge, run: Run, problem: Problem, name: str, code: str, lang: str) -> Program:
     """Write ``code`` to ``<problem>/<name>.<ext>`` in the run folder and compile it; logs the outcome."""
-    rel = f"{problem.id.slug}/{name}.{EXTENSIONS.get(lang, 'txt')}"
+    rel = f"{problem.id.slug}/{name}{LANGUAGES[lang].suffix}"
     run.write_file(rel, code)
     compiled = await judge.compile(Source(code, lang))
     run.append(

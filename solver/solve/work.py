@@ -17,7 +17,7 @@ from sandbox.diff import Difference
 from solver.problem import Problem
 from solver.runstore import Run
 from solver.solve.budget import Budget, Spending, Stop
-from solver.solve.languages import Language
+from solver.solve.languages import PromptStyle
 from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, PoolTest
 
@@ -48,8 +48,8 @@ def _no_progress(*_a: Any, **_k: Any) -> None:
 class Work:
     problem: Problem
     settings: Settings
-    lang: Language
-    helper_lang: Language
+    lang: PromptStyle
+    helper_lang: PromptStyle
     judge: Judge
     run: Run
     model: ModelCalls

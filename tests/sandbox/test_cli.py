@@ -7,9 +7,18 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from sandbox.api import CheckerKind
-from sandbox.cli import CliError, load_tests, main, parse_checker_spec
+from sandbox.api import (
+    CheckerKind,
+    CheckResult,
+    JudgeResult,
+    Limits,
+    RunResult,
+    TestResult,
+    Verdict,
+)
+from sandbox.cli import CliError, load_tests, main, outcome, parse_checker_spec, render, result_json
 
 AB_PY = "a, b = map(int, input().split())\nprint(a + b)\n"
 
@@ -49,6 +58,89 @@ def test_unknown_extension_is_one_clear_line(tmp_path: Path, capsys: pytest.Capt
     assert "pass --lang" in err and len(err.strip().splitlines()) == 1
 
 
+def _ran(out: bytes = b"3\n") -> RunResult:
+    return RunResult(Verdict.AC, 0, None, 0.01, 0.02, 1024, out, b"")
+
+
+def test_a_test_without_an_answer_is_unchecked_never_accepted() -> None:
+    checked = TestResult("1", Verdict.AC, _ran(), CheckResult(Verdict.AC))
+    unchecked = TestResult("2", Verdict.AC, _ran(b"[bold]42[/bold]\n"), None)  # the judge: ran clean, no check
+    res = JudgeResult(Verdict.AC, (checked, unchecked))
+    assert outcome(JudgeResult(Verdict.AC, (checked,))).exit_code == 0
+    got = outcome(res)
+    assert (got.exit_code, got.key) == (3, "unchecked") and "Accepted" not in got.label
+    doc = result_json(res)
+    assert doc["verdict"] == "unchecked" and (doc["passed"], doc["unchecked"]) == (1, 1)
+    assert [t["verdict"] for t in doc["tests"]] == ["AC", "unchecked"]
+    out = io.StringIO()
+    render(res, Console(file=out, width=120))
+    text = out.getvalue()
+    assert "Accepted" not in text and "1/2 tests passed" in text and "Not checked: 1 of 2" in text
+    assert "[bold]42[/bold]" in text  # its output is shown, as text
+    failed = JudgeResult(Verdict.WA, (TestResult("1", Verdict.WA, _ran(), CheckResult(Verdict.WA)), unchecked))
+    assert outcome(failed).exit_code == 1 and outcome(failed).key == "WA"
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (["--time-limit", "-1"], "give 0.01 to 300 s"),
+        (["--time-limit", "0"], "give 0.01 to 300 s"),
+        (["--time-limit", "nan"], "give 0.01 to 300 s"),
+        (["--time-limit", "inf"], "give 0.01 to 300 s"),
+        (["--time-limit", "two"], "not a number"),
+        (["--memory-limit", "-5"], "give 1 to 2048 MB"),
+        (["--memory-limit", "0"], "give 1 to 2048 MB"),
+        (["--memory-limit", "99999999"], "give 1 to 2048 MB"),
+    ],
+)
+def test_limits_out_of_range_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], words: str
+) -> None:
+    src, inp = tmp_path / "a.py", tmp_path / "1.in"
+    src.write_text(AB_PY)
+    inp.write_text("1 2\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(src), "--input", str(inp), *flags])
+    assert exit_.value.code == 2 and words in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spec", ["numbers:-1", "numbers:nan", "numbers:5"])
+def test_a_tolerance_out_of_range_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spec: str
+) -> None:
+    src, inp = tmp_path / "a.py", tmp_path / "1.in"
+    src.write_text(AB_PY)
+    inp.write_text("1 2\n")
+    assert main(["run", str(src), "--input", str(inp), "--checker", spec]) == 2
+    assert "give 0 to 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"time_s": -1}, {"time_s": 0}, {"memory_mb": -5}, {"memory_mb": 99999999}, {"output_mb": 0}, {"wall_factor": 0.5}],
+)
+def test_limits_refuse_values_the_judge_cannot_enforce(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="out of range: give"):
+        Limits(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.docker
+def test_run_with_a_missing_answer_shows_the_output_unchecked(tmp_path: Path, judge: object) -> None:
+    (tmp_path / "1.in").write_text("1 2\n")
+    (tmp_path / "1.out").write_text("3\n")
+    (tmp_path / "2.in").write_text("20 22\n")  # no 2.out, no 2.ans
+    src = tmp_path / "ab.py"
+    src.write_text(AB_PY)
+    out = io.StringIO()
+    assert main(["run", str(src), "--tests", str(tmp_path)], out=out) == 3
+    text = out.getvalue()
+    assert "unchecked" in text and "42" in text and "Accepted" not in text and "1/2 tests passed" in text
+    out = io.StringIO()
+    assert main(["run", str(src), "--tests", str(tmp_path), "--json"], out=out) == 3
+    assert json.loads(out.getvalue())["verdict"] == "unchecked"
+
+
 @pytest.mark.docker
 def test_run_tests_folder_json_and_table(tmp_path: Path, judge: object) -> None:
     (tmp_path / "1.in").write_text("1 2\n")
@@ -76,8 +168,9 @@ def test_run_single_input_and_compile_error(tmp_path: Path, judge: object) -> No
     src = tmp_path / "ab.cpp"
     src.write_text('#include <cstdio>\nint main(){int a,b;scanf("%d%d",&a,&b);printf("%d\\n",a+b);}\n')
     out = io.StringIO()
-    assert main(["run", str(src), "--input", str(tmp_path / "in.txt"), "--time-limit", "1"], out=out) == 0
-    assert "42" in out.getvalue() and "AC" in out.getvalue()
+    # one input, nothing to compare: run and shown, "unchecked", never Accepted (exit 3)
+    assert main(["run", str(src), "--input", str(tmp_path / "in.txt"), "--time-limit", "1"], out=out) == 3
+    assert "42" in out.getvalue() and "unchecked" in out.getvalue() and "Accepted" not in out.getvalue()
     bad = tmp_path / "bad.c"
     bad.write_text("int main(void) { return y; }\n")
     out = io.StringIO()

@@ -115,6 +115,45 @@ async def test_deep_recursion_of_a_million_frames_works(judge: Judge) -> None:
     assert r.stdout == b"500000\n"
 
 
+_THREADS = """#include <bits/stdc++.h>
+int main() {
+    std::vector<std::thread> pool; std::vector<long long> part(8);
+    for (int t = 0; t < 8; t++) pool.emplace_back([&, t] { for (int i = t; i < 8000000; i += 8) part[t] += i % 7; });
+    for (auto& th : pool) th.join();
+    printf("%lld\\n", std::accumulate(part.begin(), part.end(), 0LL));
+}
+"""
+_BUSY_THREADS = """#include <bits/stdc++.h>
+int main() {
+    std::atomic<long> x{0}; std::vector<std::thread> pool;
+    for (int t = 0; t < 8; t++) pool.emplace_back([&] { for (;;) x++; });
+    for (auto& th : pool) th.join();
+}
+"""
+_ALLOC = (
+    "#include <bits/stdc++.h>\n"
+    'int main(){ int mb; std::cin >> mb; std::vector<char> v((size_t)mb << 20, 1); printf("%d", v[mb]); }'
+)
+
+
+async def test_threads_start_and_their_cpu_time_counts(judge: Judge) -> None:
+    """glibc reserves each thread's stack from the stack limit: a limit as large as memory left no room."""
+    exe = await _compile(judge, _THREADS)
+    r = await judge.run(exe, b"", Limits(2.0, 256))
+    assert r.status is Verdict.AC, (r.detail, r.stderr[-300:])
+    assert r.stdout == str(sum(i % 7 for i in range(8000000))).encode() + b"\n"
+    busy = await _compile(judge, _BUSY_THREADS)
+    r = await judge.run(busy, b"", Limits(time_s=0.5, memory_mb=256, wall_factor=2.0))
+    assert r.status is Verdict.TLE, (r.detail, r.stderr[-300:])  # CPU time summed over the threads
+
+
+async def test_memory_limit_is_exact(judge: Judge) -> None:
+    exe = await _compile(judge, _ALLOC)
+    under, over = await judge.run(exe, b"240", Limits(2.0, 256)), await judge.run(exe, b"264", Limits(2.0, 256))
+    assert under.status is Verdict.AC, under.detail
+    assert over.status is Verdict.MLE, over.detail
+
+
 async def test_peak_memory_is_the_programs_own(judge: Judge) -> None:
     small = await _compile(judge, "int main(){}")
     big = await _compile(
