@@ -160,10 +160,11 @@ def print_contest(
     # Names, notes and assumptions are external text: escaped, so brackets in them print as written.
     console.print(f"[bold]Hidden tests[/] — {escape(coverage_text(result.problems))}", highlight=False)
     t = RichTable(title=f"Contest {result.contest_id}: {escape(result.name)}", show_lines=False)
-    for col in problem_columns(result.rules):
+    # The terminal table leaves out the per-problem coverage column: the headline above says it.
+    for col in problem_columns(result.rules)[:-1]:
         t.add_column(col, overflow="fold")
     for row in problem_rows(result, scores):
-        t.add_row(*(escape(cell) for cell in row))
+        t.add_row(*(escape(cell) for cell in row[:-1]))
     console.print(t)
     pl = result.placement
     score = f"{pl.points:g} points" if result.rules == "CF" else f"{pl.points:g} solved, penalty {pl.penalty}"

@@ -254,6 +254,7 @@ class ContestPlay:
         self.state = State.of(run)
         self.clock = Clock(self.state.elapsed_s)
         self.pack_judge = PackJudge(svc.judge)
+        self._programs: dict[str, str] = {}  # submitted program by its source path (this session's)
         self.duration_s = options.duration_s or prep.contest.duration_s
 
     def log(self, type_: str, **data: Any) -> None:
@@ -382,6 +383,7 @@ class ContestPlay:
                 if run is not self.run
                 else str(result.solution_path)
             )
+            self._programs[source] = result.solution
             sub = await self._submit(problem, use, result.solution, result.lang, at, source)
             self.state.submissions.setdefault(index, []).append((attempt, sub))
             self.log("contest_submission", index=index, attempt=attempt, submission=sub.to_json())
@@ -442,6 +444,9 @@ class ContestPlay:
         return [self.state.finals[p.id.index] for p in self.prep.problems]
 
     def _program(self, source: str) -> str:
+        """A submitted program: kept from this session, else read back from the run folder (a resumed run)."""
+        if source in self._programs:
+            return self._programs[source]
         path = self.run.path / source
         try:
             return path.read_text(encoding="utf-8")

@@ -136,7 +136,8 @@ class PackJudge:
         limits = Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
         result = await self.judge.judge(exe, tests, limits, checker=checker)
         if result.verdict is Verdict.AC:
-            return PackVerdict(Verdict.AC.value, None, f"passed {len(tests)} hidden {word}s")
+            what = "hidden tests" if word == "test" else "pretests"
+            return PackVerdict(Verdict.AC.value, None, f"passed {len(tests)} {what}")
         names = [t.name for t in tests]
         failing = next((t for t in result.tests if t.verdict is not Verdict.AC), None)
         idx = names.index(failing.test) if failing is not None and failing.test in names else None
