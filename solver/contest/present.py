@@ -116,7 +116,7 @@ def coverage_assumptions(result: ContestResult) -> list[str]:
         )
     for p in result.problems:
         if p.unjudged:
-            out.append(f"Problem {p.index} was not judged and is excluded from the score: {p.note}.")
+            out.append(f"Problem {p.index} not judged, counted as unsolved — {p.note}.")
     failed = [p for p in result.problems if p.failed_system_tests]
     if failed:
         out.append(f"Problems {_ids(failed)} passed pretests and failed system tests: 0 points, final.")
@@ -300,8 +300,10 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
         )
     )
     every = [p for r in b.results for p in r.problems]
+    local = [f"{r.contest_id}{p.index}" for r in b.results for p in r.problems if p.accepted and p.judged == "local"]
     summary = [
         ("hidden tests (problems)", coverage_counts(every)),
+        *([(f"accepted {LOCAL_ONLY}", ", ".join(local))] if local else []),
         ("Elo-equivalent rating (mean performance)", ov.text() if ov else "not enough contests"),
         ("estimate from problem ratings", pr.text() if pr else "no rated problems"),
         ("contests used", str(len(used))),

@@ -359,7 +359,7 @@ def test_rules_and_hacks_are_named_in_the_assumptions(tmp_path: Path) -> None:
     assert "pretests only (the first 10 tests" in said and HACKS_NOTE in said
     assert "Problems B were accepted on local tests only" in said and "local only (optimistic)" in said
     assert "Problems C were accepted on generated or incomplete" in said
-    assert "Problem D was not judged and is excluded from the score" in said
+    assert "Problem D not judged, counted as unsolved — the problem's checker (python)" in said
     assert "Problems A passed pretests and failed system tests" in said
     assert replace(result, judging=None).to_json()["judging"] is None
     assert ContestResult.from_json(result.to_json()) == result
