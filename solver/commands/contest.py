@@ -1,11 +1,17 @@
 """`python -m solver contest 1999`: solve a whole contest within its time, place the bot, rate it.
 
-Every problem is solved concurrently; a program that passes every local test is submitted; where hidden
-tests exist (``--tests-dir``, ``--codecontests``) it is judged on them, a rejection costs a penalty and the
-bot tries again (at most 10 submissions), elsewhere local acceptance is taken as acceptance and the report
-says so. The bot is then placed in the real final standings under the contest's rules, and its
-performance rating is computed with Codeforces' algorithm. Prints the table and writes a report
-(Markdown, HTML with figures, JSON) into the run folder. ``--resume RUN`` continues an interrupted run.
+Every problem is solved concurrently; a program that passes every local test is submitted. With
+``--hidden-tests SPEC`` (``open-r1:DIR``, ``codecontests:FILE``, ``dir:DIR``) it is judged on the problem's
+hidden tests under the round's rules: Codeforces rules (Div. 1, Div. 2, Div. 1+2, Global) judge on the
+first ``--pretests K`` tests during the round and system-test the last submission that passed them after
+it (a failure scores 0); ICPC rules (Educational, Div. 3, Div. 4) judge on every test, with a penalty for
+each rejection after test 1. A rejection makes the bot try again (at most 10 submissions). Without hidden
+tests, local acceptance is taken as acceptance and labelled "local only (optimistic)"; a problem hidden
+tests cannot judge (a checker this judge cannot run, a judge error twice) is left out of the score. The
+bot is then placed in the real final standings and its performance rating computed with Codeforces'
+algorithm. Prints which problems had which tests, the table, the rating and its assumptions, and writes a
+report (Markdown, HTML with figures, JSON) into the run folder. ``--resume RUN`` continues an interrupted
+run. ``--tests-dir DIR`` and ``--codecontests FILE`` still work, as ``dir:DIR`` and ``codecontests:FILE``.
 """
 
 from __future__ import annotations

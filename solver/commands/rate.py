@@ -4,7 +4,9 @@ Runs every selected contest as `contest` does (resumable; ``--parallel N`` at a 
 mean performance with a 95% bootstrap interval, the same per division, and a second estimate fitted to the
 problem ratings (solved or not). Contests are taken from ``contest.list``: finished ones only; unrated
 ones (no rating changes) are skipped with a note; the report lists every contest used and why others
-were not. ``--after`` avoids contests that may be in the model's training data.
+were not. ``--after`` avoids contests that may be in the model's training data. ``--hidden-tests SPEC``
+(open-r1:DIR, codecontests:FILE, dir:DIR) judges every submission on hidden tests under each round's rules,
+as ``contest`` does; a contest the source does not hold fails with the files to download.
 """
 
 from __future__ import annotations
@@ -136,13 +138,14 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             parse_contest_ids(args.contests)
         parse_divisions(args.division)
         parse_after(args.after)
+    options = contest_options(args)  # checks the hidden-test paths before the model and the judge start
     console = Console(stderr=bool(config.json))
     settings = settings_from(config)
+
     def log(line: str) -> None:
         console.print(line, highlight=False, markup=False)
 
     async with open_services(config, settings, log=log) as svc:
-        options = contest_options(args)
         batch = _open_batch(config, args, svc, options)
         meta = batch.meta()
         if args.resume:

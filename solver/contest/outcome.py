@@ -7,6 +7,10 @@
 
 Codeforces does not count a compilation error or a failure on the first test as a rejected attempt (for
 either rules); ``penalised`` follows that, so a submission that dies on the sample-like test 1 is free.
+A judge error and a problem that could not be judged are never a verdict against the bot, nor an acceptance.
+
+Under Codeforces rules a submission's ``verdict`` is its pretest verdict (what the contestant saw); the
+last one that passed pretests carries its ``system`` verdict, and only a system-test AC is an acceptance.
 """
 
 from __future__ import annotations
@@ -15,8 +19,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Judged = Literal["pack", "local", "none"]
+from solver.contest.rules import RoundRules
+
+# "pack": on hidden tests; "local": local acceptance taken as acceptance; "unjudged": hidden tests exist but
+# could not judge it (a checker this judge cannot run, a judge error that stayed): excluded from the score.
+Judged = Literal["pack", "local", "none", "unjudged"]
+Coverage = Literal["complete", "partial", "none"]
 MAX_SUBMISSIONS = 10
+NOT_JUDGED = "not judged"  # the verdict of a submission nothing could judge (never AC, never penalised)
+_FREE = ("CE", "JE", NOT_JUDGED)
 
 
 @dataclass(frozen=True)
@@ -28,14 +39,25 @@ class Submission:
     failed_test: int | None = None  # 0-based index of the first failing pack test
     detail: str = ""
     source: str = ""  # path of the submitted program (relative to the contest run folder)
+    pretests: int | None = None  # judged during the round on the first N tests only (CF rules); None: all
+    system: str | None = None  # the system-test verdict (all tests, after the round) of a pretest pass
+    system_failed_test: int | None = None  # 0-based index of the first test failing system tests
+    system_detail: str = ""
+    lang: str = ""  # the program's language, to system-test it after the round
+
+    @property
+    def passed_pretests(self) -> bool:
+        return self.pretests is not None and self.verdict == "AC"
 
     @property
     def accepted(self) -> bool:
-        return self.verdict == "AC"
+        if self.verdict != "AC" or self.judged == "unjudged":
+            return False
+        return self.pretests is None or self.system == "AC"
 
     @property
     def penalised(self) -> bool:
-        return not self.accepted and self.verdict != "CE" and self.failed_test != 0
+        return not self.accepted and self.verdict not in _FREE and self.failed_test != 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +68,12 @@ class Submission:
             "failed_test": self.failed_test,
             "detail": self.detail,
             "source": self.source,
+            "pretests": self.pretests,
+            "system": self.system,
+            "system_failed_test": self.system_failed_test,
+            "system_detail": self.system_detail,
+            "lang": self.lang,
+            "accepted": self.accepted,
         }
 
     @staticmethod
@@ -58,6 +86,11 @@ class Submission:
             d.get("failed_test"),
             str(d.get("detail", "")),
             str(d.get("source", "")),
+            d.get("pretests"),
+            d.get("system"),
+            d.get("system_failed_test"),
+            str(d.get("system_detail", "")),
+            str(d.get("lang", "")),
         )
 
 
@@ -72,6 +105,8 @@ class ProblemOutcome:
     note: str = ""  # why it stopped, or the assumption behind an acceptance
     final: bool = True  # False while the problem is still being worked on (resume state)
     solve_runs: tuple[str, ...] = field(default_factory=tuple)
+    coverage: Coverage = "none"  # its hidden tests: the complete official set, partial, or none
+    tests: str = ""  # its hidden tests in words (how many, which kind, from where)
 
     @property
     def accepted(self) -> bool:
@@ -92,11 +127,28 @@ class ProblemOutcome:
         return n
 
     @property
+    def unjudged(self) -> bool:
+        """Hidden tests exist but could not judge it: excluded from the score, never accepted."""
+        return self.judged == "unjudged"
+
+    @property
+    def failed_system_tests(self) -> bool:
+        last = self.submissions[-1] if self.submissions else None
+        return last is not None and last.passed_pretests and last.system not in (None, "AC")
+
+    @property
     def verdict(self) -> str:
         if self.accepted:
             return "AC" if self.judged == "pack" else "AC (local)"
+        if self.unjudged:
+            return NOT_JUDGED
         if self.submissions:
-            return self.submissions[-1].verdict
+            last = self.submissions[-1]
+            if last.passed_pretests:
+                if last.system is None:
+                    return "pretests passed (not system-tested)"
+                return f"{last.system} on system tests"
+            return last.verdict
         return "—"
 
     def to_json(self) -> dict[str, Any]:
@@ -110,7 +162,11 @@ class ProblemOutcome:
             "note": self.note,
             "final": self.final,
             "solve_runs": list(self.solve_runs),
+            "coverage": self.coverage,
+            "tests": self.tests,
             "accepted": self.accepted,
+            "unjudged": self.unjudged,
+            "failed_system_tests": self.failed_system_tests,
             "minute_solved": self.minute_solved,
             "rejected_attempts": self.rejected,
         }
@@ -127,6 +183,8 @@ class ProblemOutcome:
             note=str(d.get("note", "")),
             final=bool(d.get("final", True)),
             solve_runs=tuple(d.get("solve_runs", [])),
+            coverage=d.get("coverage", "none"),
+            tests=str(d.get("tests", "")),
         )
 
 
@@ -192,6 +250,12 @@ class ContestResult:
     elapsed_s: float = 0.0
     run_id: str = ""
     notes: tuple[str, ...] = ()
+    judging: RoundRules | None = None  # the round's judging rules (None: a result from before they existed)
+
+    @property
+    def unjudged(self) -> list[str]:
+        """Problems that hidden tests could not judge: excluded from the score."""
+        return [p.index for p in self.problems if p.unjudged]
 
     @property
     def optimistic(self) -> bool:
@@ -224,6 +288,8 @@ class ContestResult:
             "elapsed_s": round(self.elapsed_s, 3),
             "run_id": self.run_id,
             "notes": list(self.notes),
+            "judging": None if self.judging is None else self.judging.to_json(),
+            "unjudged": self.unjudged,
         }
 
     @staticmethod
@@ -241,4 +307,5 @@ class ContestResult:
             elapsed_s=float(d.get("elapsed_s", 0.0)),
             run_id=str(d.get("run_id", "")),
             notes=tuple(d.get("notes", [])),
+            judging=RoundRules.from_json(d.get("judging")),
         )

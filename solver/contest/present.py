@@ -16,6 +16,7 @@ from rich.table import Table as RichTable
 from solver.contest.outcome import ContestResult, ProblemOutcome
 from solver.contest.plots import PerfPoint, RatingBin, performance_plot, solve_rate_plot
 from solver.contest.report import Figure, Provenance, Report, Table
+from solver.contest.rules import HACKS_NOTE
 from solver.contest.selection import Skipped
 from solver.rating.codeforces import MAX_RATING
 from solver.rating.estimate import Estimate
@@ -49,6 +50,79 @@ def describe_time_model(tm: TimeModel) -> str:
     return f"fixed: every submission at minute {tm.fixed_minute}; solving is not limited by the duration"
 
 
+# --- hidden-test coverage: the headline says what every verdict rests on -----------------------------------
+
+LOCAL_ONLY = "local only (optimistic)"
+
+
+def _ids(problems: Sequence[ProblemOutcome]) -> str:
+    return ", ".join(p.index for p in problems)
+
+
+def coverage_lines(problems: Sequence[ProblemOutcome]) -> list[str]:
+    """Which problems had the complete official tests, which only generated or incomplete ones, which none;
+    which acceptances rest on local tests only, and which problems could not be judged."""
+    groups = (
+        ("complete official tests", [p for p in problems if p.coverage == "complete"]),
+        ("generated or incomplete tests only", [p for p in problems if p.coverage == "partial"]),
+        ("no hidden tests", [p for p in problems if p.coverage == "none"]),
+    )
+    out = [f"{what}: {_ids(ps)}" for what, ps in groups if ps]
+    local = [p for p in problems if p.accepted and p.judged == "local"]
+    if local:
+        out.append(f"accepted {LOCAL_ONLY}: {_ids(local)}")
+    unjudged = [p for p in problems if p.unjudged]
+    if unjudged:
+        out.append(f"not judged, excluded from the score: {_ids(unjudged)}")
+    return out
+
+
+def coverage_text(problems: Sequence[ProblemOutcome]) -> str:
+    return "; ".join(coverage_lines(problems)) or "no problems"
+
+
+def coverage_counts(problems: Sequence[ProblemOutcome]) -> str:
+    """Short form for a table cell: "3 complete · 1 partial · 2 none · 1 not judged"."""
+    parts = [
+        f"{n} {what}"
+        for what, n in (
+            ("complete", sum(p.coverage == "complete" for p in problems)),
+            ("partial", sum(p.coverage == "partial" for p in problems)),
+            ("none", sum(p.coverage == "none" for p in problems)),
+            ("not judged", sum(p.unjudged for p in problems)),
+        )
+        if n
+    ]
+    return " · ".join(parts) or "—"
+
+
+def coverage_assumptions(result: ContestResult) -> list[str]:
+    """What the hidden tests and the round's rules mean for the number, in words."""
+    out: list[str] = []
+    if result.judging is not None:
+        out.append(f"Rules — {result.judging.describe()}")
+    out.append(HACKS_NOTE)
+    local = [p for p in result.problems if p.accepted and p.judged == "local"]
+    if local:
+        out.append(
+            f"Problems {_ids(local)} were accepted on local tests only (no usable hidden tests): "
+            f"{LOCAL_ONLY}; the performance is an upper estimate."
+        )
+    partial = [p for p in result.problems if p.coverage == "partial" and p.accepted]
+    if partial:
+        out.append(
+            f"Problems {_ids(partial)} were accepted on generated or incomplete official tests only: a solution "
+            "the full official tests would reject may have passed them (optimistic)."
+        )
+    for p in result.problems:
+        if p.unjudged:
+            out.append(f"Problem {p.index} not judged, counted as unsolved — {p.note}.")
+    failed = [p for p in result.problems if p.failed_system_tests]
+    if failed:
+        out.append(f"Problems {_ids(failed)} passed pretests and failed system tests: 0 points, final.")
+    return out
+
+
 def _minute(p: ProblemOutcome) -> str:
     m = p.minute_solved
     return "—" if m is None else str(m)
@@ -66,6 +140,7 @@ def problem_rows(result: ContestResult, scores: Mapping[str, str]) -> list[tuple
                 _minute(p),
                 scores.get(p.index, "—"),
                 p.note,
+                p.coverage,
             )
         )
     return rows
@@ -75,15 +150,21 @@ def score_column(rules: str) -> str:
     return "points" if rules == "CF" else "penalty"
 
 
+def problem_columns(rules: str) -> tuple[str, ...]:
+    return ("problem", "rating", "verdict", "attempts", "minute", score_column(rules), "note", "hidden tests")
+
+
 def print_contest(
     console: Console, result: ContestResult, scores: Mapping[str, str], assumptions: Sequence[str]
 ) -> None:
     # Names, notes and assumptions are external text: escaped, so brackets in them print as written.
+    console.print(f"[bold]Hidden tests[/] — {escape(coverage_text(result.problems))}", highlight=False)
     t = RichTable(title=f"Contest {result.contest_id}: {escape(result.name)}", show_lines=False)
-    for col in ("problem", "rating", "verdict", "attempts", "minute", score_column(result.rules), "note"):
+    # The terminal table leaves out the per-problem coverage column: the headline above says it.
+    for col in problem_columns(result.rules)[:-1]:
         t.add_column(col, overflow="fold")
     for row in problem_rows(result, scores):
-        t.add_row(*(escape(cell) for cell in row))
+        t.add_row(*(escape(cell) for cell in row[:-1]))
     console.print(t)
     pl = result.placement
     score = f"{pl.points:g} points" if result.rules == "CF" else f"{pl.points:g} solved, penalty {pl.penalty}"
@@ -104,14 +185,9 @@ def print_contest(
 def contest_assumptions(result: ContestResult, time_model_text: str) -> list[str]:
     out = [
         f"Time model — {time_model_text}.",
-        f"Rules: {'Codeforces scoring' if result.rules == 'CF' else 'ICPC (solved, then penalty minutes)'}.",
+        f"Scoring: {'Codeforces points' if result.rules == 'CF' else 'ICPC (solved, then penalty minutes)'}.",
+        *coverage_assumptions(result),
     ]
-    local = [p.index for p in result.problems if p.accepted and p.judged == "local"]
-    if local:
-        out.append(
-            f"Problems {', '.join(local)} were accepted on local tests only (no usable hidden tests): "
-            "the performance is optimistic."
-        )
     if result.placement.new_account_correction:
         out.append(NEW_ACCOUNT_NOTE)
     out.append("The rank is among the real final standings' official contestants; ties share the worst rank.")
@@ -125,6 +201,7 @@ def contest_report(
     pl = result.placement
     summary = [
         ("contest", f"{result.contest_id} — {result.name}"),
+        ("hidden tests", coverage_text(result.problems)),
         ("division", result.division or "unknown"),
         ("rules", result.rules),
         ("score", f"{pl.points:g}" + ("" if result.rules == "CF" else f" solved, penalty {pl.penalty}")),
@@ -158,7 +235,7 @@ def contest_report(
                 solve_rate_plot(bins, None, None, provenance.caption()),
             )
         )
-    cols = ("problem", "rating", "verdict", "attempts", "minute", score_column(result.rules), "note")
+    cols = problem_columns(result.rules)
     return Report(
         title=f"cp-solver contest {result.contest_id}",
         provenance=provenance,
@@ -222,7 +299,11 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
             ),
         )
     )
+    every = [p for r in b.results for p in r.problems]
+    local = [f"{r.contest_id}{p.index}" for r in b.results for p in r.problems if p.accepted and p.judged == "local"]
     summary = [
+        ("hidden tests (problems)", coverage_counts(every)),
+        *([(f"accepted {LOCAL_ONLY}", ", ".join(local))] if local else []),
         ("Elo-equivalent rating (mean performance)", ov.text() if ov else "not enough contests"),
         ("estimate from problem ratings", pr.text() if pr else "no rated problems"),
         ("contests used", str(len(used))),
@@ -237,6 +318,15 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
         "Second estimate: maximum likelihood of solve/fail against problem ratings with "
         "P = 1 / (1 + 10^((d - r) / 400)), profile-likelihood 95% interval.",
     ]
+    kinds = {r.judging.describe() for r in b.results if r.judging is not None}
+    assumptions += [f"Rules — {k}" for k in sorted(kinds)]
+    assumptions.append(HACKS_NOTE)
+    unjudged = [f"{r.contest_id}{i}" for r in b.results for i in r.unjudged]
+    if unjudged:
+        assumptions.append(
+            f"Problems {', '.join(unjudged)} could not be judged on their hidden tests (see each contest's "
+            "report): excluded from the score, counted as unsolved."
+        )
     if parallel > 1:
         assumptions.append(
             f"Up to {parallel} contests ran at the same time, sharing the model: under the elapsed "
@@ -245,7 +335,7 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
     optimistic = [str(r.contest_id) for r in b.results if r.optimistic]
     if optimistic:
         assumptions.append(
-            f"Contests {', '.join(optimistic)} include problems accepted on local tests only: "
+            f"Contests {', '.join(optimistic)} include problems accepted on local tests only ({LOCAL_ONLY}): "
             "their performances are optimistic (the plotted bar reaches down to the "
             "performance counting only hidden-test-verified solves)."
         )
@@ -263,6 +353,7 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
                 r.rules,
                 f"{solved}/{len(r.problems)}",
                 f"{pl.rank:g}/{pl.participants}",
+                coverage_counts(r.problems),
                 "—" if pl.performance is None else perf_text(pl.performance),
                 "yes" if r.optimistic else "no",
                 "used" if pl.performance is not None else "not used: no rating changes",
@@ -272,7 +363,18 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
     tables = [
         Table(
             "Contests used",
-            ("contest", "name", "division", "rules", "solved", "rank", "performance", "optimistic", "status"),
+            (
+                "contest",
+                "name",
+                "division",
+                "rules",
+                "solved",
+                "rank",
+                "hidden tests",
+                "performance",
+                "optimistic",
+                "status",
+            ),
             tuple(rows),
         )
     ]

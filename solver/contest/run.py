@@ -7,6 +7,8 @@ Read top to bottom:
     play          every problem concurrently; under the ``elapsed`` time model the contest's duration is a
                   hard deadline (problems still open then do not count)
     play_problem  solve -> submit -> (hidden tests: accepted, or rejected and try again; at most 10)
+    system_test   after the round, under Codeforces rules: the last submission that passed pretests, on
+                  every test (a failure there is final and scores 0)
     conclude      score under the contest's rules, place in the real standings, performance rating
 
 The contest run is a run in the run store: the solve loop's events and ours share ``events.jsonl``, so an
@@ -14,7 +16,13 @@ interrupted contest resumes without redoing a finished problem or a recorded sub
 resumes where it stopped: time while the process was not running is not charged to the bot.
 
 After a rejection on hidden tests the bot starts a fresh attempt at the problem (a new solve run with the
-next seed). It is told nothing about the hidden tests, as a contestant is told only the verdict.
+next seed). It is told nothing about the hidden tests, as a contestant is told only the verdict; under
+Codeforces rules it is judged on pretests only during the round (``solver.contest.rules``), and a problem
+whose submission passed them is finished for the bot, as for a contestant who cannot see system tests.
+
+A judge error is never a verdict: the submission is judged again, and if the error stays the problem is
+reported as not judged and left out of the score. So is a problem whose hidden tests need a checker this
+judge cannot run (``solver.contest.submit.pack_use``).
 """
 
 from __future__ import annotations
@@ -28,10 +36,18 @@ from typing import Any, Protocol
 
 from solver.config import Config
 from solver.contest.fetching import needed
-from solver.contest.outcome import MAX_SUBMISSIONS, ContestResult, ProblemOutcome, Submission
+from solver.contest.outcome import (
+    MAX_SUBMISSIONS,
+    NOT_JUDGED,
+    ContestResult,
+    Judged,
+    ProblemOutcome,
+    Submission,
+)
 from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
-from solver.contest.submit import PackJudge, pack_usable
-from solver.contest.testpack import TestPack, load_codecontests, load_tests_dir
+from solver.contest.rules import DEFAULT_PRETESTS, RoundRules, round_rules
+from solver.contest.submit import PackJudge, PackUse, pack_use
+from solver.contest.testpack import TestPack, load_hidden_tests
 from solver.errors import NotFoundError, ProblemError, StoreError, UsageError
 from solver.llm.base import ChatParams, ModelBackend
 from solver.problem import Contest, ContestRef, ContestType, Problem
@@ -42,6 +58,7 @@ from solver.solve.model import ModelCalls, Reply
 from solver.solve.programs import Judge
 from solver.solve.work import ProblemResult, Progress, Settings
 from solver.sources.cf_api import RatingChange, Standings
+from solver.sources.specs import Spec, SpecKind, parse_hidden_tests_spec
 
 CLOCK_EVERY_S = 15.0
 
@@ -60,27 +77,33 @@ class ContestSource(Protocol):
 class ContestOptions:
     time_model: TimeModel = field(default_factory=TimeModel)
     duration_s: int | None = None  # overrides the contest's duration (the elapsed model's deadline)
-    tests_dir: Path | None = None  # DIR/<index>/ test packs
-    codecontests: Path | None = None  # a CodeContests JSONL file
+    hidden_tests: tuple[Spec, ...] = ()  # where hidden tests come from; a later spec wins for a problem
     max_submissions: int = MAX_SUBMISSIONS
+    pretests: int = DEFAULT_PRETESTS  # Codeforces-rules rounds: the first N tests are the pretests
 
     def to_json(self) -> dict[str, Any]:
         return {
             "time_model": str(self.time_model),
             "duration_s": self.duration_s,
-            "tests_dir": None if self.tests_dir is None else str(self.tests_dir),
-            "codecontests": None if self.codecontests is None else str(self.codecontests),
+            "hidden_tests": [str(spec) for spec in self.hidden_tests],
             "max_submissions": self.max_submissions,
+            "pretests": self.pretests,
         }
 
     @staticmethod
     def from_json(d: Mapping[str, Any]) -> ContestOptions:
+        specs = [parse_hidden_tests_spec(str(t)) for t in d.get("hidden_tests") or ()]
+        # Runs written before --hidden-tests: the dataset first, the folder given by hand winning over it.
+        if d.get("codecontests"):
+            specs.insert(0, Spec(SpecKind.CODECONTESTS, Path(d["codecontests"])))
+        if d.get("tests_dir"):
+            specs.append(Spec(SpecKind.DIR, Path(d["tests_dir"])))
         return ContestOptions(
             time_model=TimeModel.parse(str(d.get("time_model", "elapsed"))),
             duration_s=d.get("duration_s"),
-            tests_dir=Path(d["tests_dir"]) if d.get("tests_dir") else None,
-            codecontests=Path(d["codecontests"]) if d.get("codecontests") else None,
+            hidden_tests=tuple(specs),
             max_submissions=int(d.get("max_submissions", MAX_SUBMISSIONS)),
+            pretests=int(d.get("pretests", DEFAULT_PRETESTS)),
         )
 
 
@@ -106,6 +129,7 @@ class Prepared:
     official: tuple[OfficialRow, ...]
     rated: tuple[Rated, ...]
     packs: dict[str, TestPack]
+    judging: RoundRules  # what a submission is judged on during the round and after it
 
     @property
     def rules(self) -> ContestType:
@@ -156,11 +180,10 @@ async def prepare(
         changes = []
     rated = tuple(Rated(c.handle, c.rank, c.old_rating) for c in changes)
     packs: dict[str, TestPack] = {}
-    if options.codecontests is not None:
-        packs.update(load_codecontests(options.codecontests, contest_id))
-    if options.tests_dir is not None:
-        packs.update(load_tests_dir(options.tests_dir))  # a folder given by hand wins over the dataset
-    return Prepared(contest, merged, tuple(official_rows(standings)), rated, packs)
+    for spec in options.hidden_tests:
+        packs.update(load_hidden_tests(spec, contest_id))
+    judging = round_rules(contest, options.pretests)
+    return Prepared(contest, merged, tuple(official_rows(standings)), rated, packs, judging)
 
 
 # --- the clock --------------------------------------------------------------------------------------------
@@ -201,6 +224,11 @@ class State:
             if e.type == "contest_submission":
                 sub = Submission.from_json(dict(e.get("submission")))
                 st.submissions.setdefault(str(e.get("index")), []).append((int(e.get("attempt")), sub))
+            elif e.type == "contest_system_test":  # the same submission, now with its system-test verdict
+                sub = Submission.from_json(dict(e.get("submission")))
+                index, attempt = str(e.get("index")), int(e.get("attempt"))
+                kept = [(a, s) for a, s in st.submissions.get(index, []) if a != attempt]
+                st.submissions[index] = [*kept, (attempt, sub)]
             elif e.type == "contest_problem_final":
                 outcome = ProblemOutcome.from_json(dict(e.get("outcome")))
                 st.finals[outcome.index] = outcome
@@ -208,6 +236,9 @@ class State:
                 st.retry_runs[(str(e.get("index")), int(e.get("attempt")))] = str(e.get("run"))
             elif e.type == "contest_done":
                 st.done = ContestResult.from_json(dict(e.get("result")))
+        for index, outcome in st.finals.items():  # a system test recorded after the problem's final event
+            subs = tuple(s for _, s in sorted(st.submissions.get(index, []), key=lambda t: t[0]))
+            st.finals[index] = replace(outcome, submissions=subs)
         return st
 
 
@@ -223,6 +254,7 @@ class ContestPlay:
         self.state = State.of(run)
         self.clock = Clock(self.state.elapsed_s)
         self.pack_judge = PackJudge(svc.judge)
+        self._programs: dict[str, str] = {}  # submitted program by its source path (this session's)
         self.duration_s = options.duration_s or prep.contest.duration_s
 
     def log(self, type_: str, **data: Any) -> None:
@@ -247,7 +279,6 @@ class ContestPlay:
                         self._final(
                             self._outcome(
                                 self._problem(index),
-                                "pack" if self._pack(index) else "local",
                                 f"not solved within the contest's {self.duration_s // 60} minutes",
                             )
                         )
@@ -266,24 +297,29 @@ class ContestPlay:
     def _problem(self, index: str) -> Problem:
         return next(p for p in self.prep.problems if p.id.index == index)
 
-    def _pack(self, index: str) -> TestPack | None:
-        problem = self._problem(index)
-        pack = self.prep.packs.get(index)
-        return pack if pack_usable(problem, pack)[0] else None
+    def _use(self, problem: Problem) -> PackUse:
+        return pack_use(problem, self.prep.packs.get(problem.id.index))
 
-    def _outcome(self, problem: Problem, judged: str, note: str, runs: Sequence[str] = ()) -> ProblemOutcome:
+    def _outcome(self, problem: Problem, note: str, runs: Sequence[str] = ()) -> ProblemOutcome:
         index = problem.id.index
         info = next((c for c in self.prep.contest.problems if c.index == index), None)
         subs = tuple(s for _, s in sorted(self.state.submissions.get(index, []), key=lambda t: t[0]))
+        mode = self._use(problem).mode
+        judged: Judged = "pack" if mode == "pack" else "local" if mode == "local" else "none"
+        if subs and subs[-1].judged == "unjudged":
+            judged = "unjudged"
+        pack = self.prep.packs.get(index)
         return ProblemOutcome(
             index=index,
             name=problem.name,
             rating=problem.rating,
             max_points=info.points if info is not None else None,
             submissions=subs,
-            judged=judged,  # type: ignore[arg-type]
+            judged=judged,
             note=note,
             solve_runs=tuple(runs),
+            coverage=pack.coverage if pack is not None else "none",
+            tests=pack.describe() if pack is not None else "",
         )
 
     def _final(self, outcome: ProblemOutcome) -> None:
@@ -320,72 +356,122 @@ class ContestPlay:
 
     async def play_problem(self, problem: Problem) -> None:
         index = problem.id.index
-        pack = self.prep.packs.get(index)
-        usable, pack_note = pack_usable(problem, pack)
-        judged = "pack" if usable else "local"
+        use = self._use(problem)
         runs: list[str] = []
         attempt = 0
         while True:
-            done = {a for a, _ in self.state.submissions.get(index, [])}
+            done = dict(self.state.submissions.get(index, []))
             if attempt in done:  # submitted in an earlier session
-                sub = next(s for a, s in self.state.submissions[index] if a == attempt)
-                if sub.accepted:
-                    return self._final(self._outcome(problem, judged, pack_note, runs))
+                if _ends_problem(done[attempt]):
+                    return self._final(self._outcome(problem, _end_note(use, done[attempt]), runs))
                 attempt += 1
                 continue
             if attempt >= self.options.max_submissions:
-                note = f"{self.options.max_submissions} submissions rejected on hidden tests"
-                return self._final(self._outcome(problem, judged, note, runs))
+                on = "pretests" if any(sub.pretests is not None for sub in done.values()) else "hidden tests"
+                note = f"{self.options.max_submissions} submissions rejected on {on}"
+                return self._final(self._outcome(problem, note, runs))
             result, run = await self._solve(problem, attempt)
             runs.append(str(run.path.relative_to(self.run.path)) if run is not self.run else ".")
             if not result.solved or result.solution is None:
-                return self._final(self._outcome(problem, judged, result.reason, runs))
+                return self._final(self._outcome(problem, result.reason, runs))
             at = self.clock.elapsed()
             if not self.options.time_model.counts(at, self.duration_s):
                 note = f"passed local tests at minute {at / 60:.0f}, after the contest's end: does not count"
-                return self._final(self._outcome(problem, judged, note, runs))
+                return self._final(self._outcome(problem, note, runs))
             source = (
                 f"{run.path.relative_to(self.run.path)}/{result.solution_path}"
                 if run is not self.run
                 else str(result.solution_path)
             )
-            if usable and pack is not None:
-                pv = await self.pack_judge.verdict(problem, pack, result.solution, result.lang)
-                if pv.verdict == "JE":
-                    usable, judged = False, "local"
-                    pack_note = f"the hidden tests could not judge it ({pv.detail}); local acceptance taken"
-                    sub = Submission(
-                        at, self.options.time_model.minute(at), "AC", "local", None, pv.detail, source
-                    )
-                else:
-                    sub = Submission(
-                        at,
-                        self.options.time_model.minute(at),
-                        pv.verdict,
-                        "pack",
-                        pv.failed_test,
-                        pv.detail,
-                        source,
-                    )
-            else:
-                sub = Submission(
-                    at,
-                    self.options.time_model.minute(at),
-                    "AC",
-                    "local",
-                    None,
-                    "passed every local test",
-                    source,
-                )
+            self._programs[source] = result.solution
+            sub = await self._submit(problem, use, result.solution, result.lang, at, source)
             self.state.submissions.setdefault(index, []).append((attempt, sub))
             self.log("contest_submission", index=index, attempt=attempt, submission=sub.to_json())
-            self.svc.log(
-                f"{problem.id}: submission {attempt + 1} at minute {sub.minute}: {sub.verdict}"
-                + ("" if sub.judged == "pack" else " (local tests only)")
-            )
-            if sub.accepted:
-                return self._final(self._outcome(problem, judged, pack_note, runs))
+            on = "" if sub.judged == "pack" else " (local tests only)" if sub.judged == "local" else ""
+            shown = "pretests passed" if sub.passed_pretests else sub.verdict
+            self.svc.log(f"{problem.id}: submission {attempt + 1} at minute {sub.minute}: {shown}{on}")
+            if _ends_problem(sub):
+                return self._final(self._outcome(problem, _end_note(use, sub), runs))
             attempt += 1
+
+    async def _submit(
+        self, problem: Problem, use: PackUse, code: str, lang: str, at: float, source: str
+    ) -> Submission:
+        """One submission as the round's rules judge it: pretests (CF rules) or every test (ICPC rules)."""
+        minute = self.options.time_model.minute(at)
+        pack = self.prep.packs.get(problem.id.index)
+        if use.mode == "local" or pack is None:
+            return Submission(at, minute, "AC", "local", None, "passed every local test", source, lang=lang)
+        if use.mode == "unjudgeable":
+            return Submission(at, minute, NOT_JUDGED, "unjudged", None, use.note, source, lang=lang)
+        count = self.prep.judging.pretest_count(len(pack.tests))
+        pv = await self.pack_judge.verdict(problem, pack, code, lang, count=count)
+        if pv.verdict == "JE":
+            why = f"judge error twice ({pv.detail}): not judged, excluded from the score"
+            return Submission(at, minute, NOT_JUDGED, "unjudged", None, why, source, pretests=count, lang=lang)
+        detail = pv.detail + (" (judged again after a judge error)" if pv.tries > 1 else "")
+        return Submission(at, minute, pv.verdict, "pack", pv.failed_test, detail, source, pretests=count, lang=lang)
+
+    async def system_test(self) -> list[ProblemOutcome]:
+        """After the round: every problem whose last submission passed pretests is judged on all its tests.
+
+        A failure is final (the problem scores 0); a judge error that stays makes the problem not judged."""
+        for problem in self.prep.problems:
+            index = problem.id.index
+            subs = sorted(self.state.submissions.get(index, []), key=lambda t: t[0])
+            pack = self.prep.packs.get(index)
+            if not subs or pack is None:
+                continue
+            attempt, last = subs[-1]
+            if not last.passed_pretests or last.system is not None:
+                continue
+            code = self._program(last.source)
+            pv = await self.pack_judge.verdict(problem, pack, code, last.lang)
+            if pv.verdict == "JE":
+                why = f"judge error twice in system tests ({pv.detail}): not judged, excluded from the score"
+                tested = replace(last, judged="unjudged", system=NOT_JUDGED, system_detail=why)
+            else:
+                again = " (judged again after a judge error)" if pv.tries > 1 else ""
+                tested = replace(
+                    last, system=pv.verdict, system_failed_test=pv.failed_test, system_detail=pv.detail + again
+                )
+            self.state.submissions[index] = [*(t for t in subs if t[0] != attempt), (attempt, tested)]
+            self.log("contest_system_test", index=index, attempt=attempt, submission=tested.to_json())
+            self.svc.log(f"{problem.id}: system tests: {tested.system}")
+            previous = self.state.finals.get(index)
+            runs = previous.solve_runs if previous is not None else ()
+            self._final(self._outcome(problem, _end_note(self._use(problem), tested), runs))
+        return [self.state.finals[p.id.index] for p in self.prep.problems]
+
+    def _program(self, source: str) -> str:
+        """A submitted program: kept from this session, else read back from the run folder (a resumed run)."""
+        if source in self._programs:
+            return self._programs[source]
+        path = self.run.path / source
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise StoreError(
+                f"cannot read the submitted program {path} to system-test it: {e.strerror or e}"
+            ) from None
+
+
+def _ends_problem(sub: Submission) -> bool:
+    """The bot stops working on a problem once accepted, once past pretests, or once nothing can judge it."""
+    return sub.accepted or sub.passed_pretests or sub.judged == "unjudged"
+
+
+def _end_note(use: PackUse, sub: Submission) -> str:
+    if sub.judged == "unjudged":
+        return sub.system_detail if sub.system == NOT_JUDGED else sub.detail
+    if sub.passed_pretests:
+        passed = f"passed {sub.pretests} pretests"
+        if sub.system is None:
+            return f"{passed}; not system-tested yet"
+        if sub.system == "AC":
+            return f"{passed} and the system tests; {use.note}"
+        return f"{passed}, then failed system tests: {sub.system_detail} (final: no further submission)"
+    return use.note
 
 
 # --- conclude ---------------------------------------------------------------------------------------------
@@ -414,8 +500,10 @@ def conclude(
             f"Duration overridden: {options.duration_s // 60} min instead of {contest.duration_s // 60}."
         )
     if any(len(o.submissions) > 1 for o in outcomes):
+        pretests = any(s.pretests is not None for o in outcomes for s in o.submissions)
+        on = "pretests" if pretests else "hidden tests"
         notes.append(
-            "After a rejection on hidden tests the bot started a fresh attempt with the next seed; "
+            f"After a rejection on {on} the bot started a fresh attempt with the next seed; "
             "it was told only the verdict."
         )
     result = ContestResult(
@@ -431,6 +519,7 @@ def conclude(
         elapsed_s=elapsed_s,
         run_id=run_id,
         notes=tuple(notes),
+        judging=prep.judging,
     )
     return result, problem_scores(full, outcomes, contest.type)
 
@@ -481,12 +570,13 @@ async def run_contest(
         outcomes = list(play.state.done.problems)
         elapsed = play.state.done.elapsed_s
     else:
-        outcomes = await play.play()
+        await play.play()
         elapsed = (
             min(play.clock.elapsed(), float(play.duration_s))
             if options.time_model.kind == "elapsed"
             else play.clock.elapsed()
         )
+        outcomes = await play.system_test()  # after the round: not charged to the bot's time
     result, scores = conclude(prep, outcomes, options, elapsed, run.id)
     if play.state.done is None:
         run.append("contest_done", elapsed_s=round(elapsed, 3), result=result.to_json(), scores=scores)

@@ -17,13 +17,16 @@ from solver import __version__
 from solver.config import Config
 from solver.contest.outcome import MAX_SUBMISSIONS
 from solver.contest.report import Provenance
+from solver.contest.rules import DEFAULT_PRETESTS
 from solver.contest.run import ContestOptions, Services
+from solver.contest.testpack import check_hidden_tests_spec
 from solver.errors import UsageError
 from solver.llm.cli_options import add_model_options
 from solver.rating.placement import TimeModel
 from solver.solve.model import Reply
 from solver.solve.options import add_solve_options, config_json
 from solver.solve.work import Progress, Settings
+from solver.sources.specs import Spec, SpecKind, parse_hidden_tests_spec
 
 
 def add_contest_options(p: argparse.ArgumentParser) -> None:
@@ -44,19 +47,26 @@ def add_contest_options(p: argparse.ArgumentParser) -> None:
         help="override the contest's duration (the deadline under the elapsed time model)",
     )
     g.add_argument(
-        "--tests-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="hidden tests per problem in DIR/<index>/ (*.in + *.out/*.ans, or NN + NN.a; optional "
-        "checker.cpp or checker.txt)",
+        "--hidden-tests",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="hidden tests to judge submissions on: open-r1:DIR (a copy of the open-r1/codeforces dataset), "
+        "codecontests:FILE (a CodeContests JSONL file) or dir:DIR (DIR/<index>/ with *.in + *.out/*.ans or "
+        "NN + NN.a, optional checker.cpp or checker.txt); repeatable, a later one wins for a problem",
     )
     g.add_argument(
-        "--codecontests",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="a CodeContests JSONL file: public, private and generated tests as hidden tests",
+        "--pretests",
+        type=int,
+        default=DEFAULT_PRETESTS,
+        metavar="K",
+        help="Codeforces-rules rounds (Div. 1, Div. 2, Div. 1+2, Global): a submission is judged on the first "
+        f"K tests during the round and system-tested on all after it (default {DEFAULT_PRETESTS})",
+    )
+    # The options before --hidden-tests, kept working as its aliases.
+    g.add_argument("--tests-dir", type=Path, default=None, metavar="DIR", help="same as --hidden-tests dir:DIR")
+    g.add_argument(
+        "--codecontests", type=Path, default=None, metavar="FILE", help="same as --hidden-tests codecontests:FILE"
     )
     g.add_argument(
         "--max-submissions",
@@ -73,13 +83,31 @@ def contest_options(args: argparse.Namespace) -> ContestOptions:
         raise UsageError("--max-submissions must be at least 1")
     if args.duration is not None and args.duration < 1:
         raise UsageError("--duration must be a positive number of minutes")
+    if args.pretests < 1:
+        raise UsageError("--pretests must be at least 1 (the first tests, examples included, are pretests)")
     return ContestOptions(
         time_model=TimeModel.parse(args.time_model),
         duration_s=None if args.duration is None else args.duration * 60,
-        tests_dir=args.tests_dir,
-        codecontests=args.codecontests,
+        hidden_tests=hidden_tests_specs(args),
         max_submissions=args.max_submissions,
+        pretests=args.pretests,
     )
+
+
+def hidden_tests_specs(args: argparse.Namespace) -> tuple[Spec, ...]:
+    """Every hidden-test source the command line names, checked to exist before anything is started.
+
+    The old ``--codecontests FILE`` and ``--tests-dir DIR`` are read as ``codecontests:FILE`` and ``dir:DIR``
+    ahead of the ``--hidden-tests`` values, the folder after the dataset (a folder given by hand wins)."""
+    specs: list[Spec] = []
+    if args.codecontests is not None:
+        specs.append(Spec(SpecKind.CODECONTESTS, args.codecontests))
+    if args.tests_dir is not None:
+        specs.append(Spec(SpecKind.DIR, args.tests_dir))
+    specs += [parse_hidden_tests_spec(text) for text in args.hidden_tests]
+    for spec in specs:
+        check_hidden_tests_spec(spec)
+    return tuple(specs)
 
 
 def provenance(meta: dict[str, Any], time_model: str, contests: Sequence[int]) -> Provenance:

@@ -1,15 +1,23 @@
 """Judging a "submission" on a hidden-test pack, through the sandbox (the only place untrusted code runs).
 
-A pack is used only when it can judge honestly: an interactive problem needs an interactor the pack does
-not have, and a problem with several correct answers needs a checker; otherwise exact comparison would
-reject right answers, so local acceptance is taken instead and the report says so.
+A pack is used only when it can judge honestly (``pack_use``):
+
+- no pack, or an interactive problem (no pack ships an interactor): local acceptance is taken, and the
+  report calls it "local only (optimistic)";
+- a problem whose answer needs a checker the judge cannot run (the pack's checker is in a language not yet
+  supported, or several answers are correct and the pack has none), or that reads input.txt: the problem is
+  unjudgeable. It is never judged by token comparison (that would reject right answers) and never counted
+  as accepted; the report says so.
+
+A judge error is never a verdict: ``PackJudge.verdict`` judges again, and a verdict that is still JE is
+returned as such for the caller to report the problem as not judged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from sandbox.api import Checker, CheckerKind, Compiled, JudgeResult, Limits, Source, Test, Verdict
 from solver.contest.testpack import TestPack
@@ -26,28 +34,60 @@ class PackJudgeBackend(Protocol):
     ) -> JudgeResult: ...
 
 
+# Languages of pack checkers this judge can run. A testlib-convention C++ checker is compiled in the sandbox;
+# open-r1's Python checkers (``checker.py input answer output``, prints 1) are not run yet.
+RUNNABLE_CHECKER_LANGS = frozenset({"cpp"})
+JUDGE_TRIES = 2  # a judge error is judged again once; still an error: the problem is not judged
+
+PackMode = Literal["pack", "local", "unjudgeable"]
+
+
 @dataclass(frozen=True)
 class PackVerdict:
     verdict: str  # a Verdict value
     failed_test: int | None  # 0-based index of the first failing test
     detail: str
+    tests: int = 0  # how many of the pack's tests (the first ones) it was judged on
+    tries: int = 1  # 2: the first judging was a judge error
 
 
-def pack_usable(problem: Problem, pack: TestPack | None) -> tuple[bool, str]:
-    """Whether this pack can judge this problem, and if not, why (for the report)."""
+@dataclass(frozen=True)
+class PackUse:
+    """How a problem's submissions are judged, and why (for the report)."""
+
+    mode: PackMode  # "pack": on the hidden tests; "local": local acceptance taken; "unjudgeable"
+    note: str
+
+
+def pack_use(problem: Problem, pack: TestPack | None) -> PackUse:
+    """Whether this pack can judge this problem honestly, and if not, what is done instead and why."""
     if pack is None:
-        return False, "no hidden-test pack: accepted on local tests only (optimistic)"
+        return PackUse("local", "no hidden tests: accepted on local tests only (optimistic)")
     if problem.interactive:
-        return (
-            False,
-            f"interactive problem: the pack ({pack.origin}) has no interactor; local acceptance taken",
+        return PackUse(
+            "local",
+            f"interactive problem: the pack ({pack.origin}) has no interactor; accepted on local tests only "
+            "(optimistic)",
+        )
+    if pack.input_mode == "file":
+        return PackUse(
+            "unjudgeable",
+            "the program reads input.txt and writes output.txt, and the pack judge feeds standard input only: "
+            "not judged, excluded from the score",
+        )
+    if pack.checker_source is not None and pack.checker_lang not in RUNNABLE_CHECKER_LANGS:
+        return PackUse(
+            "unjudgeable",
+            f"the problem's checker ({pack.checker_lang}, from {pack.origin}) cannot be run by this judge yet, "
+            "and token comparison could reject right answers: not judged, excluded from the score",
         )
     if problem.several_answers and not pack.has_checker:
-        return False, (
-            f"several correct answers and the pack ({pack.origin}) has no checker; "
-            "local acceptance taken (optimistic)"
+        return PackUse(
+            "unjudgeable",
+            f"several correct answers and the pack ({pack.origin}) has no checker, so token comparison could "
+            "reject right answers: not judged, excluded from the score",
         )
-    return True, f"judged on {len(pack.tests)} hidden tests from {pack.origin}"
+    return PackUse("pack", f"judged on {pack.describe()}")
 
 
 class PackJudge:
@@ -69,7 +109,23 @@ class PackJudge:
             self._checkers[key] = Checker.from_program(exe)
         return self._checkers[key]
 
-    async def verdict(self, problem: Problem, pack: TestPack, code: str, lang: str) -> PackVerdict:
+    async def verdict(
+        self, problem: Problem, pack: TestPack, code: str, lang: str, *, count: int | None = None
+    ) -> PackVerdict:
+        """The verdict on the pack's first ``count`` tests (all of them when None); a judge error is judged
+        again, up to JUDGE_TRIES times in all, and returned as JE only when it stays."""
+        tests = pack.tests if count is None else pack.tests[:count]
+        pv = PackVerdict(Verdict.JE.value, None, "not judged")
+        for attempt in range(1, JUDGE_TRIES + 1):
+            pv = await self._judge_once(problem, pack, tests, code, lang, "test" if count is None else "pretest")
+            pv = PackVerdict(pv.verdict, pv.failed_test, pv.detail, len(tests), attempt)
+            if pv.verdict != Verdict.JE.value:
+                break
+        return pv
+
+    async def _judge_once(
+        self, problem: Problem, pack: TestPack, tests: Sequence[Test], code: str, lang: str, word: str
+    ) -> PackVerdict:
         exe = await self.judge.compile(Source(code, lang))
         if not exe.ok:
             return PackVerdict(Verdict.CE.value, None, exe.message[:500])
@@ -78,14 +134,18 @@ class PackJudge:
         except _CheckerBroken as e:
             return PackVerdict(Verdict.JE.value, None, str(e))
         limits = Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
-        result = await self.judge.judge(exe, pack.tests, limits, checker=checker)
+        result = await self.judge.judge(exe, tests, limits, checker=checker)
         if result.verdict is Verdict.AC:
-            return PackVerdict(Verdict.AC.value, None, f"passed {len(pack.tests)} hidden tests")
-        names = [t.name for t in pack.tests]
+            what = "hidden tests" if word == "test" else "pretests"
+            return PackVerdict(Verdict.AC.value, None, f"passed {len(tests)} {what}")
+        names = [t.name for t in tests]
         failing = next((t for t in result.tests if t.verdict is not Verdict.AC), None)
         idx = names.index(failing.test) if failing is not None and failing.test in names else None
-        where = f" on test {idx + 1} ({failing.test})" if failing is not None and idx is not None else ""
-        return PackVerdict(result.verdict.value, idx, f"{result.verdict.long}{where}")
+        where = f" on {word} {idx + 1} ({failing.test})" if failing is not None and idx is not None else ""
+        message = ""
+        if result.verdict is Verdict.JE and failing is not None and failing.check and failing.check.message:
+            message = f": {failing.check.message[:300]}"  # why the checker failed, for the report
+        return PackVerdict(result.verdict.value, idx, f"{result.verdict.long}{where}{message}")
 
 
 class _CheckerBroken(Exception):

@@ -11,6 +11,12 @@ Two formats are imported:
   compiles a single file) or ``checker.txt`` naming a built-in comparison (``tokens``, ``numbers 1e-6``,
   ``yesno``, ``lines``).
 
+- open-r1/codeforces (``--hidden-tests open-r1:DIR``, read by ``solver.sources.openr1``): official tests first,
+  in Codeforces' order, then the generated ones; ``complete`` and ``generated`` say which; the dataset's
+  ``generated_checker`` is a Python program (``checker_lang`` "python").
+
+``load_hidden_tests`` reads any of them from a ``KIND:PATH`` spec (``solver.sources.specs``).
+
 Pure parsing: files in, frozen TestPack values out. Nothing here runs a program.
 """
 
@@ -24,7 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.api import CheckerKind, Test
+from solver.contest.outcome import Coverage
 from solver.errors import UsageError
+from solver.sources.openr1 import CHECKER_LANGUAGE, HiddenTests, OpenR1
+from solver.sources.specs import Spec, SpecKind
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,34 @@ class TestPack:
     origin: str  # where the tests came from, for the report
     checker_kind: CheckerKind = CheckerKind.TOKENS
     checker_eps: float = 1e-6
-    checker_source: str | None = None  # a testlib checker (C++), when the pack ships one
+    checker_source: str | None = None  # the pack's own checker program, when it ships one
+    checker_lang: str = "cpp"  # what checker_source is written in: "cpp" (testlib convention) or "python"
+    complete: bool = True  # the tests are the problem's whole official test set (as far as the source says)
+    generated: bool = False  # some tests are generated, not Codeforces' own
+    official_count: int | None = None  # how many of ``tests`` (the first ones) are official; None: unknown
+    input_mode: str = "stdio"  # "file": the program reads input.txt and writes output.txt
+    missing: str = ""  # what the source lacks (a generated-tests file not downloaded), for the report
 
     @property
     def has_checker(self) -> bool:
         return self.checker_source is not None or self.checker_kind is not CheckerKind.TOKENS
+
+    @property
+    def coverage(self) -> Coverage:
+        """"complete": the official test set; "partial": truncated official tests and/or generated ones."""
+        return "complete" if self.complete else "partial"
+
+    def describe(self) -> str:
+        """The tests in words, for the report: how many, of which kind, from where."""
+        n = len(self.tests)
+        if self.official_count is None:
+            kind = "complete" if self.complete else "not known to be complete"
+            what = f"{n} tests ({kind})"
+        else:
+            gen = n - self.official_count
+            official = f"{self.official_count} official ({'complete' if self.complete else 'incomplete'})"
+            what = official + (f" + {gen} generated" if gen else "")
+        return f"{what} from {self.origin}" + (f"; {self.missing}" if self.missing else "")
 
 
 _CF_ID = re.compile(rb'"cf_contest_id"\s*:\s*(\d+)')
@@ -74,13 +106,18 @@ def iter_codecontests(path: Path, contest_id: int) -> Iterator[TestPack]:
             index = str(d.get("cf_index") or "").strip().upper()
             if not index:
                 continue
-            tests = (
-                _tests_of(d.get("public_tests"), "public-")
-                + _tests_of(d.get("private_tests"), "private-")
-                + _tests_of(d.get("generated_tests"), "generated-")
-            )
-            if tests:
-                yield TestPack(index, tuple(tests), f"CodeContests {path.name}")
+            given = _tests_of(d.get("public_tests"), "public-") + _tests_of(d.get("private_tests"), "private-")
+            generated = _tests_of(d.get("generated_tests"), "generated-")
+            if given or generated:
+                # CodeContests kept the tests Codeforces showed in full: nothing says the set is complete.
+                yield TestPack(
+                    index,
+                    tuple(given + generated),
+                    f"CodeContests {path.name}",
+                    complete=False,
+                    generated=bool(generated),
+                    official_count=len(given),
+                )
 
 
 def load_codecontests(path: Path, contest_id: int) -> dict[str, TestPack]:
@@ -148,7 +185,9 @@ def _checker(folder: Path) -> tuple[CheckerKind, float, str | None]:
 def load_tests_dir(root: Path) -> dict[str, TestPack]:
     """Every ``root/<index>/`` folder holding tests, as a TestPack per problem index."""
     if not root.is_dir():
-        raise UsageError(f"--tests-dir {root} is not a directory (expected DIR/<index>/ with *.in and *.out)")
+        raise UsageError(
+            f"hidden tests dir:{root}: not a directory (expected DIR/<index>/ with *.in and *.out)"
+        )
     packs: dict[str, TestPack] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         pairs = _pairs(folder)
@@ -159,3 +198,62 @@ def load_tests_dir(root: Path) -> dict[str, TestPack]:
         index = folder.name.upper()
         packs[index] = TestPack(index, tests, f"directory {folder}", kind, eps, source)
     return packs
+
+
+def pack_of_hidden_tests(h: HiddenTests, index: str | None = None) -> TestPack:
+    """An open-r1 problem's hidden tests as a TestPack: official tests first (Codeforces' order), then generated."""
+    official = tuple(
+        Test(f"official-{i + 1}", a.encode(), b.encode()) for i, (a, b) in enumerate(h.official)
+    )
+    generated = tuple(
+        Test(f"generated-{i + 1}", a.encode(), b.encode()) for i, (a, b) in enumerate(h.generated_tests)
+    )
+    checker = h.checker_source
+    missing = (
+        f"its generated tests are in {h.missing_generated_file}, which this copy lacks"
+        if h.missing_generated_file
+        else ""
+    )
+    return TestPack(
+        index=(index or h.problem_id.index).upper(),
+        tests=official + generated,
+        origin=h.origin or "open-r1/codeforces",
+        checker_kind=CheckerKind.PROGRAM if checker is not None else CheckerKind.TOKENS,
+        checker_source=checker,
+        checker_lang=CHECKER_LANGUAGE if checker is not None else "cpp",
+        complete=h.complete and bool(official),
+        generated=bool(generated),
+        official_count=len(official),
+        input_mode=h.input_mode,
+        missing=missing,
+    )
+
+
+def load_open_r1(root: Path, contest_id: int) -> dict[str, TestPack]:
+    """Every problem of a contest in a local copy of open-r1/codeforces that has tests, as TestPacks."""
+    found = OpenR1(root, what="--hidden-tests open-r1").contest_hidden_tests(contest_id)
+    packs = {index.upper(): pack_of_hidden_tests(h, index) for index, h in found.items()}
+    return {i: p for i, p in packs.items() if p.tests}
+
+
+def load_hidden_tests(spec: Spec, contest_id: int) -> dict[str, TestPack]:
+    """The hidden tests a ``--hidden-tests KIND:PATH`` spec gives a contest, by problem index."""
+    if spec.kind is SpecKind.OPEN_R1:
+        return load_open_r1(spec.path, contest_id)
+    if spec.kind is SpecKind.CODECONTESTS:
+        return load_codecontests(spec.path, contest_id)
+    return load_tests_dir(spec.path)
+
+
+def check_hidden_tests_spec(spec: Spec) -> None:
+    """Fail early, before a model or a judge is started, when the spec's path cannot be what it names."""
+    if spec.kind is SpecKind.CODECONTESTS:
+        if not spec.path.is_file():
+            raise UsageError(f"--hidden-tests {spec}: {spec.path} is not a file (expected a CodeContests .jsonl)")
+    elif spec.kind is SpecKind.DIR:
+        if not spec.path.is_dir():
+            raise UsageError(
+                f"--hidden-tests {spec}: {spec.path} is not a directory (expected DIR/<index>/ with *.in and *.out)"
+            )
+    else:
+        OpenR1(spec.path, what="--hidden-tests open-r1")  # checks the folder holds the dataset's files

@@ -164,3 +164,73 @@ async def test_rate_selects_runs_reports_and_resumes_without_redoing(
     assert model.total == asked  # finished contests are not run again
     assert {c["contest_id"]: c["placement"] for c in again["contests"]} == first
     assert again["rating"] == doc["rating"]
+
+
+def _open_r1_1349(root: Path) -> Path:
+    """Contest 1349 as the open-r1/codeforces dataset ships it (its parquet schema and layout):
+    A with complete official tests, the second one too big for 32-bit ints; B with one official test
+    (incomplete) and generated tests in the contest's generated-tests file."""
+    from tests.sources import openr1_data
+
+    big = 10_000_000_000
+    rows = [
+        openr1_data.row(
+            "1349/A",
+            title="Sum",
+            official_tests=[
+                {"input": "1 2\n", "output": "3\n"},
+                {"input": f"{big} {big}\n", "output": f"{2 * big}\n"},
+                {"input": "10 -4\n", "output": "6\n"},
+            ],
+        ),
+        openr1_data.row(
+            "1349/B",
+            title="Maximum",
+            official_tests=[{"input": "3\n1 5 2\n", "output": "5\n"}],
+            official_tests_complete=False,
+            generated_tests=2,
+        ),
+    ]
+    openr1_data.write_problems(root, rows, shards=1)
+    openr1_data.write_generated(
+        root, 1349, [("1349/B", 0, "2\n7 7\n", "7\n"), ("1349/B", 1, "4\n1 1000 3 999\n", "1000\n")]
+    )
+    return root
+
+
+async def test_contest_on_open_r1_hidden_tests_under_codeforces_rules(
+    world_servers: tuple[CfServer, FakeOllama, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`contest --hidden-tests open-r1:DIR` with one pretest: the 32-bit first draft of 1349A passes the
+    pretest, fails the system tests and scores 0 with no second submission; B is judged on its official and
+    generated tests; the printout leads with the tests each problem had, and names rules and hacks."""
+    cf, ollama, _model = world_servers
+    world.fill_store(tmp_path / "problems")
+    copy = _open_r1_1349(tmp_path / "open-r1")
+    argv = ("contest", "1349", "--hidden-tests", f"open-r1:{copy}", "--pretests", "1", "--json")
+    assert await _run(_args(tmp_path, cf, ollama, *argv)) == 0
+    doc = json.loads(capsys.readouterr().out)
+    a, b = doc["problems"]
+    why = json.dumps(doc["problems"], indent=1)[:3000]
+    assert [(s["verdict"], s["pretests"], s["system"]) for s in a["submissions"]] == [("AC", 1, "WA")], why
+    assert a["failed_system_tests"] and not a["accepted"] and a["coverage"] == "complete"
+    assert [(s["verdict"], s["system"]) for s in b["submissions"]] == [("AC", "AC")], why
+    assert b["accepted"] and b["judged"] == "pack" and b["coverage"] == "partial"
+    assert "1 official (incomplete) + 2 generated" in b["tests"]
+    assert doc["scores"]["A"] == "0"
+    assert doc["placement"]["points"] == pytest.approx(1000 - 4 * b["minute_solved"])
+    assert doc["judging"] == {"kind": "CF", "pretests": 1} and not doc["optimistic"]
+
+    monkeypatch.setenv("COLUMNS", "240")  # a wide terminal: table cells are not folded
+    plain = _args(tmp_path, cf, ollama, "contest", "1349", "--resume", Path(doc["run"]).name)
+    assert await _run(plain) == 0
+    text = " ".join(capsys.readouterr().out.split())  # rich wraps long lines
+    assert "Hidden tests — complete official tests: A; generated or incomplete tests only: B" in text
+    assert text.index("Hidden tests") < text.index("Contest 1349")  # the headline leads
+    assert "WA on system tests" in text and "Maximum" in text
+    assert f"Performance rating: {doc['placement']['performance']:.0f}" in text
+    assert "Rules — Codeforces rules: during the round a submission is judged on pretests only" in text
+    assert "Hacks are not modelled" in text and "failed system tests" in text

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from solver.contest.submit import PackJudge, pack_usable
+from solver.contest.submit import PackJudge, pack_use
 from solver.contest.testpack import load_tests_dir
 from solver.problem import Problem, ProblemId, Sample
 
@@ -42,7 +42,7 @@ async def test_pack_with_checker_judges_in_the_sandbox(judge: object, tmp_path: 
     problem = Problem(
         ProblemId(1, "A"), "Near sum", 2.0, 256, "", "", "", (Sample("1 2\n", "3\n"),), several_answers=True
     )
-    assert pack_usable(problem, pack)[0]
+    assert pack_use(problem, pack).mode == "pack"
     pj = PackJudge(judge)  # type: ignore[arg-type]
     ok = await pj.verdict(problem, pack, PLUS_ONE, "cpp17")
     assert (ok.verdict, ok.failed_test) == ("AC", None)
@@ -50,6 +50,11 @@ async def test_pack_with_checker_judges_in_the_sandbox(judge: object, tmp_path: 
     assert (bad.verdict, bad.failed_test) == ("WA", 1) and "test 2" in bad.detail
     ce = await pj.verdict(problem, pack, "int main( {", "cpp17")
     assert ce.verdict == "CE" and ce.failed_test is None
-    # Without the checker, exact comparison would reject right answers: the pack is not used.
+    # Pretests: the first test only, and a failure there is named a pretest.
+    early = await pj.verdict(problem, pack, PLUS_FIVE.replace("a>100", "a>0"), "cpp17", count=1)
+    assert (early.verdict, early.failed_test, early.tests) == ("WA", 0, 1) and "pretest 1" in early.detail
+    # Without the checker, exact comparison would reject right answers: the problem cannot be judged, and
+    # local acceptance is not taken instead.
     (folder / "checker.cpp").unlink()
-    assert not pack_usable(problem, load_tests_dir(tmp_path)["A"])[0]
+    use = pack_use(problem, load_tests_dir(tmp_path)["A"])
+    assert use.mode == "unjudgeable" and "excluded from the score" in use.note

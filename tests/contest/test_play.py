@@ -24,6 +24,7 @@ from solver.solve.budget import Stop
 from solver.solve.loop import Env
 from solver.solve.work import ProblemResult, Settings
 from solver.sources.cf_api import RatingChange, Standings, StandingsRow
+from solver.sources.specs import Spec, SpecKind
 from tests.conftest import FIXTURES
 
 PACK = FIXTURES / "contest" / "tests-1349"
@@ -118,7 +119,7 @@ def _services(tmp_path: Path) -> Services:
 
 
 def _options(**kw: Any) -> ContestOptions:
-    return ContestOptions(tests_dir=PACK, **kw)
+    return ContestOptions(hidden_tests=(Spec(SpecKind.DIR, PACK),), **kw)
 
 
 async def test_rejection_then_retry_and_local_acceptance(

@@ -131,6 +131,10 @@ def test_batch_report_lists_used_and_unused_contests_with_reasons(tmp_path: Path
     html = paths["html"].read_text()
     assert html.count("<svg") == 2 and "fitted rating 1480" in html and "Kotlin Heroes" in html
     assert "mean 1525 (95% CI 1400–1650)" in html
+    # The headline says what the verdicts rest on; hacks are named as not modelled.
+    assert data["summary"]["hidden tests (problems)"] == "6 none"
+    assert data["summary"]["accepted local only (optimistic)"] == "1990B, 1991B"
+    assert "Hacks are not modelled" in html and "<th>hidden tests</th>" in html
     for svg in tmp_path.glob("rating-*.svg"):
         root = ElementTree.fromstring(svg.read_text())  # well-formed, standalone SVG
         assert root.tag.endswith("svg") and "seed 7" in svg.read_text()
