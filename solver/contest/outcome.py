@@ -151,6 +151,7 @@ class Placement:
     performance: float | None  # None when the contest has no rating changes to compute it from
     rated_participants: int = 0
     new_account_correction: bool = False  # opponents' displayed ratings mapped back to internal ones
+    opponent_note: str = ""  # how the opponents' internal ratings were recovered (solver.rating.opponents)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -162,6 +163,7 @@ class Placement:
             "performance": _perf_json(self.performance),
             "rated_participants": self.rated_participants,
             "new_account_correction": self.new_account_correction,
+            "opponent_note": self.opponent_note,
         }
 
     @staticmethod
@@ -175,6 +177,7 @@ class Placement:
             _perf_from(d.get("performance")),
             int(d.get("rated_participants", 0)),
             bool(d.get("new_account_correction", False)),
+            str(d.get("opponent_note", "")),
         )
 
 
@@ -192,6 +195,7 @@ class ContestResult:
     elapsed_s: float = 0.0
     run_id: str = ""
     notes: tuple[str, ...] = ()
+    start_time: int | None = None  # the contest's start (unix seconds): possibly in the model's training?
 
     @property
     def optimistic(self) -> bool:
@@ -224,6 +228,7 @@ class ContestResult:
             "elapsed_s": round(self.elapsed_s, 3),
             "run_id": self.run_id,
             "notes": list(self.notes),
+            "start_time": self.start_time,
         }
 
     @staticmethod
@@ -241,4 +246,5 @@ class ContestResult:
             elapsed_s=float(d.get("elapsed_s", 0.0)),
             run_id=str(d.get("run_id", "")),
             notes=tuple(d.get("notes", [])),
+            start_time=None if d.get("start_time") is None else int(d["start_time"]),
         )

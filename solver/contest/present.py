@@ -22,8 +22,11 @@ from solver.rating.estimate import Estimate
 from solver.rating.placement import TimeModel
 
 NEW_ACCOUNT_NOTE = (
-    "Since 2020 Codeforces shows new accounts' ratings starting from 0 while its algorithm uses an internal "
-    "rating starting at 1400; opponents' ratings were corrected back to internal ones (contest id >= 1360)."
+    "Since 2020 (contest id >= 1360) Codeforces shows displayed ratings (a new account starts at 0 and "
+    "climbs over its first six contests) while its algorithm uses internal ones (starting at 1400); the bot "
+    "was placed, and its expected rank and performance computed, among the opponents' internal ratings, "
+    "recovered from each account's displayed rating and its own change in the contest (per contest: the "
+    "placement's opponent_note)."
 )
 
 
@@ -113,7 +116,7 @@ def contest_assumptions(result: ContestResult, time_model_text: str) -> list[str
             "the performance is optimistic."
         )
     if result.placement.new_account_correction:
-        out.append(NEW_ACCOUNT_NOTE)
+        out.append(result.placement.opponent_note or NEW_ACCOUNT_NOTE)
     out.append("The rank is among the real final standings' official contestants; ties share the worst rank.")
     out.extend(result.notes)
     return out

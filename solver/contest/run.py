@@ -154,7 +154,7 @@ async def prepare(
         )
     except NotFoundError:
         changes = []
-    rated = tuple(Rated(c.handle, c.rank, c.old_rating) for c in changes)
+    rated = tuple(Rated(c.handle, c.rank, c.old_rating, c.new_rating) for c in changes)
     packs: dict[str, TestPack] = {}
     if options.codecontests is not None:
         packs.update(load_codecontests(options.codecontests, contest_id))
@@ -431,6 +431,7 @@ def conclude(
         elapsed_s=elapsed_s,
         run_id=run_id,
         notes=tuple(notes),
+        start_time=contest.start_time,
     )
     return result, problem_scores(full, outcomes, contest.type)
 
