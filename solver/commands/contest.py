@@ -28,6 +28,7 @@ from rich.live import Live
 from rich.markup import escape
 
 from solver.config import Config
+from solver.contest.contamination import model_date, parse_model_date, stamped
 from solver.contest.present import contest_assumptions, contest_report, describe_time_model, print_contest
 from solver.contest.report import write_report
 from solver.contest.run import ContestOptions, run_contest
@@ -57,6 +58,13 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("contest", help="a contest id (1999) or contest URL")
     add_contest_options(p)
     p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted contest run")
+    p.add_argument(
+        "--model-date",
+        default=None,
+        metavar="DATE",
+        help="the model's release day (YYYY-MM-DD): contests that began before it are marked possibly seen in "
+        "training (default: the model server's /api/show modified_at, when it gives one)",
+    )
     p.set_defaults(func=run)
 
 
@@ -80,6 +88,8 @@ async def with_refresh(coro: Coroutine[Any, Any, T], screen: Live, board: Board)
 
 async def run(args: argparse.Namespace, config: Config) -> int:
     contest_id = contest_id_of(args.contest)
+    if args.model_date:
+        parse_model_date(args.model_date)  # a malformed date fails before the model and the judge start
     options: ContestOptions = contest_options(args)
     console = Console(stderr=bool(config.json))  # with --json, stdout carries the JSON document only
     settings = settings_from(config)
@@ -100,7 +110,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                 result, scores, run_ = await with_refresh(task, screen, board)
         meta = run_.meta()
     tm = TimeModel.parse(result.time_model)
-    prov = provenance(meta, str(tm), [result.contest_id])
+    prov = stamped(provenance(meta, str(tm), [result.contest_id]), model_date(args.model_date, meta))
     report = contest_report(result, scores, prov, describe_time_model(tm))
     paths = write_report(report, run_.path)
     if config.json:
@@ -110,10 +120,11 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             **result.to_json(),
             "scores": scores,
             "provenance": prov.to_json(),
+            "contamination": report.data["contamination"],
         }
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
-    print_contest(console, result, scores, contest_assumptions(result, describe_time_model(tm)))
+    print_contest(console, result, scores, contest_assumptions(result, describe_time_model(tm)), prov)
     console.print(f"[dim]{escape(prov.caption())}[/]", highlight=False)
     console.print(
         f"Report: {paths['markdown']} · {paths['html']} · {paths['json']}", highlight=False, markup=False

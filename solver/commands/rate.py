@@ -4,7 +4,9 @@ Runs every selected contest as `contest` does (resumable; ``--parallel N`` at a 
 mean performance with a 95% bootstrap interval, the same per division, and a second estimate fitted to the
 problem ratings (solved or not). Contests are taken from ``contest.list``: finished ones only; unrated
 ones (no rating changes) are skipped with a note; the report lists every contest used and why others
-were not. ``--after`` avoids contests that may be in the model's training data. ``--hidden-tests SPEC``
+were not. ``--after`` avoids contests that may be in the model's training data; without it, the report
+leads with the rating over the contests that began on or after the model's release (``--model-date``, or
+the model server's date), then the rating over all of them. ``--hidden-tests SPEC``
 (open-r1:DIR, codecontests:FILE, dir:DIR) judges every submission on hidden tests under each round's rules,
 as ``contest`` does; a contest the source does not hold fails with the files to download.
 """
@@ -21,6 +23,7 @@ from rich.markup import escape
 
 from solver.config import Config
 from solver.contest.batch import run_batch, summarise
+from solver.contest.contamination import model_date, parse_model_date, stamped
 from solver.contest.fetching import needed
 from solver.contest.outcome import ContestResult
 from solver.contest.present import batch_report, describe_time_model
@@ -79,6 +82,13 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help="contests run at the same time (1: under the elapsed time model, contests running "
         "together share the model and each sees a slower bot)",
     )
+    p.add_argument(
+        "--model-date",
+        default=None,
+        metavar="DATE",
+        help="the model's release day (YYYY-MM-DD): contests that began before it are marked possibly seen in "
+        "training (default: the model server's /api/show modified_at, when it gives one)",
+    )
     add_contest_options(p)
     p.add_argument(
         "--resume", default=None, metavar="RUN", help="continue an interrupted batch (its run folder)"
@@ -119,6 +129,7 @@ def _open_batch(config: Config, args: argparse.Namespace, svc: Services, options
             "division": args.division,
             "after": args.after,
             "parallel": args.parallel,
+            "model_date": args.model_date,
         },
         "options": options.to_json(),
         **svc.meta,
@@ -139,6 +150,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         parse_divisions(args.division)
         parse_after(args.after)
     options = contest_options(args)  # checks the hidden-test paths before the model and the judge start
+    if args.model_date:
+        parse_model_date(args.model_date)
     console = Console(stderr=bool(config.json))
     settings = settings_from(config)
 
@@ -186,8 +199,9 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             return result
 
         results, failed = await run_batch(batch, selection, one, parallel=args.parallel, console=console)
-    summary = summarise(results, [*selection.skipped, *failed], settings.seed)
-    prov = provenance(meta, str(options.time_model), [r.contest_id for r in results])
+    md = model_date(args.model_date or meta.get("request", {}).get("model_date"), meta)
+    summary = summarise(results, [*selection.skipped, *failed], settings.seed, md)
+    prov = stamped(provenance(meta, str(options.time_model), [r.contest_id for r in results]), md)
     parallel = int(meta.get("request", {}).get("parallel", args.parallel))
     report = batch_report(summary, prov, describe_time_model(options.time_model), parallel)
     paths = write_report(report, batch.path, "rating")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.markup import escape
 
+from solver.contest.contamination import ModelDate
 from solver.contest.outcome import ContestResult
 from solver.contest.present import BatchSummary
 from solver.contest.selection import Selection, Skipped
@@ -91,13 +92,21 @@ async def run_batch(
     return ordered, failed
 
 
-def summarise(results: Sequence[ContestResult], skipped: Sequence[Skipped], seed: int) -> BatchSummary:
-    """Overall and per-division mean performance with bootstrap CIs (``seed``), and the problem-rating fit."""
+def summarise(
+    results: Sequence[ContestResult], skipped: Sequence[Skipped], seed: int, model_date: ModelDate | None = None
+) -> BatchSummary:
+    """Overall and per-division mean performance with bootstrap CIs (``seed``), and the problem-rating fit;
+    with the model's release date, the mean over the contests that began on or after it (unseen) too."""
     used = [r for r in results if r.placement.performance is not None]
     perfs = [(r.division or "unknown", float(r.placement.performance or 0.0)) for r in used]
     overall = bootstrap_mean([p for _, p in perfs], seed=seed) if perfs else None
+    md = model_date or ModelDate(None)
+    fresh = [float(r.placement.performance or 0.0) for r in used if md.status(r.start_time) == "unseen"]
+    unseen = bootstrap_mean(fresh, seed=seed) if fresh else None
     divisions = per_division(perfs, seed=seed)
     outcomes = [(int(p.rating), p.accepted) for r in results for p in r.problems if p.rating is not None]
     problem = fit_problem_rating(outcomes) if outcomes else None
     solved = sum(1 for _, ok in outcomes if ok)
-    return BatchSummary(tuple(results), tuple(skipped), overall, divisions, problem, (solved, len(outcomes)))
+    return BatchSummary(
+        tuple(results), tuple(skipped), overall, divisions, problem, (solved, len(outcomes)), unseen
+    )

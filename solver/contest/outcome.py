@@ -209,6 +209,7 @@ class Placement:
     performance: float | None  # None when the contest has no rating changes to compute it from
     rated_participants: int = 0
     new_account_correction: bool = False  # opponents' displayed ratings mapped back to internal ones
+    opponent_note: str = ""  # how the opponents' internal ratings were recovered (solver.rating.opponents)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -220,6 +221,7 @@ class Placement:
             "performance": _perf_json(self.performance),
             "rated_participants": self.rated_participants,
             "new_account_correction": self.new_account_correction,
+            "opponent_note": self.opponent_note,
         }
 
     @staticmethod
@@ -233,6 +235,7 @@ class Placement:
             _perf_from(d.get("performance")),
             int(d.get("rated_participants", 0)),
             bool(d.get("new_account_correction", False)),
+            str(d.get("opponent_note", "")),
         )
 
 
@@ -251,6 +254,7 @@ class ContestResult:
     run_id: str = ""
     notes: tuple[str, ...] = ()
     judging: RoundRules | None = None  # the round's judging rules (None: a result from before they existed)
+    start_time: int | None = None  # the contest's start (unix seconds): possibly in the model's training?
 
     @property
     def unjudged(self) -> list[str]:
@@ -290,6 +294,7 @@ class ContestResult:
             "notes": list(self.notes),
             "judging": None if self.judging is None else self.judging.to_json(),
             "unjudged": self.unjudged,
+            "start_time": self.start_time,
         }
 
     @staticmethod
@@ -308,4 +313,5 @@ class ContestResult:
             run_id=str(d.get("run_id", "")),
             notes=tuple(d.get("notes", [])),
             judging=RoundRules.from_json(d.get("judging")),
+            start_time=None if d.get("start_time") is None else int(d["start_time"]),
         )

@@ -7,18 +7,20 @@ arithmetic is the rating package's (``solver.rating.placement`` for points and p
 - which submissions count: accepted ones, and rejected ones that Codeforces penalises (not a compilation
   error, not a failure on test 1) — ``Submission.penalised``;
 - the rated field with the bot in it: ``solver.rating.placement.place_result``, the one placement that
-  the virtual contest (``solver.practice.vc``) uses too.
+  the virtual contest (``solver.practice.vc``) uses too, among the opponents' internal ratings
+  (``solver.rating.opponents``: since 2020 the API shows displayed ones).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from solver.contest.outcome import Placement, ProblemOutcome
 from solver.problem import ContestType
-from solver.rating.codeforces import uses_new_system
-from solver.rating.placement import Attempt, Score, TimeModel, place_result, rated_contestant, score
+from solver.rating.opponents import OpponentField, RatedRow, opponent_field
+from solver.rating.placement import Attempt, Score, TimeModel, place_result, score
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Rated:
     handle: str
     rank: int  # the rank Codeforces rated this participant at (its standings rank)
     old_rating: int  # as the API shows it (the displayed rating since 2020)
+    new_rating: int | None = None  # displayed, after the contest: its change tells a new account's history
 
 
 def bot_score(
@@ -71,11 +74,9 @@ def place_bot(
     rated: Sequence[Rated],
 ) -> Placement:
     """The bot's place among the official rows and, when there are rated participants, its performance."""
+    field = opponents(contest_id, tuple(rated))
     placed = place_result(
-        result.points,
-        result.penalty,
-        [(r.points, r.penalty) for r in official],
-        [rated_contestant(r.handle, r.rank, r.old_rating, contest_id) for r in rated],
+        result.points, result.penalty, [(r.points, r.penalty) for r in official], field.contestants
     )
     return Placement(
         points=result.points,
@@ -85,8 +86,15 @@ def place_bot(
         participants=len(official),
         performance=placed.performance,
         rated_participants=len(rated),
-        new_account_correction=uses_new_system(contest_id),
+        new_account_correction=field.corrected,
+        opponent_note=field.note(),
     )
+
+
+@lru_cache(maxsize=4)
+def opponents(contest_id: int, rated: tuple[Rated, ...]) -> OpponentField:
+    """The rated field at internal ratings; cached, since a contest is placed twice (all and verified)."""
+    return opponent_field([RatedRow(r.handle, r.rank, r.old_rating, r.new_rating) for r in rated], contest_id)
 
 
 def problem_scores(result: Score, problems: Sequence[ProblemOutcome], rules: ContestType) -> dict[str, str]:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from solver.contest.contamination import ModelDate, contest_date_text, of_provenance, status_text
 from solver.contest.outcome import ContestResult, ProblemOutcome
 from solver.contest.plots import PerfPoint, RatingBin, performance_plot, solve_rate_plot
 from solver.contest.report import Figure, Provenance, Report, Table
@@ -23,8 +24,11 @@ from solver.rating.estimate import Estimate
 from solver.rating.placement import TimeModel
 
 NEW_ACCOUNT_NOTE = (
-    "Since 2020 Codeforces shows new accounts' ratings starting from 0 while its algorithm uses an internal "
-    "rating starting at 1400; opponents' ratings were corrected back to internal ones (contest id >= 1360)."
+    "Since 2020 (contest id >= 1360) Codeforces shows displayed ratings (a new account starts at 0 and "
+    "climbs over its first six contests) while its algorithm uses internal ones (starting at 1400); the bot "
+    "was placed, and its expected rank and performance computed, among the opponents' internal ratings, "
+    "recovered from each account's displayed rating and its own change in the contest (per contest: the "
+    "placement's opponent_note)."
 )
 
 
@@ -155,7 +159,11 @@ def problem_columns(rules: str) -> tuple[str, ...]:
 
 
 def print_contest(
-    console: Console, result: ContestResult, scores: Mapping[str, str], assumptions: Sequence[str]
+    console: Console,
+    result: ContestResult,
+    scores: Mapping[str, str],
+    assumptions: Sequence[str],
+    provenance: Provenance | None = None,
 ) -> None:
     # Names, notes and assumptions are external text: escaped, so brackets in them print as written.
     console.print(f"[bold]Hidden tests[/] — {escape(coverage_text(result.problems))}", highlight=False)
@@ -168,6 +176,12 @@ def print_contest(
     console.print(t)
     pl = result.placement
     score = f"{pl.points:g} points" if result.rules == "CF" else f"{pl.points:g} solved, penalty {pl.penalty}"
+    if provenance is not None:
+        md = of_provenance(provenance)
+        console.print(
+            f"Model released: {escape(md.text())}; contest {escape(status_text(md, result.start_time))}",
+            highlight=False,
+        )
     console.print(f"Score: {score}; rank {pl.rank:g} of {pl.participants} official contestants")
     if pl.performance is None:
         console.print("Performance: not computed (no rating changes for this contest)")
@@ -189,7 +203,7 @@ def contest_assumptions(result: ContestResult, time_model_text: str) -> list[str
         *coverage_assumptions(result),
     ]
     if result.placement.new_account_correction:
-        out.append(NEW_ACCOUNT_NOTE)
+        out.append(result.placement.opponent_note or NEW_ACCOUNT_NOTE)
     out.append("The rank is among the real final standings' official contestants; ties share the worst rank.")
     out.extend(result.notes)
     return out
@@ -199,9 +213,13 @@ def contest_report(
     result: ContestResult, scores: Mapping[str, str], provenance: Provenance, time_model_text: str
 ) -> Report:
     pl = result.placement
+    md = of_provenance(provenance)
     summary = [
         ("contest", f"{result.contest_id} — {result.name}"),
         ("hidden tests", coverage_text(result.problems)),
+        ("contest date", contest_date_text(result.start_time)),
+        ("model release", md.text()),
+        ("training data", status_text(md, result.start_time)),
         ("division", result.division or "unknown"),
         ("rules", result.rules),
         ("score", f"{pl.points:g}" + ("" if result.rules == "CF" else f" solved, penalty {pl.penalty}")),
@@ -243,8 +261,25 @@ def contest_report(
         assumptions=tuple(contest_assumptions(result, time_model_text)),
         tables=(Table("Problems", cols, tuple(problem_rows(result, scores))),),
         figures=tuple(figures),
-        data={"contest": result.to_json(), "scores": dict(scores)},
+        data={
+            "contest": result.to_json(),
+            "scores": dict(scores),
+            "contamination": contamination_json(md, [result])[0],
+        },
     )
+
+
+def contamination_json(md: ModelDate, results: Sequence[ContestResult]) -> list[dict[str, object]]:
+    return [
+        {
+            "contest_id": r.contest_id,
+            "contest_date": None if r.start_time is None else contest_date_text(r.start_time),
+            "model_date": md.day.isoformat() if md.day else None,
+            "model_date_source": md.source or None,
+            "status": md.status(r.start_time),
+        }
+        for r in results
+    ]
 
 
 def rating_bins(results: Sequence[ContestResult], width: int = 200) -> list[RatingBin]:
@@ -267,6 +302,7 @@ class BatchSummary:
     divisions: dict[str, Estimate]
     problem_rating: Estimate | None
     problem_counts: tuple[int, int]  # solved, attempted (problems with a known rating)
+    unseen: Estimate | None = None  # over the contests that began on or after the model's release
 
 
 def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, parallel: int = 1) -> Report:
@@ -301,10 +337,25 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
     )
     every = [p for r in b.results for p in r.problems]
     local = [f"{r.contest_id}{p.index}" for r in b.results for p in r.problems if p.accepted and p.judged == "local"]
+    md = of_provenance(provenance)
+    status = {r.contest_id: md.status(r.start_time) for r in used}
+    n_unseen = sum(1 for s in status.values() if s == "unseen")
+    n_seen = sum(1 for s in status.values() if s == "possibly seen")
+    if md.day is None:
+        unseen_text = "unknown: the model's release date is unknown (give --model-date YYYY-MM-DD)"
+    elif b.unseen is None:
+        unseen_text = f"no contest used began on or after the model's release ({md.day})"
+    else:
+        unseen_text = b.unseen.text()
     summary = [
+        ("model release", md.text()),
         ("hidden tests (problems)", coverage_counts(every)),
         *([(f"accepted {LOCAL_ONLY}", ", ".join(local))] if local else []),
-        ("Elo-equivalent rating (mean performance)", ov.text() if ov else "not enough contests"),
+        (f"Elo-equivalent rating, unseen contests (on or after the release; {n_unseen})", unseen_text),
+        (
+            f"Elo-equivalent rating, all contests ({n_seen} possibly seen in training)",
+            ov.text() if ov else "not enough contests",
+        ),
         ("estimate from problem ratings", pr.text() if pr else "no rated problems"),
         ("contests used", str(len(used))),
         ("contests not used", str(len(b.skipped) + len(b.results) - len(used))),
@@ -341,6 +392,10 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
         )
     if any(r.placement.new_account_correction for r in b.results):
         assumptions.append(NEW_ACCOUNT_NOTE)
+    assumptions.append(
+        "Contamination: a contest that began before the model's release may be in its training data "
+        "(marked possibly seen); the first rating counts only the contests that began on or after it."
+    )
     rows = []
     for r in b.results:
         pl = r.placement
@@ -349,6 +404,8 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
             (
                 str(r.contest_id),
                 r.name,
+                contest_date_text(r.start_time),
+                md.status(r.start_time),
                 r.division or "?",
                 r.rules,
                 f"{solved}/{len(r.problems)}",
@@ -366,6 +423,8 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
             (
                 "contest",
                 "name",
+                "date",
+                "training data",
                 "division",
                 "rules",
                 "solved",
@@ -381,7 +440,9 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
     if skipped_rows:
         tables.append(Table("Contests not used, and why", ("contest", "name", "reason"), skipped_rows))
     data = {
+        "rating_unseen": b.unseen.to_json() if b.unseen else None,
         "rating": ov.to_json() if ov else None,
+        "contamination": contamination_json(md, b.results),
         "divisions": {k: v.to_json() for k, v in b.divisions.items()},
         "problem_rating_estimate": pr.to_json() if pr else None,
         "problems_solved": b.problem_counts[0],

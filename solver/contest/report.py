@@ -1,8 +1,9 @@
 """Reports: one Report value rendered three ways — Markdown, a self-contained HTML page, and JSON.
 
 The contest and batch code build a Report (summary, assumptions, tables, figures, every number in ``data``);
-this module only renders and writes it. Every page and figure carries the provenance line: model name and
-digest, seed, time model, contest list and tool version, so a number quoted from it can be reproduced.
+this module only renders and writes it. Every page and figure carries the provenance line: model name,
+digest and release date, seed, time model, contest list and tool version, so a number quoted from it can be
+reproduced and read against what the model may have seen.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ class Provenance:
     tool_version: str
     judge_image: str = ""
     created_utc: str = ""
+    model_date: str = ""  # the model's release day (YYYY-MM-DD), "" unknown: see solver.contest.contamination
+    model_date_source: str = ""
 
     def caption(self) -> str:
         ids = _compress_ids(self.contests)
+        released = f", released {self.model_date}" if self.model_date else ", release date unknown"
         return (
-            f"model {self.model} (digest {self.model_digest or 'unknown'}), seed {self.seed}, "
+            f"model {self.model} (digest {self.model_digest or 'unknown'}{released}), seed {self.seed}, "
             f"time model {self.time_model}, contests {ids}, cp-solver {self.tool_version}"
         )
 
@@ -46,6 +50,8 @@ class Provenance:
             "tool_version": self.tool_version,
             "judge_image": self.judge_image,
             "created_utc": self.created_utc,
+            "model_date": self.model_date or None,
+            "model_date_source": self.model_date_source or None,
         }
 
 

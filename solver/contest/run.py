@@ -178,7 +178,7 @@ async def prepare(
         )
     except NotFoundError:
         changes = []
-    rated = tuple(Rated(c.handle, c.rank, c.old_rating) for c in changes)
+    rated = tuple(Rated(c.handle, c.rank, c.old_rating, c.new_rating) for c in changes)
     packs: dict[str, TestPack] = {}
     for spec in options.hidden_tests:
         packs.update(load_hidden_tests(spec, contest_id))
@@ -520,6 +520,7 @@ def conclude(
         run_id=run_id,
         notes=tuple(notes),
         judging=prep.judging,
+        start_time=contest.start_time,
     )
     return result, problem_scores(full, outcomes, contest.type)
 

@@ -155,6 +155,7 @@ async def open_services(
                         "name": config.model,
                         "backend": config.backend,
                         "digest": info.digest,
+                        "modified_at": info.modified_at,
                         "hosts": list(config.hosts),
                     },
                     "seed": settings.seed,

@@ -68,6 +68,7 @@ class ModelInfo:
     parameter_size: str = ""
     quantization: str = ""
     digest: str = ""  # of the weights (Ollama's /api/tags), so a run names exactly what answered; "" unknown
+    modified_at: str = ""  # ISO time the server's copy was made (Ollama's /api/show): on or after the release
 
 
 OnChunk = Callable[[Chunk], Awaitable[None] | None]

@@ -64,6 +64,12 @@ def translate(error: BaseException, host: str, model: str, *, streaming: bool = 
 CLIENT_ERRORS = (ollama.ResponseError, httpx.HTTPError, ConnectionError, json.JSONDecodeError)
 
 
+def shown_date(shown: ollama.ShowResponse) -> str:
+    """``/api/show``'s ``modified_at`` as ISO text ("" when absent): when this server's copy of the model was
+    made, so on or after its release; reports use it as the release date unless ``--model-date`` says."""
+    return shown.modified_at.isoformat() if shown.modified_at is not None else ""
+
+
 def context_length(model_info: Mapping[str, Any] | None) -> int | None:
     """``model_info["<arch>.context_length"]``, the architecture named by ``general.architecture``."""
     if not model_info:
@@ -184,6 +190,7 @@ class OllamaBackend(PooledBackend):
             parameter_size=(details.parameter_size or "") if details else "",
             quantization=(details.quantization_level or "") if details else "",
             digest=str(listed.digest or "") if listed is not None else "",
+            modified_at=shown_date(shown),
         )
 
     async def _warmed(self, host: str) -> None:

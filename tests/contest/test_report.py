@@ -97,7 +97,7 @@ def test_contest_report_files_are_self_contained_and_carry_provenance(tmp_path: 
     assert "<svg" in html and "sha256:abc123" in html and "seed 7" in html and "1990-1992, 1995" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from elsewhere
     assert "accepted on local tests only" in html and "optimistic" in html
-    assert "internal rating starting at 1400" in html  # the post-2020 new-account correction is stated
+    assert "internal ratings, recovered" in html  # the post-2020 displayed/internal correction is stated
     md = paths["markdown"].read_text()
     assert "| A. Sum | 800 | AC | 2 | 10 | 460 |" in md
     data = json.loads(paths["json"].read_text())
