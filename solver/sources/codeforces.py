@@ -7,8 +7,11 @@
         standings = await source.standings(1999)
         changes = await source.rating_changes(1999)
 
+Problems the store lacks come from the chosen ProblemSource (``config.source``: Codeforces' pages, or a
+local open-r1 copy that works with ``offline``; solver.sources.problem_sources); the API stays Codeforces'.
 Rules: a stored problem is never fetched again unless ``refresh``; API answers are cached with a
-time-to-live (contest list: hours; a finished contest's standings and rating changes: forever);
+time-to-live (``api_ttl``; contest list: hours; a finished contest's standings and rating changes: forever),
+under keys the ``*_key`` functions below give (``import`` files saved answers under the same);
 ``offline`` reads the store only and names exactly what is missing. A failed fetch writes nothing.
 A regular contest's problems get their rating and tags from the API (``contest.standings``, one row,
 the answer ``contest`` caches): from the cache when it holds them, else one call; an API failure leaves
