@@ -84,7 +84,7 @@ _CONFIG_FLAGS = ("store", "runs", "base_urls", "api_url", "json", "offline")
 def config_from_args(args: argparse.Namespace) -> Config:
     flags: dict[str, Any] = {k: getattr(args, k, None) for k in _CONFIG_FLAGS}
     for k in ("model", "backend", "hosts", "lang", "candidates", "attempts", "seed", "image", "workers",
-              "refresh", "num_ctx", "max_tokens", "token_budget", "wall_time_s", "stress_tests", "sandbox"):
+              "refresh", "source", "num_ctx", "max_tokens", "token_budget", "wall_time_s", "stress_tests", "sandbox"):
         if hasattr(args, k):
             flags[k] = getattr(args, k)
     if flags.get("base_urls") and not flags.get("api_url"):

@@ -28,6 +28,7 @@ class Config:
     api_url: str = DEFAULT_API_URL
     offline: bool = False
     refresh: bool = False
+    source: str = "codeforces"  # where problems missing from the store come from: codeforces or open-r1:DIR
     json: bool = False
     # model layer
     backend: str = "ollama"

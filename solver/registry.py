@@ -32,6 +32,13 @@ SANDBOX_BACKENDS: dict[str, Callable[..., Any]] = {
     "local": _lazy("sandbox.local_backend", "LocalBackend"),
 }
 
+# Where problems the store lacks come from (--source NAME or NAME:DIR); each factory takes
+# (path, pages=PageFetcher | None) and returns a solver.sources.problem_sources.ProblemSource.
+PROBLEM_SOURCES: dict[str, Callable[..., Any]] = {
+    "codeforces": _lazy("solver.sources.problem_sources", "codeforces_pages"),
+    "open-r1": _lazy("solver.sources.problem_sources", "open_r1"),
+}
+
 RATING_METHODS: dict[str, Callable[..., Any]] = {
     "codeforces": _lazy("solver.rating.codeforces", "CodeforcesRating"),
 }

@@ -43,6 +43,7 @@ from solver.problem import ContestKind, ContestRef, parse_ref
 from solver.rating.placement import TimeModel
 from solver.solve.options import settings_from
 from solver.solve.progress import Board
+from solver.sources.problem_sources import add_source_option
 
 T = TypeVar("T")
 
@@ -57,6 +58,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     )
     p.add_argument("contest", help="a contest id (1999) or contest URL")
     add_contest_options(p)
+    add_source_option(p)
     p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted contest run")
     p.add_argument(
         "--model-date",

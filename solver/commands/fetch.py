@@ -12,6 +12,7 @@ from rich.table import Table
 from solver.config import Config
 from solver.problem import Problem
 from solver.sources.codeforces import open_source
+from solver.sources.problem_sources import add_source_option
 from solver.sources.store import ProblemStore
 
 
@@ -21,12 +22,15 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
         help="fetch problems or whole contests into the problem store",
         description="Fetch Codeforces problems into the problem store. TARGET is a contest (1999, a contest "
-        "URL, gym/103505) or one problem (1999A, a problem URL from contest/problemset/gym/group pages).",
+        "URL, gym/103505) or one problem (1999A, a problem URL from contest/problemset/gym/group pages). "
+        "With --source open-r1:DIR they are read from a local copy of the open-r1/codeforces dataset "
+        "instead of Codeforces' pages, without the network.",
     )
     p.add_argument("targets", nargs="+", metavar="TARGET", help="contest or problem id, or a Codeforces URL")
     p.add_argument(
         "--refresh", action="store_true", default=None, help="fetch again even if the store has it"
     )
+    add_source_option(p)
     p.set_defaults(func=run)
 
 

@@ -23,6 +23,7 @@ from solver.practice.model import Criteria, ProblemLoaded, Say, Session
 from solver.practice.progress import PRACTICE_COMMAND
 from solver.problem import Problem, ProblemId, parse_ref
 from solver.runstore import Run
+from solver.sources.problem_sources import add_source_option
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -58,6 +59,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-companion", action="store_true", help="do not listen for Competitive Companion")
     add_model_options(p)
+    add_source_option(p)
     p.add_argument(
         "--stress-tests",
         type=int,

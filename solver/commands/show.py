@@ -14,6 +14,7 @@ from rich.text import Text
 from solver.config import Config
 from solver.problem import Problem, ProblemId
 from solver.sources.codeforces import open_source
+from solver.sources.problem_sources import add_source_option
 
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         description="Print a problem from the store (fetching it first unless --offline).",
     )
     p.add_argument("problem", metavar="PROBLEM", help="problem id or URL, e.g. 1999A")
+    add_source_option(p)
     p.set_defaults(func=run)
 
 

@@ -33,6 +33,7 @@ from solver.solve.model import ModelCalls
 from solver.solve.options import add_solve_options, config_json, settings_from, settings_from_json
 from solver.solve.progress import Board, report
 from solver.solve.work import ProblemResult, Settings
+from solver.sources.problem_sources import add_source_option
 
 T = TypeVar("T")
 
@@ -47,6 +48,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("problem", nargs="?", help="a problem id (1999A), a Codeforces URL, or a stored problem")
     add_model_options(p)
     add_solve_options(p)
+    add_source_option(p)
     p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted run (folder or id)")
     p.set_defaults(func=run)
 

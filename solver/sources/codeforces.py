@@ -7,8 +7,11 @@
         standings = await source.standings(1999)
         changes = await source.rating_changes(1999)
 
+Problems the store lacks come from the chosen ProblemSource (``config.source``: Codeforces' pages, or a
+local open-r1 copy that works with ``offline``; solver.sources.problem_sources); the API stays Codeforces'.
 Rules: a stored problem is never fetched again unless ``refresh``; API answers are cached with a
-time-to-live (contest list: hours; a finished contest's standings and rating changes: forever);
+time-to-live (``api_ttl``; contest list: hours; a finished contest's standings and rating changes: forever),
+under keys the ``*_key`` functions below give (``import`` files saved answers under the same);
 ``offline`` reads the store only and names exactly what is missing. A failed fetch writes nothing.
 A regular contest's problems get their rating and tags from the API (``contest.standings``, one row,
 the answer ``contest`` caches): from the cache when it holds them, else one call; an API failure leaves
@@ -20,17 +23,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from solver.config import Config
-from solver.errors import ApiError, NetworkError, OfflineError, ParseError, SolverError
+from solver.errors import ApiError, NetworkError, OfflineError, SolverError
 from solver.problem import Contest, ContestKind, ContestRef, Problem, ProblemId, parse_ref
-from solver.sources import cf_api, cf_html
+from solver.sources import cf_api
 from solver.sources.cf_api import CodeforcesApi, ParamValue, RateLimiter, RatingChange, Standings
 from solver.sources.http import DEFAULT_POLICY, RetryPolicy, new_session
-from solver.sources.pages import Page, PageFetcher
+from solver.sources.pages import PageFetcher
+from solver.sources.problem_sources import CodeforcesPages, Found, ProblemSource, build_problem_source
 from solver.sources.store import ProblemStore
 
 HOUR = 3600.0
@@ -56,9 +60,11 @@ class CodeforcesSource:
         offline: bool = False,
         refresh: bool = False,
         clock: Callable[[], float] = time.time,
+        problems: ProblemSource | None = None,
     ) -> None:
         self.store = store
-        self._pages = pages
+        # Where problems the store lacks come from (--source); Codeforces' pages unless told otherwise.
+        self.upstream: ProblemSource = problems if problems is not None else CodeforcesPages(pages)
         self._api = api
         self.offline = offline
         self.refresh = refresh
@@ -78,18 +84,17 @@ class CodeforcesSource:
             stored = self.store.load(pid)
             if stored is not None:
                 return (await self._with_facts(pid.contest_id, [stored], call=False))[0]
-        if self.offline:
+        up = self.upstream
+        if self.offline and not up.local:
             raise OfflineError(
                 f"problem {pid} is not in the store ({self.store.folder(pid)}/problem.json is missing): "
                 f"run `python -m solver fetch {pid}` without --offline, or `python -m solver import` its page "
-                "saved from a browser (or its Competitive Companion JSON)"
+                "saved from a browser (or its Competitive Companion JSON), or name a local copy of open-r1 "
+                "with --source open-r1:DIR"
             )
-        path = pid.path
-        page = await self._get_page(path, stored=self.store.has(pid))
-        base = _base_of(page.url, path)
-        problem = cf_html.parse_problem(page.body, pid, url=pid.url(base), base_url=base)
-        problem = (await self._with_facts(pid.contest_id, [problem], call=True))[0]
-        self.store.save(problem, source=page.url)
+        found = await self._from_upstream(up.problem(pid), stored=self.store.has(pid))
+        problem = (await self._with_facts(pid.contest_id, list(found.problems), call=not up.local))[0]
+        self.store.save(problem, source=found.origin)
         return problem
 
     async def contest_problems(self, ref: ContestRef) -> list[Problem]:
@@ -99,31 +104,40 @@ class CodeforcesSource:
             if all(p is not None for p in have.values()):
                 kept = [p for p in have.values() if p is not None]
                 return await self._with_facts(ref.contest_id, kept, call=False)
-            if self.offline:
+            if self.offline and not self.upstream.local:
                 missing = [str(ref.problem(i)) for i, p in have.items() if p is None]
                 raise OfflineError(
                     f"contest {ref} is only partly in the store: missing {', '.join(missing)}; "
                     f"run `python -m solver fetch {ref}` without --offline"
                 )
-        if self.offline:
+        up = self.upstream
+        if self.offline and not up.local:
             raise OfflineError(
                 f"contest {ref} is not in the store (no {self.store.contest_path(ref)}): "
                 f"run `python -m solver fetch {ref}` without --offline, or save {ref.url()}/problems from a "
-                "browser and `python -m solver import` it"
+                "browser and `python -m solver import` it, or name a local copy of open-r1 with "
+                "--source open-r1:DIR"
             )
-        path = ref.problems_path
-        page = await self._get_page(path, stored=indices is not None)
-        problems = cf_html.parse_problems(page.body, ref, base_url=_base_of(page.url, path))
-        if not problems:
-            raise ParseError(f"the problems page of contest {ref} lists no problems")
+        found = await self._from_upstream(up.contest_problems(ref), stored=indices is not None)
+        problems = list(found.problems)
         # A stored problem is kept as stored; facts are looked up once, for the list as returned.
         stored = {p.id: None if self.refresh else self.store.load(p.id) for p in problems}
-        result = await self._with_facts(ref.contest_id, [stored[p.id] or p for p in problems], call=True)
+        result = await self._with_facts(
+            ref.contest_id, [stored[p.id] or p for p in problems], call=not up.local
+        )
         for problem in result:
             if stored[problem.id] is None:
-                self.store.save(problem, source=page.url)
+                self.store.save(problem, source=found.origin)
         self.store.save_contest(ref, [p.id.index for p in problems])
         return result
+
+    async def _from_upstream(self, fetch: Awaitable[Found], *, stored: bool) -> Found:
+        try:
+            return await fetch
+        except NetworkError as e:
+            if stored:  # only --refresh fetches what the store has
+                raise NetworkError(f"{e}; the store already has it: drop --refresh, or add --offline") from None
+            raise
 
     async def _with_facts(self, contest_id: int, problems: list[Problem], *, call: bool) -> list[Problem]:
         """``problems`` with rating and tags filled in where the API knows them and they are missing.
@@ -137,9 +151,7 @@ class CodeforcesSource:
         if facts is None and call and not self.offline and self._api is not None:
             try:
                 async with asyncio.timeout(FACTS_TIMEOUT_S):
-                    raw = await self._cached(
-                        "contest.standings", {"contestId": contest_id, "from": 1, "count": 1}, _standings_ttl
-                    )
+                    raw = await self._cached(*contest_info_key(contest_id))
                 facts = _facts_of(raw.get("problems") if isinstance(raw, dict) else None, contest_id)
             except (SolverError, TimeoutError, AttributeError, TypeError, ValueError):
                 return problems  # the statement is what was asked for; rating and tags stay unknown
@@ -156,16 +168,12 @@ class CodeforcesSource:
         """Rating and tags from API answers already in the store; None when none holds this contest.
         ``small_only`` reads just the one-row standings: full standings and the problemset run to
         megabytes, too much to read on every load of a stored problem."""
-        one_row = cf_api.format_params({"contestId": contest_id, "from": 1, "count": 1})
-        keys: list[tuple[str, dict[str, str]]] = [("contest.standings", one_row)]
+        keys = [contest_info_key(contest_id)]
         if not small_only:
-            keys += [
-                ("contest.standings", cf_api.format_params({"contestId": contest_id, "showUnofficial": u}))
-                for u in (False, True)
-            ]
-            keys.append(("problemset.problems", {}))
-        for method, key in keys:
-            hit = self.store.api_get(method, key)
+            keys += [standings_key(contest_id, u) for u in (False, True)]
+            keys.append(problemset_key())
+        for method, params in keys:
+            hit = self.store.api_get(method, cf_api.format_params(params))
             if hit is None or not isinstance(hit.result, dict):
                 continue
             try:
@@ -180,49 +188,34 @@ class CodeforcesSource:
 
     async def contest(self, contest_id: int) -> Contest:
         """The contest with its problems and their points (from ``contest.standings``, one row)."""
-        raw = await self._cached(
-            "contest.standings", {"contestId": contest_id, "from": 1, "count": 1}, _standings_ttl
-        )
-        return cf_api.standings_from_json(raw).contest
+        return cf_api.standings_from_json(await self._cached(*contest_info_key(contest_id))).contest
 
     async def standings(self, contest_id: int, *, show_unofficial: bool = False) -> Standings:
-        raw = await self._cached(
-            "contest.standings", {"contestId": contest_id, "showUnofficial": show_unofficial}, _standings_ttl
-        )
-        return cf_api.standings_from_json(raw)
+        return cf_api.standings_from_json(await self._cached(*standings_key(contest_id, show_unofficial)))
 
     async def rating_changes(self, contest_id: int) -> list[RatingChange]:
-        raw = await self._cached(
-            "contest.ratingChanges",
-            {"contestId": contest_id},
-            lambda r: None if r else EMPTY_RATING_CHANGES_TTL_S,
-        )
-        return cf_api.rating_changes_from_json(raw)
+        return cf_api.rating_changes_from_json(await self._cached(*rating_changes_key(contest_id)))
 
     async def contest_list(self, *, gym: bool = False) -> list[Contest]:
-        raw = await self._cached("contest.list", {"gym": gym}, lambda _: CONTEST_LIST_TTL_S)
-        return [cf_api.contest_from_json(c) for c in raw]
+        return [cf_api.contest_from_json(c) for c in await self._cached(*contest_list_key(gym))]
 
     async def user_rating(self, handle: str) -> list[RatingChange]:
-        raw = await self._cached("user.rating", {"handle": handle}, _user_ttl)
-        return cf_api.rating_changes_from_json(raw)
+        return cf_api.rating_changes_from_json(await self._cached(*user_rating_key(handle)))
 
     async def user_status(self, handle: str) -> list[dict[str, Any]]:
         """Plain JSON submissions, newest first (cached for minutes: it changes)."""
-        raw: list[dict[str, Any]] = await self._cached("user.status", {"handle": handle}, _user_ttl)
+        raw: list[dict[str, Any]] = await self._cached("user.status", {"handle": handle})
         return raw
 
     async def user_info(self, handles: list[str]) -> list[dict[str, Any]]:
-        raw: list[dict[str, Any]] = await self._cached("user.info", {"handles": handles}, _user_ttl)
+        raw: list[dict[str, Any]] = await self._cached("user.info", {"handles": handles})
         return raw
 
     async def problemset_problems(self) -> dict[str, Any]:
-        raw: dict[str, Any] = await self._cached("problemset.problems", {}, lambda _: PROBLEMSET_TTL_S)
+        raw: dict[str, Any] = await self._cached(*problemset_key())
         return raw
 
-    async def _cached(
-        self, method: str, params: Mapping[str, ParamValue], ttl: Callable[[Any], float | None]
-    ) -> Any:
+    async def _cached(self, method: str, params: Mapping[str, ParamValue]) -> Any:
         key = cf_api.format_params(params)
         hit = self.store.api_get(method, key)
         if hit is not None and (self.offline or (not self.refresh and hit.fresh(self._clock()))):
@@ -246,26 +239,8 @@ class CodeforcesSource:
                 f"{e}; nothing is cached for it in the store ({self.store.api_path(method, key)}), so --offline "
                 "cannot stand in"
             ) from None
-        self.store.api_put(method, key, result, ttl(result))
+        self.store.api_put(method, key, result, api_ttl(method, result))
         return result
-
-    async def _get_page(self, path: str, *, stored: bool) -> Page:
-        try:
-            return await self._page_fetcher().get(path)
-        except NetworkError as e:
-            if stored:  # only --refresh fetches what the store has
-                raise NetworkError(f"{e}; the store already has it: drop --refresh, or add --offline") from None
-            raise
-
-    def _page_fetcher(self) -> PageFetcher:
-        if self._pages is None:
-            raise OfflineError("no page fetcher: this source only reads the store")
-        return self._pages
-
-
-def _base_of(url: str, path: str) -> str:
-    """The base URL that actually served ``path`` (a mirror, perhaps): statements' links resolve there."""
-    return url[: -len(path)] if url.endswith(path) else url
 
 
 def _age(seconds: float) -> str:
@@ -289,13 +264,48 @@ def _facts_of(problems: Any, contest_id: int) -> Facts:
     return facts
 
 
-def _user_ttl(_: Any) -> float:
+# --- the cache's keys and lifetimes: one place for answers fetched here and answers `import` reads ----------
+
+ApiKey = tuple[str, dict[str, ParamValue]]  # (method, parameters as the call passes them)
+
+
+def contest_info_key(contest_id: int) -> ApiKey:
+    """One row of the standings: the contest, its problems and their points, cheaply."""
+    return "contest.standings", {"contestId": contest_id, "from": 1, "count": 1}
+
+
+def standings_key(contest_id: int, show_unofficial: bool = False) -> ApiKey:
+    return "contest.standings", {"contestId": contest_id, "showUnofficial": show_unofficial}
+
+
+def rating_changes_key(contest_id: int) -> ApiKey:
+    return "contest.ratingChanges", {"contestId": contest_id}
+
+
+def contest_list_key(gym: bool = False) -> ApiKey:
+    return "contest.list", {"gym": gym}
+
+
+def user_rating_key(handle: str) -> ApiKey:
+    return "user.rating", {"handle": handle}
+
+
+def problemset_key() -> ApiKey:
+    return "problemset.problems", {}
+
+
+def api_ttl(method: str, result: Any) -> float | None:
+    """How long a cached answer of ``method`` counts as fresh; None: for ever."""
+    if method == "contest.standings":
+        phase = result.get("contest", {}).get("phase") if isinstance(result, dict) else None
+        return None if phase == "FINISHED" else RUNNING_CONTEST_TTL_S
+    if method == "contest.ratingChanges":
+        return None if result else EMPTY_RATING_CHANGES_TTL_S  # rating changes appear hours after the end
+    if method == "contest.list":
+        return CONTEST_LIST_TTL_S
+    if method == "problemset.problems":
+        return PROBLEMSET_TTL_S
     return USER_TTL_S
-
-
-def _standings_ttl(result: Any) -> float | None:
-    phase = result.get("contest", {}).get("phase") if isinstance(result, dict) else None
-    return None if phase == "FINISHED" else RUNNING_CONTEST_TTL_S
 
 
 @asynccontextmanager
@@ -306,16 +316,19 @@ async def open_source(
     policy: RetryPolicy = DEFAULT_POLICY,
     clock: Callable[[], float] = time.time,
 ) -> AsyncIterator[CodeforcesSource]:
-    """A CodeforcesSource for this configuration, with its own HTTP session for the duration."""
+    """A CodeforcesSource for this configuration (its problems from ``config.source``), with its own HTTP
+    session for the duration."""
     store = ProblemStore(config.store, clock=clock)
     async with new_session() as session:
+        pages = PageFetcher(session, config.base_urls, policy=policy)
         yield CodeforcesSource(
             store,
-            PageFetcher(session, config.base_urls, policy=policy),
+            pages,
             CodeforcesApi(session, config.api_url, limiter=limiter, policy=policy),
             offline=config.offline,
             refresh=config.refresh,
             clock=clock,
+            problems=build_problem_source(config.source, pages=pages),
         )
 
 

@@ -211,8 +211,9 @@ def load_path(
             problems = cf_html.parse_problems(raw, target, fallback=fallback)
     else:
         raise UsageError(
-            f"{path}: import takes a Competitive Companion .json file, a saved Codeforces .html page "
-            "or a folder with a statement and *.in/*.out samples"
+            f"{path}: import takes a Competitive Companion .json file, a saved Codeforces API answer "
+            "(.json: contest.standings, contest.ratingChanges, contest.list, user.rating, problemset.problems), "
+            "a saved Codeforces .html page or a folder with a statement and *.in/*.out samples"
         )
     return [_with_limits(p, time_limit_s, memory_limit_mb) for p in problems]
 

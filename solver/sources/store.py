@@ -198,8 +198,17 @@ class ProblemStore:
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # a damaged cache entry is only a cache miss
 
-    def api_put(self, method: str, params: Mapping[str, str], result: Any, ttl_s: float | None) -> None:
-        now = self._clock()
+    def api_put(
+        self,
+        method: str,
+        params: Mapping[str, str],
+        result: Any,
+        ttl_s: float | None,
+        *,
+        saved_at: float | None = None,
+    ) -> None:
+        """Cache an answer; ``saved_at`` is when it was had (an imported file's time), default now."""
+        now = self._clock() if saved_at is None else saved_at
         doc = {
             "schema": SCHEMA_VERSION,
             "method": method,
