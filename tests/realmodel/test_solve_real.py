@@ -64,12 +64,16 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _model_id(url: str) -> str:
-    """The id the server lists (the script exports it; else the server's only model)."""
-    if os.environ.get(NAME_ENV):
-        return os.environ[NAME_ENV]
-    ids = [m["id"] for m in httpx.get(f"{url.rstrip('/')}/v1/models", timeout=10).json()["data"]]
-    assert len(ids) == 1, f"{url} serves {ids}: set {NAME_ENV} to the one to use"
-    return str(ids[0])
+    """The id to ask for ($SOLVER_REAL_MODEL_NAME, else the server's only model), checked against the server."""
+    try:
+        listed = httpx.get(f"{url.rstrip('/')}/v1/models", timeout=10)
+        listed.raise_for_status()
+    except httpx.HTTPError as e:
+        pytest.fail(f"{URL_ENV}={url} does not answer /v1/models ({e}): start it with scripts/real_model.sh start")
+    ids = [str(m["id"]) for m in listed.json()["data"]]
+    name = os.environ.get(NAME_ENV) or (ids[0] if len(ids) == 1 else "")
+    assert name in ids, f"{url} serves {ids}: set {NAME_ENV} to the one to use"
+    return name
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +83,8 @@ def real_run(shared_data: Path, judge: Judge, tmp_path_factory: pytest.TempPathF
     if not url:
         pytest.skip(
             f"no real model server: {URL_ENV} is not set. Start one with "
-            '`eval "$(bash scripts/real_model.sh start)"` (downloads 1.1 GB once), or deselect with -m "not realmodel"'
+            '`eval "$(bash scripts/real_model.sh start)"` (downloads 1.1 GB once), '
+            'or deselect with -m "not network and not realmodel"'
         )
     model = _model_id(url)
     problem = codeelo_problem(shared_data, PROBLEM)
@@ -100,7 +105,10 @@ def real_run(shared_data: Path, judge: Judge, tmp_path_factory: pytest.TempPathF
     assert done.returncode in (EXIT_SOLVED, EXIT_NOT_SOLVED), (
         f"`solve` exited {done.returncode}, not 0 (solved) or 1 (not solved):\n{done.stderr[-3000:]}"
     )
-    result = json.loads(done.stdout)
+    try:
+        result = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"`solve --json` printed no JSON result:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     run_dir = Path(result["run"])
     return RealRun(
         problem=problem,
