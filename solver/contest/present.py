@@ -349,13 +349,13 @@ def batch_report(b: BatchSummary, provenance: Provenance, time_model_text: str, 
         unseen_text = b.unseen.text()
     summary = [
         ("model release", md.text()),
-        ("hidden tests (problems)", coverage_counts(every)),
-        *([(f"accepted {LOCAL_ONLY}", ", ".join(local))] if local else []),
         (f"Elo-equivalent rating, unseen contests (on or after the release; {n_unseen})", unseen_text),
         (
             f"Elo-equivalent rating, all contests ({n_seen} possibly seen in training)",
             ov.text() if ov else "not enough contests",
         ),
+        ("hidden tests (problems)", coverage_counts(every)),
+        *([(f"accepted {LOCAL_ONLY}", ", ".join(local))] if local else []),
         ("estimate from problem ratings", pr.text() if pr else "no rated problems"),
         ("contests used", str(len(used))),
         ("contests not used", str(len(b.skipped) + len(b.results) - len(used))),
