@@ -87,7 +87,7 @@ def _mutate_tokens(rng: random.Random, toks: list[bytes], pool: list[bytes]) -> 
     elif roll < 0.9:
         t.insert(k, rng.choice(pool))
     else:
-        t = [] if rng.random() < 0.5 else t + [rng.choice(pool)]
+        t = [] if rng.random() < 0.5 else [*t, rng.choice(pool)]
     return t
 
 
@@ -111,7 +111,8 @@ def _near(rng: random.Random, tok: bytes, eps: float) -> bytes:
         y = x + rng.choice([-1, 1]) * rng.choice([0.5, 0.999, 1.001, 3]) * eps
         return f"{y:.12f}".encode()
     if roll < 0.75:
-        return rng.choice([f"{x:e}", f"{x:+.10f}", f"{x:.2f}", f"{x:E}", f"0{x:.8f}" if x >= 0 else f"{x:.8f}"]).encode()
+        padded = f"0{x:.8f}" if x >= 0 else f"{x:.8f}"  # a leading zero
+        return rng.choice([f"{x:e}", f"{x:+.10f}", f"{x:.2f}", f"{x:E}", padded]).encode()
     return rng.choice(
         [b"nan", b"NaN", b"inf", b"-inf", b"1e", b"2E+", b".5", b"5.", b"1,5", b"0x10", b"abc", b"--1", b"1e400", b""]
     )
