@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
 from sandbox.api import OPEN_R1, TESTLIB, Checker, CheckerKind, Compiled, JudgeResult, Limits, Source, Test, Verdict
 from sandbox.testlib import HOW as TESTLIB_HOW
@@ -35,6 +35,20 @@ class PackJudgeBackend(Protocol):
 
     async def judge(
         self, exe: Compiled, tests: Sequence[Test], limits: Limits, checker: Checker = ...
+    ) -> JudgeResult: ...
+
+
+class StoppingJudgeBackend(PackJudgeBackend, Protocol):
+    """A backend that can stop at a submission's first failing test, as Codeforces does (the sandbox's)."""
+
+    async def judge(
+        self,
+        exe: Compiled,
+        tests: Sequence[Test],
+        limits: Limits,
+        checker: Checker = ...,
+        *,
+        stop_on_failure: bool = ...,
     ) -> JudgeResult: ...
 
 
@@ -125,15 +139,15 @@ class PackJudge:
         if key not in self._checkers:
             run = CHECKER_RUNS.get(pack.checker_lang)
             if run is None:
-                raise _CheckerBroken(f"the pack's checker for {pack.index} is in {pack.checker_lang}: not runnable")
+                raise CheckerUnusable(f"the pack's checker for {pack.index} is in {pack.checker_lang}: not runnable")
             lang, convention = run
             try:
                 code = with_testlib(pack.checker_source or "", self.testlib) if lang == "cpp17" else pack.checker_source
             except TestlibMissing as e:
-                raise _CheckerBroken(f"the pack's checker for {pack.index} cannot be compiled: {e}") from None
+                raise CheckerUnusable(f"the pack's checker for {pack.index} cannot be compiled: {e}") from None
             exe = await self.judge.compile(Source(code or "", lang))
             if not exe.ok:
-                raise _CheckerBroken(f"the pack's checker for {pack.index} does not compile: {exe.message[:300]}")
+                raise CheckerUnusable(f"the pack's checker for {pack.index} does not compile: {exe.message[:300]}")
             self._checkers[key] = Checker.from_program(exe, convention)
         return self._checkers[key]
 
@@ -151,18 +165,31 @@ class PackJudge:
                 break
         return pv
 
+    async def judge_tests(
+        self, problem: Problem, pack: TestPack, tests: Sequence[Test], code: str, lang: str, *, stop: bool = False
+    ) -> JudgeResult:
+        """The sandbox's whole result on ``tests`` (per-test verdicts, time, memory, checker messages), with
+        the problem's limits and the pack's checker; ``stop``: up to the first failing test (the backend must
+        be a StoppingJudgeBackend). CheckerUnusable when the checker cannot be run."""
+        exe = await self.judge.compile(Source(code, lang))
+        if not exe.ok:
+            return JudgeResult(Verdict.CE, (), exe.message)
+        checker = await self._checker(pack)
+        limits = Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
+        if stop:  # only the judge command asks, with the real sandbox
+            stopping = cast(StoppingJudgeBackend, self.judge)
+            return await stopping.judge(exe, tests, limits, checker=checker, stop_on_failure=True)
+        return await self.judge.judge(exe, tests, limits, checker=checker)
+
     async def _judge_once(
         self, problem: Problem, pack: TestPack, tests: Sequence[Test], code: str, lang: str, word: str
     ) -> PackVerdict:
-        exe = await self.judge.compile(Source(code, lang))
-        if not exe.ok:
-            return PackVerdict(Verdict.CE.value, None, exe.message[:500])
         try:
-            checker = await self._checker(pack)
-        except _CheckerBroken as e:
+            result = await self.judge_tests(problem, pack, tests, code, lang)
+        except CheckerUnusable as e:
             return PackVerdict(Verdict.JE.value, None, str(e))
-        limits = Limits(time_s=problem.time_limit_s, memory_mb=problem.memory_limit_mb)
-        result = await self.judge.judge(exe, tests, limits, checker=checker)
+        if result.verdict is Verdict.CE:
+            return PackVerdict(Verdict.CE.value, None, result.compile_message[:500])
         if result.verdict is Verdict.AC:
             what = "hidden tests" if word == "test" else "pretests"
             return PackVerdict(Verdict.AC.value, None, f"passed {len(tests)} {what}")
@@ -176,5 +203,5 @@ class PackJudge:
         return PackVerdict(result.verdict.value, idx, f"{result.verdict.long}{where}{message}")
 
 
-class _CheckerBroken(Exception):
-    pass
+class CheckerUnusable(Exception):
+    """The pack's checker cannot be run (does not compile, needs a testlib.h the judge lacks, ...)."""
