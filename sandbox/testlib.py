@@ -105,7 +105,7 @@ def inline_testlib(source: str, header: str, name: str = "checker.cpp") -> str:
     if m is None:
         return source
     line = source.count("\n", 0, m.start()) + 1
-    pasted = f'#line 1 "testlib.h"\n{header}\n#line {line + 1} "{name}"'
+    pasted = f'#line 1 "[testlib.h]"\n{header}\n#line {line + 1} "{name}"'
     return source[: m.start()] + pasted + source[m.end() :]
 
 

@@ -3,7 +3,8 @@
 The program (a file; its language from the ending, as the sandbox's language table says, or ``--lang``) is
 judged on every hidden test the spec gives the problem, with the problem's own checker, exactly as contest
 mode judges a submission (``solver.contest.submit.PackJudge``): the verdict, the first failing test (input,
-expected, found, checker message; shortened) and each judged test's time and memory (judging stops at the first failing test, as on Codeforces).
+expected, found, checker message; shortened) and each judged test's time and memory (judging stops at the
+first failing test, as on Codeforces).
 
     SPEC  open-r1:DIR | codecontests:FILE | dir:DIR        (solver.sources.specs)
 

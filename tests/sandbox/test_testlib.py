@@ -51,7 +51,7 @@ def test_inlining_keeps_line_numbers_and_leaves_other_sources_alone() -> None:
     src = '// checker\n#include "testlib.h"\nint main() { bad }\n'
     assert needs_testlib(src) and not needs_testlib("#include <cstdio>\n")
     out = inline_testlib(src, "HEADER\n")
-    assert out.startswith('// checker\n#line 1 "testlib.h"\nHEADER\n')
+    assert out.startswith('// checker\n#line 1 "[testlib.h]"\nHEADER\n')
     assert '#line 3 "checker.cpp"\nint main() { bad }' in out  # errors point at the checker's own line 3
     assert with_testlib("int main() {}\n") == "int main() {}\n"  # nothing to find, nothing needed
 
