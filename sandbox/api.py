@@ -162,7 +162,12 @@ class CheckerKind(str, Enum):
     NUMBERS = "numbers"  # doubles with absolute-or-relative tolerance `eps` (testlib rcmp-style)
     YESNO = "yesno"  # tokens, with YES/NO compared case-insensitively
     LINES = "lines"  # line-exact (trailing whitespace at line ends and final newlines ignored)
-    PROGRAM = "program"  # a compiled testlib-convention checker: `checker input output answer`
+    PROGRAM = "program"  # a compiled checker program, run in the sandbox (see Checker.convention)
+
+
+# How a checker program is called and read (PROGRAM checkers):
+TESTLIB = "testlib"  # `checker input output answer`; exit 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points
+OPEN_R1 = "open-r1"  # open-r1's generated_checker: `checker.py input answer output`, prints 1 to accept
 
 
 @dataclass(frozen=True)
@@ -170,9 +175,12 @@ class Checker:
     kind: CheckerKind = CheckerKind.TOKENS
     eps: float = 1e-6
     program: Compiled | None = None  # for PROGRAM
+    convention: str = TESTLIB  # for PROGRAM: TESTLIB or OPEN_R1
 
     def __post_init__(self) -> None:
         check_range("tolerance", self.eps, EPS_RANGE)
+        if self.convention not in (TESTLIB, OPEN_R1):
+            raise ValueError(f"unknown checker convention {self.convention!r}; use {TESTLIB!r} or {OPEN_R1!r}")
 
     @staticmethod
     def tokens() -> Checker:
@@ -191,8 +199,8 @@ class Checker:
         return Checker(CheckerKind.LINES)
 
     @staticmethod
-    def from_program(program: Compiled) -> Checker:
-        return Checker(CheckerKind.PROGRAM, program=program)
+    def from_program(program: Compiled, convention: str = TESTLIB) -> Checker:
+        return Checker(CheckerKind.PROGRAM, program=program, convention=convention)
 
 
 @dataclass(frozen=True)

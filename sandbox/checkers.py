@@ -5,8 +5,7 @@ Pure functions: bytes in, ``CheckResult`` out. Each kind follows one testlib che
     TOKENS   wcmp.cpp   whitespace-separated tokens, compared exactly (Codeforces' default checker)
     NUMBERS  rcmpN.cpp  doubles; absolute or relative error <= eps (testlib ``doubleCompare``)
     YESNO    wcmp + yesno.cpp/nyesno.cpp: tokens, where an expected YES/NO matches case-insensitively
-    LINES    stricter than lcmp.cpp: lines compared exactly, except trailing whitespace at line ends
-             and trailing blank lines (lcmp would also accept changed spacing inside a line)
+    LINES    lcmp.cpp   line by line, each line's tokens compared (spacing inside a line is free)
 
 Rules taken from testlib.h (not from intuition), because "close enough" would accept outputs that
 Codeforces rejects:
@@ -29,7 +28,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 
-from sandbox.api import Checker, CheckerKind, CheckResult, Verdict
+from sandbox.api import OPEN_R1, Checker, CheckerKind, CheckResult, RunResult, Verdict
 
 __all__ = [
     "MAX_TOKEN_LENGTH",
@@ -44,7 +43,10 @@ __all__ = [
     "normalized_lines",
     "normalized_tokens",
     "nth_token_span",
+    "open_r1_files",
+    "open_r1_result",
     "parse_double",
+    "program_files",
     "tokens",
 ]
 
@@ -404,18 +406,57 @@ def _yesno(output: bytes, answer: bytes) -> CheckResult:
     return _ok(f"{n} tokens")
 
 
+_LINE_CR = re.compile(rb"\r([\s\S]|\Z)")
+
+
+def _lcmp_line(piece: bytes, at_eof: bool) -> bytes:
+    """One line as testlib's ``readString`` returns it from the raw bytes between two LFs (pure): a CR
+    before the LF ends the line and is dropped; a CR before any other byte is dropped and that byte kept
+    (so ``a\\rb`` reads ``ab``); a CR at the very end of the file reads as byte 0xFF (testlib appends
+    ``char(EOF)``)."""
+    if b"\r" not in piece:
+        return piece
+
+    def one(m: re.Match[bytes]) -> bytes:
+        if m.group(1):
+            return m.group(1)
+        return b"\xff" if at_eof else b""
+
+    return _LINE_CR.sub(one, piece)
+
+
+def _lcmp_answer_lines(data: bytes) -> list[bytes]:
+    """The answer lines lcmp compares: every line up to EOF, where a last line that is empty (the text
+    after a final newline, or an empty line just before it) is not read."""
+    pieces = data.split(b"\n")
+    ends_with_lf = len(pieces) > 1 and pieces[-1] == b""
+    if ends_with_lf:
+        pieces.pop()
+    lines = [_lcmp_line(p, at_eof=(k == len(pieces) - 1 and not ends_with_lf)) for k, p in enumerate(pieces)]
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
 def _lines(output: bytes, answer: bytes) -> CheckResult:
-    """Lines compared exactly after dropping trailing blanks at line ends and trailing blank lines;
-    messages as lcmp.cpp prints them."""
-    diff = first_line_difference(output, answer)
-    if diff is None:
-        norm = normalized_lines(answer)
-        count = norm.count(b"\n") + 1 if norm else 0
-        return _ok(f"single line: '{compress(norm)}'") if count == 1 else _ok(f"{count} lines")
-    kind, n, _, expected, found = diff
-    if kind == "extra":
+    """lcmp.cpp: the answer's lines in order, each compared with the output's line as a sequence of tokens
+    (split by C ``isspace``: space, tab, CR, LF, VT, FF), so spacing inside a line does not matter; a
+    missing output line reads as empty; output left after the last answer line must be blank."""
+    expected = _lcmp_answer_lines(answer)
+    n = len(expected)
+    parts = output.split(b"\n", n)  # the first n lines (each ended by LF) and what follows them
+    whole = len(parts) > n  # n full lines were read: the last part is what follows them
+    rest = parts.pop() if whole else b""
+    found = [_lcmp_line(p, at_eof=not whole and k == len(parts) - 1) for k, p in enumerate(parts)]
+    last = b""
+    for k, j in enumerate(expected):
+        p = found[k] if k < len(found) else b""
+        last = p
+        if j.split() != p.split():
+            return _wa(_differ(k + 1, "lines", j, p))
+    if rest.strip(b" \t\r\n"):
         return _pe(_EXTRA)
-    return _wa(_differ(n, "lines", expected, found))
+    return _ok(f"single line: '{compress(last)}'") if n == 1 else _ok(f"{n} lines")
 
 
 _CHECKERS: dict[CheckerKind, Callable[[Checker, bytes, bytes], CheckResult]] = {
@@ -435,3 +476,49 @@ def check(checker: Checker, input: bytes, output: bytes, answer: bytes) -> Check
     if impl is None:
         raise ValueError(f"checker kind {checker.kind.value!r} is run by the judge, not by sandbox.checkers")
     return impl(checker, output, answer)
+
+
+# ---------------------------------------------------------------- checker programs' calling conventions
+# open-r1's generated_checker is run by its grader (the Piston "codeforces" package open-r1's
+# cf_scoring.py sends every test to) as a shell script does it; what the checker sees is reproduced here:
+#   input:           sed 's/\r$//'                       (one CR before each line end dropped)
+#   correct output:  $(cat) then echo "..." > file        (trailing newlines and NUL bytes gone, one LF added),
+#                    then sed 's/\r$//', then sed '/^$/d' (empty lines deleted)
+#   solution output: sed '/^$/d'
+#   run:             timeout 10 python3 checker.py INPUT correct_output.txt SOLUTION_OUTPUT
+#   accepted:        exit code 0 and the checker's stdout, all whitespace removed, is "1" or "100"
+
+_CR_AT_EOL = re.compile(rb"\r(?=\n|\Z)")
+_EMPTY_LINE = re.compile(rb"(?m)^\n")
+_OPEN_R1_ACCEPT = (b"1", b"100")
+_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]+")
+
+
+def open_r1_files(input: bytes, answer: bytes, output: bytes) -> list[bytes]:
+    """The three files open-r1's grader hands its checker, in its argument order (pure)."""
+    correct = answer.replace(b"\0", b"").rstrip(b"\n") + b"\n"
+    correct = _EMPTY_LINE.sub(b"", _CR_AT_EOL.sub(b"", correct))
+    return [_CR_AT_EOL.sub(b"", input), correct, _EMPTY_LINE.sub(b"", output)]
+
+
+def program_files(checker: Checker, input: bytes, output: bytes, answer: bytes) -> list[bytes]:
+    """The files a checker program gets as its arguments, in order, by its convention."""
+    if checker.convention == OPEN_R1:
+        return open_r1_files(input, answer, output)
+    return [input, output, answer]  # testlib: input output answer
+
+
+def open_r1_result(run: RunResult) -> CheckResult:
+    """An open-r1 checker's run as a verdict: accepted exactly when open-r1's grader accepts; anything else
+    (it printed 0, raised, ran out of time) is a rejection there, so WA here. A failure of the sandbox
+    itself is JE."""
+    said = run.stdout.decode(errors="replace").strip()[:200]
+    if run.status is Verdict.JE:
+        return CheckResult(Verdict.JE, f"checker: {run.detail}")
+    if run.status is Verdict.AC and run.exit_code == 0:
+        if _SPACE.sub(b"", run.stdout) in _OPEN_R1_ACCEPT:
+            return CheckResult(Verdict.AC, f"ok the checker printed {said!r}")
+        return CheckResult(Verdict.WA, f"wrong answer the checker printed {said!r}")
+    why = run.detail or f"exit code {run.exit_code}"
+    tail = run.stderr.decode(errors="replace").strip()[-300:]
+    return CheckResult(Verdict.WA, f"wrong answer the checker failed ({why}){': ' + tail if tail else ''}")

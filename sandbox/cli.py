@@ -1,9 +1,13 @@
 """python -m sandbox: build-image, selftest, run.
 
-python -m sandbox build-image [--force] [--dockerfile]
+python -m sandbox build-image [--force] [--dockerfile] [--testlib PATH | --fetch-testlib]
 python -m sandbox selftest
 python -m sandbox run SOURCE (--tests DIR | --input FILE) [--lang L] [--time-limit S]
-    [--memory-limit MB] [--checker tokens|numbers[:EPS]|yesno|lines|SRC] [--interactor SRC] [--json]
+    [--memory-limit MB] [--checker tokens|numbers[:EPS]|yesno|lines|SRC] [--testlib PATH] [--interactor SRC]
+    [--json]
+
+A checker or interactor source that includes testlib.h gets the judge's testlib.h pasted in (--testlib,
+$SANDBOX_TESTLIB, or the copy `build-image --testlib PATH` / `--fetch-testlib` installed; sandbox.testlib).
 
 A test without an answer (NAME.in with no NAME.out / NAME.ans, or --input) is run and its output shown,
 but nothing can be compared: it is "unchecked", never Accepted. Exit status of run: 0 Accepted (every
@@ -40,6 +44,7 @@ from sandbox.api import (
     check_range,
 )
 from sandbox.languages import LANGUAGES, detect, get
+from sandbox.testlib import fetch_testlib, install_testlib, with_testlib
 
 
 class CliError(Exception):
@@ -97,6 +102,12 @@ def _source(path: Path, lang: str | None) -> Source:
     return Source(path.read_text(errors="replace"), spec.key)
 
 
+def _helper_source(path: Path, testlib: Path | None) -> Source:
+    """A checker's or interactor's source, with testlib.h pasted in when it includes it."""
+    source = _source(path, None)
+    return Source(with_testlib(source.code, testlib), source.lang)
+
+
 @dataclass(frozen=True)
 class RunOptions:
     source: Path
@@ -108,6 +119,7 @@ class RunOptions:
     interactor: Path | None
     backend: str
     stop_on_failure: bool
+    testlib: Path | None = None
 
 
 async def judge_files(opts: RunOptions) -> JudgeResult:
@@ -129,7 +141,7 @@ async def judge_files(opts: RunOptions) -> JudgeResult:
         if not exe.ok:
             return JudgeResult(Verdict.CE, (), exe.message)
         if opts.interactor is not None:
-            inter = await judge.compile(_source(opts.interactor, None))
+            inter = await judge.compile(_helper_source(opts.interactor, opts.testlib))
             if not inter.ok:
                 raise CliError(f"the interactor does not compile:\n{inter.message}")
             results = [await judge.interact(exe, inter, t, opts.limits) for t in tests]
@@ -137,7 +149,7 @@ async def judge_files(opts: RunOptions) -> JudgeResult:
             return JudgeResult(overall, tuple(results), exe.message)
         checker: Checker
         if isinstance(checker_spec, Path):
-            prog = await judge.compile(_source(checker_spec, None))
+            prog = await judge.compile(_helper_source(checker_spec, opts.testlib))
             if not prog.ok:
                 raise CliError(f"the checker does not compile:\n{prog.message}")
             checker = Checker.from_program(prog)
@@ -320,6 +332,13 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build-image", help="build the judge image (a no-op when it is current)")
     b.add_argument("--force", action="store_true", help="rebuild even when current")
     b.add_argument("--dockerfile", action="store_true", help="docker build from sandbox/image/Dockerfile")
+    t = b.add_mutually_exclusive_group()
+    t.add_argument(
+        "--testlib", type=Path, metavar="PATH", help="install this testlib.h for checkers (into the judge's cache)"
+    )
+    t.add_argument(
+        "--fetch-testlib", action="store_true", help="download testlib.h (pinned commit, sha256 checked) for checkers"
+    )
     s = sub.add_parser("selftest", help="compile and run each language's self-test")
     s.add_argument("--backend", choices=("docker", "local"), default="docker")
     r = sub.add_parser("run", help="judge a program against tests")
@@ -345,6 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--checker", default="tokens", help="tokens | numbers[:eps] | yesno | lines | checker source"
     )
+    r.add_argument("--testlib", type=Path, metavar="PATH", help="testlib.h for a checker or interactor that needs it")
     r.add_argument("--interactor", type=Path, help="interactor source (testlib convention)")
     r.add_argument("--stop-on-failure", action="store_true", help="stop at the first failing test")
     r.add_argument("--backend", choices=("docker", "local"), default="docker")
@@ -363,6 +383,9 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
         if args.command == "build-image":
             from sandbox.image import ensure_image
 
+            if args.testlib is not None or args.fetch_testlib:
+                where = install_testlib(args.testlib) if args.testlib is not None else fetch_testlib()
+                console.print(f"testlib.h for checkers: {escape(str(where))}")
             built = ensure_image(force=args.force, dockerfile=args.dockerfile)
             console.print("judge image built" if built else "judge image is current")
             return 0
@@ -378,6 +401,7 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
             args.interactor,
             args.backend,
             args.stop_on_failure,
+            args.testlib,
         )
         res = asyncio.run(judge_files(opts))
         if args.json:

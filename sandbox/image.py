@@ -30,6 +30,7 @@ from pathlib import Path
 from sandbox.backend import JudgeUnavailable
 from sandbox.docker_backend import connect
 from sandbox.languages import LANGUAGES, PCH_ROOT
+from sandbox.testlib import cache_dir
 
 IMAGE = "cp-solver-judge:latest"
 SUITE = "bookworm"
@@ -104,8 +105,7 @@ def image_status(client: object, image: str = IMAGE) -> ImageStatus:
 
 
 def _cache_dir() -> Path:
-    base = Path("/var/cache/cp-solver") if os.geteuid() == 0 else Path.home() / ".cache" / "cp-solver"
-    return Path(os.environ.get("CP_SOLVER_CACHE", base))
+    return cache_dir()  # one cache for the image's root file systems and testlib.h
 
 
 def _mirror() -> str:

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from sandbox import checkers
 from sandbox.api import (
+    OPEN_R1,
     TIME_RANGE_S,
     Checker,
     CheckerKind,
@@ -575,12 +576,14 @@ class Judge:
             for i in todo:
                 out[i] = CheckResult(Verdict.JE, "the checker program did not compile")
             return out
-        files = [[tests[i].input, runs[i].stdout, tests[i].answer or b""] for i in todo]
+        files = [checkers.program_files(checker, tests[i].input, runs[i].stdout, tests[i].answer or b"") for i in todo]
         chk = await self._run_many(
             checker.program, [b""] * len(todo), Limits(time_s=10.0, memory_mb=512), files=files, role="aux"
         )
         for i, cr in zip(todo, chk, strict=True):
-            if cr.status is Verdict.JE:
+            if checker.convention == OPEN_R1:
+                out[i] = checkers.open_r1_result(cr)
+            elif cr.status is Verdict.JE:
                 out[i] = CheckResult(Verdict.JE, f"checker: {cr.detail}")
             else:
                 out[i] = checker_result(

@@ -34,6 +34,7 @@ COMMANDS = (
     "models",
     "ask",
     "solve",
+    "judge",
     "contest",
     "rate",
     "rating",

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.api import CheckerKind, Test
+from sandbox.testlib import inline_testlib, needs_testlib
 from solver.contest.outcome import Coverage
 from solver.errors import UsageError
 from solver.sources.openr1 import CHECKER_LANGUAGE, HiddenTests, OpenR1
@@ -145,16 +146,13 @@ def _pairs(folder: Path) -> list[tuple[str, Path, Path]]:
     return sorted(out, key=lambda t: _natural(t[0]))
 
 
-_TESTLIB_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"]testlib\.h[>"][^\n]*$', re.M)
-
-
 def _inline_testlib(source: str, folders: list[Path]) -> str:
-    """Paste a shipped ``testlib.h`` in place of its #include: the judge compiles one source file."""
+    """Paste a shipped ``testlib.h`` in place of its #include: the judge compiles one source file. Without
+    one here, the judge's own testlib.h is pasted in when the checker is compiled (sandbox.testlib)."""
     header = next((f / "testlib.h" for f in folders if (f / "testlib.h").is_file()), None)
-    if header is None or not _TESTLIB_INCLUDE.search(source):
+    if header is None or not needs_testlib(source):
         return source
-    text = header.read_text(encoding="utf-8", errors="replace")
-    return _TESTLIB_INCLUDE.sub(lambda _m: text, source, count=1)
+    return inline_testlib(source, header.read_text(encoding="utf-8", errors="replace"))
 
 
 def _checker(folder: Path) -> tuple[CheckerKind, float, str | None]:

@@ -21,6 +21,7 @@ import pytest
 from sandbox.api import Checker, Compiled, JudgeResult, Limits, RunResult, Source, Test, TestResult, Verdict
 from solver.config import Config
 from solver.contest import run as contest_run
+from solver.contest import submit as contest_submit
 from solver.contest.outcome import NOT_JUDGED
 from solver.contest.rules import HACKS_NOTE, RoundRules, round_rules
 from solver.contest.run import ContestOptions, Services, run_contest
@@ -315,6 +316,8 @@ async def test_a_checker_this_judge_cannot_run_leaves_the_problem_unjudged(
 ) -> None:
     root = _open_r1_copy(tmp_path / "open-r1")
     monkeypatch.setattr(contest_run, "solve_problem", FakeSolve({"A": [RIGHT], "B": [RIGHT]}))
+    # A judge that runs no Python checker (this one runs them now: see tests/contest/test_pack_checkers.py).
+    monkeypatch.setattr(contest_submit, "RUNNABLE_CHECKER_LANGS", frozenset({"cpp"}))
     judge = RuleJudge()
     source = Source_("Codeforces Round 900 (Div. 2)", ContestType.CF)
     options = ContestOptions(time_model=TimeModel.parse("zero"), hidden_tests=(Spec(SpecKind.OPEN_R1, root),))
