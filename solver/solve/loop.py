@@ -46,6 +46,7 @@ class Env:
     model: ModelCalls
     settings: Settings
     progress: Progress = _no_progress
+    order: int = 0  # the problem's place in its contest (A = 0): ranks its model requests (``schedule``)
 
 
 async def solve_problems(problems: Sequence[Problem], env: Env, parallel: int = 4) -> list[ProblemResult]:
@@ -54,13 +55,13 @@ async def solve_problems(problems: Sequence[Problem], env: Env, parallel: int = 
 
     async def one(p: Problem, order: int) -> ProblemResult:
         async with gate:
-            return await solve_problem(p, env, order)
+            return await solve_problem(p, replace(env, order=order))
 
     return list(await asyncio.gather(*(one(p, k) for k, p in enumerate(problems))))
 
 
-async def solve_problem(problem: Problem, env: Env, order: int = 0) -> ProblemResult:
-    """Solve one problem; ``order`` is its place in its contest (A = 0), which ranks its model requests."""
+async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
+    """Solve one problem; ``env.order`` (its place in its contest) ranks its model requests."""
     pid = str(problem.id)
     done = env.model.index.finished.get(pid)
     if done is not None:  # finished in an earlier session of this run
@@ -80,7 +81,7 @@ async def solve_problem(problem: Problem, env: Env, order: int = 0) -> ProblemRe
         model=env.model,
         spending=Spending(settings.budget),
         progress=env.progress,
-        order=order,
+        order=env.order,
     )
     work.log(
         "problem_start",
@@ -121,7 +122,8 @@ async def solve_problem(problem: Problem, env: Env, order: int = 0) -> ProblemRe
     ]
     result = await _conclude(work, kit, results, wall_stop)
     work.log("problem_done", result=result.to_json())
-    env.progress(pid, "problem", stage="done", note=result.reason)
+    shown = "done: examples only" if result.examples_only else "done"  # the board says it is weaker too
+    env.progress(pid, "problem", stage=shown, note=result.reason)
     return result
 
 
