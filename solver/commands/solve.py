@@ -3,6 +3,11 @@
 Shows live progress (stage, attempt, tests passed, tokens, elapsed) and ends with the chosen solution, its
 verdict on every local test, the counterexamples found and fixed, and the run folder. ``--resume RUN``
 continues an interrupted run without asking the model again for anything it already answered.
+
+Exit status: 0 solved (the chosen program passes every local test, and random stress tests against a brute
+force ran and agreed); 3 examples only (it passes the examples and the inputs derived from them, but no
+stress test ran: no working helper program, --stress-tests 0, or an interactive problem; weaker evidence);
+1 not solved; 2 a usage error.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from solver.sources.problem_sources import add_source_option
 
 T = TypeVar("T")
 
+EXIT_CODES = {Stop.SOLVED: 0, Stop.EXAMPLES_ONLY: 3}  # anything else: 1 (see the command's help)
+
 
 def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -44,6 +51,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
         help="solve one problem: draft, judge, stress-test, repair",
         description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("problem", nargs="?", help="a problem id (1999A), a Codeforces URL, or a stored problem")
     add_model_options(p)
@@ -225,7 +233,7 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
     finally:
         await backend.close()
     _print(result, run_, config, console)
-    return 0 if result.stop is Stop.SOLVED else 1
+    return EXIT_CODES.get(result.stop, 1)
 
 
 async def _with_refresh(coro: Any, live: Live, board: Board) -> ProblemResult:

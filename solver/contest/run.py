@@ -4,9 +4,13 @@ Read top to bottom:
 
     prepare       the contest, its problems, its final standings and rating changes (fetched before any
                   solving, so a contest that cannot be placed fails in seconds, not after two hours)
-    play          every problem concurrently; under the ``elapsed`` time model the contest's duration is a
-                  hard deadline (problems still open then do not count)
-    play_problem  solve -> submit -> (hidden tests: accepted, or rejected and try again; at most 10)
+    play          every problem concurrently, in contest order: problem k's model requests rank by k
+                  (``solver.solve.schedule``: every draft first, then A's repairs and helpers before B's),
+                  so a weak model on one slot submits early what it can solve; under the ``elapsed`` time
+                  model the contest's duration is a hard deadline (problems still open then do not count)
+    play_problem  solve -> submit -> (hidden tests: accepted, or rejected and try again; at most 10); a
+                  program that passed the examples only (no stress test ran) is submitted only because
+                  nothing better was found, and the note says so
     system_test   after the round, under Codeforces rules: the last submission that passed pretests, on
                   every test (a failure there is final and scores 0)
     conclude      score under the contest's rules, place in the real standings, performance rating
@@ -61,6 +65,7 @@ from solver.sources.cf_api import RatingChange, Standings
 from solver.sources.specs import Spec, SpecKind, parse_hidden_tests_spec
 
 CLOCK_EVERY_S = 15.0
+EXAMPLES_ONLY_NOTE = "submitted on the examples only (no stress test ran): nothing better was found"
 
 
 class ContestSource(Protocol):
@@ -349,7 +354,8 @@ class ContestPlay:
         calls = ModelCalls(
             self.svc.backend, run, run.index(), ChatParams(seed=settings.seed), self.svc.on_reply
         )
-        env = Env(self.svc.judge, run, calls, settings)
+        order = next(k for k, p in enumerate(self.prep.problems) if p.id == problem.id)  # A first
+        env = Env(self.svc.judge, run, calls, settings, order=order)
         if self.svc.progress is not None:
             env.progress = self.svc.progress
         return await solve_problem(problem, env), run
@@ -372,8 +378,11 @@ class ContestPlay:
                 return self._final(self._outcome(problem, note, runs))
             result, run = await self._solve(problem, attempt)
             runs.append(str(run.path.relative_to(self.run.path)) if run is not self.run else ".")
-            if not result.solved or result.solution is None:
+            if not result.submittable or result.solution is None:
                 return self._final(self._outcome(problem, result.reason, runs))
+            weak = EXAMPLES_ONLY_NOTE if result.examples_only else ""
+            if weak:
+                self.log("contest_examples_only", index=index, attempt=attempt, reason=result.reason)
             at = self.clock.elapsed()
             if not self.options.time_model.counts(at, self.duration_s):
                 note = f"passed local tests at minute {at / 60:.0f}, after the contest's end: does not count"
@@ -385,13 +394,19 @@ class ContestPlay:
             )
             self._programs[source] = result.solution
             sub = await self._submit(problem, use, result.solution, result.lang, at, source)
+            if weak:
+                sub = replace(sub, detail=f"{sub.detail}; {weak}" if sub.detail else weak)
             self.state.submissions.setdefault(index, []).append((attempt, sub))
             self.log("contest_submission", index=index, attempt=attempt, submission=sub.to_json())
             on = "" if sub.judged == "pack" else " (local tests only)" if sub.judged == "local" else ""
             shown = "pretests passed" if sub.passed_pretests else sub.verdict
-            self.svc.log(f"{problem.id}: submission {attempt + 1} at minute {sub.minute}: {shown}{on}")
+            self.svc.log(
+                f"{problem.id}: submission {attempt + 1} at minute {sub.minute}: {shown}{on}"
+                + (f" ({weak})" if weak else "")
+            )
             if _ends_problem(sub):
-                return self._final(self._outcome(problem, _end_note(use, sub), runs))
+                note = _end_note(use, sub)
+                return self._final(self._outcome(problem, f"{note}; {weak}" if weak else note, runs))
             attempt += 1
 
     async def _submit(

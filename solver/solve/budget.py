@@ -11,7 +11,10 @@ from enum import StrEnum
 class Stop(StrEnum):
     """Why the loop stopped for a problem."""
 
-    SOLVED = "solved"  # a candidate passed every local test
+    SOLVED = "solved"  # a candidate passed every local test, random stress tests among them
+    # A candidate passed the examples (and the inputs derived from them) but met no random stress test (no
+    # working brute force or generator, or --stress-tests 0): weaker evidence than SOLVED, reported apart.
+    EXAMPLES_ONLY = "examples_only"
     ATTEMPTS = "attempts"  # the attempt budget was spent
     TOKENS = "tokens"  # the token budget was spent
     WALL_TIME = "wall_time"  # the wall-time budget was spent
@@ -23,6 +26,7 @@ class Stop(StrEnum):
     def text(self) -> str:
         return {
             Stop.SOLVED: "solved",
+            Stop.EXAMPLES_ONLY: "passes the examples only (no stress test ran)",
             Stop.ATTEMPTS: "attempt budget spent",
             Stop.TOKENS: "token budget spent",
             Stop.WALL_TIME: "wall-time budget spent",

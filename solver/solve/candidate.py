@@ -2,6 +2,12 @@
 
 Test anchors: every accepted version passes a set of pool tests; a repair must pass every one of them too, or
 it is rejected and the next repair starts again from the better version (told what the rejected one broke).
+
+The local tests are the examples and the inputs derived from them (``derive``): a version that crashes or
+times out on a derived input is not accepted. A version that passes them all is stress-tested; it is solved
+only when random tests against a brute force ran and agreed. Without any (no working helper, ``--stress-tests
+0``, an interactive problem) it passed "the examples only", a weaker result. Its model requests carry the
+priorities of ``schedule`` (drafts first, then repairs, then helpers).
 """
 
 from __future__ import annotations
@@ -11,12 +17,14 @@ from dataclasses import dataclass, replace
 from sandbox.api import TestResult, Verdict
 from solver.errors import ModelError
 from solver.llm.base import Message
-from solver.solve import evidence
+from solver.llm.pool import request_priority
+from solver.solve import derive, evidence
 from solver.solve.budget import Stop
 from solver.solve.extract import extract_code
 from solver.solve.kit import Kit
 from solver.solve.programs import PoolTest, Program, build, interact_fairly, judge_fairly, solution_limits
 from solver.solve.prompts import messages
+from solver.solve.schedule import LazyKit, judging_checker, solution_priority, stress_stages
 from solver.solve.stress import stress
 from solver.solve.work import Counterexample, StressOutcome, Work
 
@@ -36,6 +44,8 @@ class CandidateResult:
     stress: StressOutcome | None
     stop: Stop
     reason: str
+    examples_only: bool = False  # passed every local test, but no random stress test ran
+    suspect: str = ""  # why its outputs look independent of its input ("" when they do not)
 
 
 class Unjudgeable(Exception):
@@ -58,7 +68,16 @@ async def evaluate(work: Work, kit: Kit, program: Program) -> Version:
     else:
         pool = list(work.pool)
         tests = [t.to_test() for t in pool]
-        res = await judge_fairly(work.judge, program.compiled, tests, limits, await kit.checker())
+        checker, provisional = await judging_checker(work, kit)
+        res = await judge_fairly(work.judge, program.compiled, tests, limits, checker)
+        if provisional:  # an output that differs from the example's answer may still be right: ask the checker
+            undecided = [
+                t
+                for t in tests
+                if t.answer is not None and t.name in res and res[t.name].verdict in (Verdict.WA, Verdict.PE)
+            ]
+            if undecided:
+                res.update(await judge_fairly(work.judge, program.compiled, undecided, limits, await kit.checker()))
         results = tuple(res[t.name] for t in pool if t.name in res)
     passed = frozenset(r.test for r in results if r.verdict is Verdict.AC)
     return Version(program, passed, results)
@@ -75,9 +94,13 @@ def first_failure(work: Work, version: Version) -> str | None:
         if t is None:  # interactive: the example's hidden data
             said = r.check.message if r.check else ""
             return f"On {r.test} the interactor reported {r.verdict.long}" + (f": {said}" if said else ".")
-        where = {"example": f"Example {t.name.split('-')[-1]}", "max-size": "a maximum-size test"}.get(
-            t.kind, "a test found by stress testing"
-        )
+        d = work.derived.get(t.name)
+        if d is not None:
+            where = f"an input derived from Example {d.example} ({d.description})"
+        else:
+            where = {"example": f"Example {t.name.split('-')[-1]}", "max-size": "a maximum-size test"}.get(
+                t.kind, "a test found by stress testing"
+            )
         return evidence.from_test(r, t.input, t.answer, tl, large=t.large, where=where)
     return None
 
@@ -110,19 +133,23 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         if n and work.solved_by:
             why = f"{work.solved_by} already passes every local test"
             return CandidateResult(name, base, False, last_stress, Stop.SOLVED, why)
+        if n and work.examples_only_by:
+            why = f"{work.examples_only_by} passes the examples and no stress test can run"
+            return CandidateResult(name, base, False, last_stress, Stop.EXAMPLES_ONLY, why)
         work.spending.attempts += 1
         n += 1
         stage = "draft" if base is None and n == 1 else "repair"
         work.progress(pid, name, stage=stage, attempt=n)
-        reply = await work.model.ask(
-            f"{pid}/{name}/solution/{n}",
-            prompt,
-            variant=index,
-            problem=pid,
-            candidate=name,
-            stage=stage,
-            attempt=n,
-        )
+        with request_priority(solution_priority(work, first_draft=n == 1)):
+            reply = await work.model.ask(
+                f"{pid}/{name}/solution/{n}",
+                prompt,
+                variant=index,
+                problem=pid,
+                candidate=name,
+                stage=stage,
+                attempt=n,
+            )
         work.spending.tokens += reply.tokens
         found = extract_code(reply.content, lang, reply.done_reason)
         if not found.ok:
@@ -179,9 +206,18 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             base_evidence = failure
             prompt = _repair(work, base, base_evidence, rejected)
             continue
-        work.progress(pid, name, stage="stress", attempt=n)
+        suspect = suspicion(work, version)
+        if suspect:
+            work.log("suspect", candidate=name, version=program.name, reason=suspect)
         s = work.settings
-        last_stress = outcome = await stress(work.judge, work.problem, program.compiled, kit, s.stress_tests, s.seed)
+        if isinstance(kit, LazyKit):
+            kit.want(stress_stages(work))  # helpers only now, all at once: a candidate passes the examples
+        if s.stress_tests <= 0 and not work.problem.interactive:
+            outcome = StressOutcome(notes=("no stress test: --stress-tests 0",))
+        else:
+            work.progress(pid, name, stage="stress", attempt=n)
+            outcome = await stress(work.judge, work.problem, program.compiled, kit, s.stress_tests, s.seed)
+        last_stress = outcome
         finding = outcome.counterexample
         work.log(
             "stress",
@@ -193,13 +229,27 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             finding=finding.kind if finding else None,
             notes=list(outcome.notes),
         )
-        if finding is None:
+        if finding is None and outcome.tests_run > 0:
             work.log("candidate_passed", candidate=name, version=program.name, stress=outcome.summary)
             work.solved_by = work.solved_by or name
-            return CandidateResult(name, base, True, outcome, Stop.SOLVED, outcome.summary)
+            return CandidateResult(name, base, True, outcome, Stop.SOLVED, outcome.summary, suspect=suspect)
+        if finding is None:  # nothing found, but nothing was looked for: the examples are all it passed
+            why = "; ".join(outcome.notes) or "no stress test ran"
+            work.log("candidate_examples_only", candidate=name, version=program.name, reason=why, suspect=suspect)
+            if not suspect:  # a suspect one leaves the other candidates looking for better
+                work.examples_only_by = work.examples_only_by or name
+            return CandidateResult(name, base, False, outcome, Stop.EXAMPLES_ONLY, why, True, suspect)
         _record(work, name, program, finding)
         base_evidence = finding.evidence
         prompt = _repair(work, base, base_evidence, rejected)
+
+
+def suspicion(work: Work, version: Version) -> str:
+    """Why ``version``'s outputs look independent of its input ("" when they do not); see ``derive.suspect``."""
+    kinds = {t.name: t.kind for t in work.pool}
+    outs = {r.test: evidence.decode(r.run.stdout) for r in version.results if r.verdict is Verdict.AC}
+    examples = {int(t.split("-")[1]): o for t, o in outs.items() if kinds.get(t) == "example"}
+    return derive.suspect(list(work.derived.values()), outs, examples)
 
 
 def _record(work: Work, name: str, program: Program, finding: Counterexample) -> None:

@@ -4,10 +4,15 @@ Read top to bottom:
 
     solve_problems   many problems of one run concurrently (contest mode uses it too); finished ones are
                      taken from the run store, never solved again
-    solve_problem    one problem: start the stress-test kit, run the candidates, stop on success or when a
-                     budget is spent, choose among the passing candidates, judge the choice on every local
-                     test, record the result
+    solve_problem    one problem: the examples and the inputs derived from them as local tests, the
+                     stress-test kit (helpers asked lazily, see ``schedule``), the candidates; stop on success
+                     or when a budget is spent, choose among the passing candidates, judge the choice on
+                     every local test, record the result
     choose           the passing candidate from the largest cluster of identical behaviour
+
+A result is ``solved`` only when the chosen program also agreed with a brute force on random tests; one that
+passed every local test without meeting any stress test is ``examples_only`` (weaker: contest mode submits
+it only when nothing better exists).
 """
 
 from __future__ import annotations
@@ -23,10 +28,12 @@ from solver.runstore import Run
 from solver.solve import cluster
 from solver.solve.budget import Spending, Stop
 from solver.solve.candidate import CandidateResult, Unjudgeable, evaluate, run_candidate
+from solver.solve.derive import derive
 from solver.solve.kit import Kit
 from solver.solve.languages import prompt_style
 from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, PoolTest
+from solver.solve.schedule import FIFO, LazyKit
 from solver.solve.work import LocalVerdict, ProblemResult, Progress, Settings, Work, _no_progress
 
 
@@ -39,19 +46,22 @@ class Env:
     model: ModelCalls
     settings: Settings
     progress: Progress = _no_progress
+    order: int = 0  # the problem's place in its contest (A = 0): ranks its model requests (``schedule``)
 
 
 async def solve_problems(problems: Sequence[Problem], env: Env, parallel: int = 4) -> list[ProblemResult]:
+    """Solve ``problems``, at most ``parallel`` at a time, in their order (their requests ranked by it)."""
     gate = asyncio.Semaphore(max(1, parallel))
 
-    async def one(p: Problem) -> ProblemResult:
+    async def one(p: Problem, order: int) -> ProblemResult:
         async with gate:
-            return await solve_problem(p, env)
+            return await solve_problem(p, replace(env, order=order))
 
-    return list(await asyncio.gather(*(one(p) for p in problems)))
+    return list(await asyncio.gather(*(one(p, k) for k, p in enumerate(problems))))
 
 
 async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
+    """Solve one problem; ``env.order`` (its place in its contest) ranks its model requests."""
     pid = str(problem.id)
     done = env.model.index.finished.get(pid)
     if done is not None:  # finished in an earlier session of this run
@@ -71,6 +81,7 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
         model=env.model,
         spending=Spending(settings.budget),
         progress=env.progress,
+        order=env.order,
     )
     work.log(
         "problem_start",
@@ -79,12 +90,15 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
         several_answers=problem.several_answers,
         problem_json=problem.to_json(),
     )
-    for i, s in enumerate(problem.samples):
-        if not problem.interactive:
+    if not problem.interactive:
+        for i, s in enumerate(problem.samples):
             work.add_test(PoolTest(f"example-{i + 1}", "example", s.input, s.output))
-    kit = Kit(work)
+        for d in derive([(s.input, s.output) for s in problem.samples], problem.several_answers):
+            work.derived[d.name] = d
+            work.add_test(PoolTest(d.name, "derived", d.input, d.answer))
+    kit = Kit(work) if settings.schedule == FIFO else LazyKit(work)
     tasks = [asyncio.create_task(run_candidate(work, kit, i)) for i in range(settings.candidates)]
-    kit.start()  # after the candidates: their drafts reach the model (and its limiter's queue) first
+    kit.start()  # fifo: every helper now, after the drafts; lazy: only what judging needs at once
     try:
         # FIRST_EXCEPTION: a model or judge failure ends the problem at once (it is resumable, not done)
         _, pending = await asyncio.wait(
@@ -108,12 +122,14 @@ async def solve_problem(problem: Problem, env: Env) -> ProblemResult:
     ]
     result = await _conclude(work, kit, results, wall_stop)
     work.log("problem_done", result=result.to_json())
-    env.progress(pid, "problem", stage="done", note=result.reason)
+    shown = "done: examples only" if result.examples_only else "done"  # the board says it is weaker too
+    env.progress(pid, "problem", stage=shown, note=result.reason)
     return result
 
 
 async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_stop: bool) -> ProblemResult:
     passing = [r for r in results if r.solved and r.best is not None]
+    weaker = [r for r in results if r.examples_only and r.best is not None]
     clusters: tuple[tuple[str, ...], ...] = ()
     notes: list[str] = []
     if passing:
@@ -121,6 +137,17 @@ async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_s
         chosen = chosen_result.best
         assert chosen is not None
         stop, reason = Stop.SOLVED, f"solved: {chosen.program.name} passes every local test"
+    elif weaker:  # the unsuspected first: their outputs at least follow their inputs
+        chosen_result = min(weaker, key=lambda r: bool(r.suspect))
+        chosen = chosen_result.best
+        assert chosen is not None
+        derived = sum(1 for t in work.pool if t.kind == "derived")
+        stop = Stop.EXAMPLES_ONLY
+        also = f" and {derived} inputs derived from them" if derived else ""
+        reason = (
+            f"examples only: {chosen.program.name} passes the examples{also}, "
+            f"but met no stress test ({chosen_result.reason})"
+        )
     else:
         stop = Stop.WALL_TIME if wall_stop else _worst_stop(results)
         reason = next((r.reason for r in results if r.stop is stop), stop.text)
@@ -147,6 +174,8 @@ async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_s
         )
         if stop is Stop.SOLVED and any(v.verdict != Verdict.AC.value for v in verdicts):
             notes.append("the chosen program fails a test another candidate found; see the verdicts")
+    if chosen_result.suspect:
+        notes.append(f"suspect: {chosen_result.suspect} (rarely right; it needs stress evidence)")
     stress = chosen_result.stress.summary if chosen_result.stress else ""
     for r in results:
         if r.stress:
@@ -170,7 +199,7 @@ async def _conclude(work: Work, kit: Kit, results: list[CandidateResult], wall_s
     )
 
 
-_STOP_ORDER = (Stop.UNJUDGEABLE, Stop.TOKENS, Stop.WALL_TIME, Stop.ATTEMPTS, Stop.SOLVED)
+_STOP_ORDER = (Stop.UNJUDGEABLE, Stop.TOKENS, Stop.WALL_TIME, Stop.ATTEMPTS, Stop.EXAMPLES_ONLY, Stop.SOLVED)
 
 
 def _worst_stop(results: list[CandidateResult]) -> Stop:

@@ -52,7 +52,8 @@ def add_solve_options(p: argparse.ArgumentParser, *, per: str = "problem") -> No
         default=None,
         dest="stress_tests",
         metavar="K",
-        help="seeded random tests against the brute force (200)",
+        help="seeded random tests against the brute force (200); 0 asks for no stress helper, and a program "
+        "that passes the local tests is then 'examples only', not solved",
     )
     g.add_argument("--seed", type=int, default=None, help="seed of generated tests and model sampling (0)")
 

@@ -65,7 +65,7 @@ class Board:
 def report(result: ProblemResult, run_path: str) -> RenderableType:
     """The end of ``solve``: the chosen solution, its verdict per local test, counterexamples, run folder."""
     parts: list[RenderableType] = []
-    style = "bold green" if result.stop is Stop.SOLVED else "bold red"
+    style = {Stop.SOLVED: "bold green", Stop.EXAMPLES_ONLY: "bold yellow"}.get(result.stop, "bold red")
     parts.append(Text(f"{result.problem}: {result.reason}", style=style))
     parts.append(
         Text(

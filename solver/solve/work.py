@@ -17,6 +17,7 @@ from sandbox.diff import Difference
 from solver.problem import Problem
 from solver.runstore import Run
 from solver.solve.budget import Budget, Spending, Stop
+from solver.solve.derive import Derived
 from solver.solve.languages import PromptStyle
 from solver.solve.model import ModelCalls
 from solver.solve.programs import Judge, PoolTest
@@ -35,6 +36,9 @@ class Settings:
     seed: int = 0
     budget: Budget = field(default_factory=Budget)
     kit_tries: int = 3  # model replies per helper program before giving up on it
+    # "priority": drafts first, helpers asked lazily (solver.solve.schedule); "fifo": the old eager order
+    # (every helper asked at once, requests served first come, first served), kept to measure against.
+    schedule: str = "priority"
 
 
 Progress = Callable[..., None]  # progress(problem, who, **fields): stage, attempt, passed, total, note
@@ -59,6 +63,9 @@ class Work:
     counterexamples: list[Counterexample] = field(default_factory=list)
     best: dict[str, Version] = field(default_factory=dict)  # candidate -> its last accepted version
     solved_by: str = ""  # the first candidate that passed every local test
+    examples_only_by: str = ""  # the first (unsuspected) candidate that passed them with no stress test
+    derived: dict[str, Derived] = field(default_factory=dict)  # pool tests derived from the examples, by name
+    order: int = 0  # the problem's place in its contest (A = 0): its requests' rank among the problems
 
     @property
     def pid(self) -> str:
@@ -176,6 +183,16 @@ class ProblemResult:
     @property
     def solved(self) -> bool:
         return self.stop is Stop.SOLVED
+
+    @property
+    def examples_only(self) -> bool:
+        """Passed the examples but met no stress test: weaker than solved (contest mode submits it only
+        when nothing better exists, and says so)."""
+        return self.stop is Stop.EXAMPLES_ONLY
+
+    @property
+    def submittable(self) -> bool:
+        return (self.solved or self.examples_only) and self.solution is not None
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
