@@ -118,6 +118,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             f"{pid}/{name}/solution/{n}",
             prompt,
             variant=index,
+            tokens_left=work.spending.tokens_left(),
             problem=pid,
             candidate=name,
             stage=stage,
@@ -126,13 +127,15 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         work.spending.tokens += reply.tokens
         found = extract_code(reply.content, lang, reply.done_reason)
         if not found.ok:
-            work.log("attempt_failed", candidate=name, attempt=n, reason=found.reason)
-            why = f"{found.reason}. End the answer with the complete program in one ```{lang.fence} block."
+            work.log("reply_unusable", candidate=name, attempt=n, reason=found.reason, truncated=found.truncated)
+            why = found.feedback
             if base is not None:
                 prompt = _repair(work, base, base_evidence + f"\n\nYour last reply was unusable: {why}", rejected)
             else:
                 prompt = messages("draft", problem=work.problem, lang=lang, feedback=why)
             continue
+        if found.note:
+            work.log("code_taken", candidate=name, attempt=n, note=found.note)
         work.progress(pid, name, stage="compile", attempt=n)
         program = await build(work.judge, work.run, work.problem, f"{name}-v{n}", found.code, lang.key)
         if not program.ok:
@@ -170,7 +173,9 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             prompt = _repair(work, base, base_evidence, rejected)
             continue
         if base is not None:
-            work.log("repair_accepted", candidate=name, version=program.name, replaces=base.program.name)
+            # kept because it passes every test the base passes (maybe no more): not "accepted" as correct
+            work.log("repair_kept", candidate=name, version=program.name, replaces=base.program.name,
+                     passed=len(version.passed), before=len(base.passed))
         base, rejected = version, []
         work.best[name] = version
         _mark_fixed(work, version)

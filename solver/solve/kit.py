@@ -253,11 +253,12 @@ class Kit(Material):
                 feedback=feedback,
                 multitest=is_multitest(work.problem.input_spec),
             )
-            reply = await work.model.ask(f"{work.pid}/kit/{stage}/{n}", prompt, problem=work.pid, stage=stage)
+            reply = await work.model.ask(f"{work.pid}/kit/{stage}/{n}", prompt, problem=work.pid, stage=stage,
+                                         tokens_left=work.spending.tokens_left())
             work.spending.tokens += reply.tokens
             found = extract_code(reply.content, lang, reply.done_reason)
             if not found.ok:
-                feedback = f"Your reply had no usable program: {found.reason}."
+                feedback = found.feedback
                 work.log("helper_rejected", stage=stage, n=n, reason=feedback)
                 continue
             if stage == "interactor":
