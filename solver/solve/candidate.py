@@ -144,7 +144,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             if base is None:
                 prompt = messages("repair", problem=work.problem, lang=lang, code=found.code, evidence=ev, rejected=[])
             else:
-                rejected.append(f"a version did not compile: {_first_line(program.compiled.message)}")
+                rejected.append(f"a version did not compile: {evidence.first_compiler_error(program.compiled.message)}")
                 work.log("repair_rejected", candidate=name, version=program.name, reason=rejected[-1])
                 prompt = _repair(work, base, base_evidence, rejected)
             continue
@@ -245,7 +245,3 @@ def _mark_fixed(work: Work, version: Version) -> None:
             work.counterexamples[k] = replace(cx, fixed_by=version.program.name)
             work.log("counterexample_fixed", test=cx.test, by=version.program.name)
 
-
-def _first_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if "error" in line] or text.splitlines() or [""]
-    return lines[0][:200]

@@ -14,17 +14,21 @@ from typing import Any
 
 import pytest
 
+from sandbox.api import RunResult, TestResult, Verdict
 from solver.config import Config
 from solver.llm.base import ChatParams, Message
 from solver.llm.factory import build_backend, recorded
 from solver.llm.transcript import Transcript, read_transcript
 from solver.runstore import Run
+from solver.solve import evidence
 from solver.solve.model import REPLY_CAP, ModelCalls
 from solver.solve.progress import Board
 from solver.sources.store import ProblemStore
 from tests.conftest import REPO
 from tests.fakes.ollama_server import FakeOllama, Reply
 from tests.solve import programs as P
+from tests.solve.conftest import Solve
+from tests.solve.scripted import ScriptedModel
 from tests.solve.test_cli import fake_model
 
 
@@ -128,3 +132,52 @@ def test_piped_solve_prints_stage_lines_and_states_its_sampling(tmp_path: Path, 
     sent = [e for e in read_transcript(run / "transcript.jsonl")]
     assert sent and all(e["params"]["seed"] in (4, 5) and e["params"]["temperature"] == 0.6 for e in sent)
     assert all(0 < e["params"]["num_predict"] <= REPLY_CAP for e in sent)
+
+
+# ---- failure notes name the right program, and keep the compiler's first error
+
+
+def test_a_compile_failure_note_keeps_the_compilers_first_error_whole() -> None:
+    long_error = "brute-1.cpp:3:5: error: 'vector' was not declared in this scope; did you mean " + "x" * 250
+    message = "brute-1.cpp: In function 'int main()':\n" + long_error + "\n   3 |     vector<int> v;\n"
+    assert evidence.headline(evidence.compile_error(message)) == "does not compile: " + long_error
+    assert evidence.headline("It rejects Example 1, which is valid.\nInput: ...") == (
+        "It rejects Example 1, which is valid."
+    )
+
+
+def _run(verdict: Verdict, signal: int | None = None, exit_code: int | None = 1) -> TestResult:
+    run = RunResult(verdict, exit_code, signal, 0.1, 0.1, 1000, b"", b"", "")
+    return TestResult("in-0", verdict, run)
+
+
+def test_a_validator_that_crashes_or_runs_out_of_time_is_at_fault_not_its_input() -> None:
+    assert evidence.validator_fault(_run(Verdict.RE, signal=11)) == (
+        "the validator itself crashed on it (killed by SIGSEGV)"
+    )
+    assert (evidence.validator_fault(_run(Verdict.TLE)) or "").startswith("the validator itself failed")
+    assert evidence.validator_fault(_run(Verdict.RE, exit_code=3)) is None  # testlib's rejection
+    assert evidence.validator_fault(_run(Verdict.RE, signal=6)) is None  # assert(): a rejection too
+
+
+CRASHING_VALIDATOR = """
+#include <bits/stdc++.h>
+#include <csignal>
+int main() { long long t; std::cin >> t; if (t != 2) std::raise(SIGSEGV);
+  for (long long i = 0; i < t; i++) { long long a, b; if (!(std::cin >> a >> b)) return 1; } return 0; }
+"""
+
+
+@pytest.mark.docker
+@pytest.mark.timeout(120)
+async def test_a_validator_crashing_on_generated_input_is_not_reported_as_the_generators_fault(
+    solve: Solve,
+) -> None:
+    kit = {"brute": P.cpp(P.SUM_BRUTE), "generator": P.cpp(P.SUM_GEN),
+           "validator": P.cpp(CRASHING_VALIDATOR), "maxgen": P.cpp(P.SUM_MAXGEN)}
+    s = await solve(P.SUM, ScriptedModel(solution=P.cpp(P.SUM_GOOD), **kit))
+    events = s.run.events()
+    faults = [e for e in events if e.type == "validator_failed"]
+    assert faults and all("the validator itself crashed" in str(e.get("reason")) for e in faults)
+    blamed = [e for e in events if e.type == "helper_rejected" and e.get("stage") == "generator"]
+    assert not blamed  # the generator was never sent back for the validator's crash
