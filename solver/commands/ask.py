@@ -68,7 +68,8 @@ class StreamPrinter:
 def summary(c: Completion) -> str:
     n = c.attempts - 1
     retried = f", {n} {'retry' if n == 1 else 'retries'}" if n else ""
-    return (f"{c.model} at {c.endpoint}: {c.prompt_tokens} prompt + {c.output_tokens} output tokens, "
+    source = "" if c.usage == "reported" else f" ({c.usage})"  # counted by the tokenizer, or estimated
+    return (f"{c.model} at {c.endpoint}: {c.prompt_tokens} prompt + {c.output_tokens} output tokens{source}, "
             f"{c.wall_s:.1f} s (load {c.load_s:.1f} s, prompt {c.prompt_s:.1f} s, generation {c.gen_s:.1f} s)"
             f", done: {c.done_reason}{retried}")
 

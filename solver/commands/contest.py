@@ -96,16 +96,16 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     console = Console(stderr=bool(config.json))  # with --json, stdout carries the JSON document only
     settings = settings_from(config)
     live = console.is_terminal and not config.json
-    board = Board() if live else None
+    board = Board() if live else Board(plain=console.file)  # no terminal: one plain line per stage
     async with open_services(
         config,
         settings,
         progress=board,
         log=lambda line: console.print(line, highlight=False, markup=False),
-        on_reply=board.on_reply if board is not None else None,
+        on_reply=board.on_reply,
     ) as svc:
         task = run_contest(contest_id, svc, options, args.resume)
-        if board is None:
+        if not live:
             result, scores, run_ = await task
         else:
             with Live(board.table(), console=console, refresh_per_second=2, transient=True) as screen:

@@ -34,7 +34,7 @@ from solver.problem import Problem, ProblemId
 from solver.runstore import Run
 from solver.solve.budget import Stop
 from solver.solve.loop import Env, solve_problem
-from solver.solve.model import ModelCalls
+from solver.solve.model import REPLY_CAP, ModelCalls
 from solver.solve.options import add_solve_options, config_json, settings_from, settings_from_json
 from solver.solve.progress import Board, report
 from solver.solve.work import ProblemResult, Settings
@@ -59,6 +59,21 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     add_source_option(p)
     p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted run (folder or id)")
     p.set_defaults(func=run)
+
+
+def refuse_without_statement(problem: Problem) -> None:
+    """A problem with samples but no text (a Competitive Companion import) cannot be solved: say how to get it."""
+    if any(part.strip() for part in (problem.statement, problem.input_spec, problem.output_spec,
+                                     problem.interaction)):
+        return
+    pid = problem.id
+    raise UsageError(
+        f"problem {pid} has no statement in the store (an import from Competitive Companion carries only the "
+        f"limits and the examples), so there is nothing to ask the model; get the statement with "
+        f"`python -m solver fetch {pid} --refresh`, or save the problem's page in the browser and "
+        f"`python -m solver import PAGE.html`, or read it from a local copy of open-r1/codeforces with "
+        f"`--source open-r1:DIR`"
+    )
 
 
 async def load_problem(text: str, config: Config) -> Problem:
@@ -100,6 +115,15 @@ def image_id(config: Config) -> str:
             client.close()
     except Exception:  # only a note in run.json; the judge itself reports real problems
         return ""
+
+
+def sampling(backend: Any, seed: int) -> dict[str, Any]:
+    """The sampling every request of the run is sent with (before the per-call reply cap), for run.json."""
+    params = ChatParams(seed=seed)
+    effective = getattr(backend, "effective_params", None)
+    if callable(effective):
+        params = effective(params)
+    return {k: v for k, v in asdict(params).items() if v is not None and v != ()}
 
 
 def resume_parts(run_: Run) -> tuple[Settings, Problem, str, str]:
@@ -152,6 +176,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             raise UsageError("give a problem (e.g. python -m solver solve 1999A) or --resume RUN")
         settings = settings_from(config)
         problem = await load_problem(args.problem, config)
+        refuse_without_statement(problem)
         run_ = None
     return await _solve(problem, settings, config, run_)
 
@@ -181,6 +206,9 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
                         "hosts": list(config.hosts),
                     },
                     "seed": settings.seed,
+                    # what every request samples with: the model's preset or the defaults, and the seed
+                    "sampling": sampling(backend, settings.seed),
+                    "reply_cap": REPLY_CAP,  # tokens per reply at most; lower where the window or budget says
                     "versions": {
                         "tool": __version__,
                         "python": sys.version.split()[0],
@@ -200,7 +228,9 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
                 highlight=False,
                 soft_wrap=True,
             )
-            board = Board()
+            on_screen = console.is_terminal and not config.json
+            # No terminal (piped, a CI log): one plain line per stage instead of a live table, flushed at once.
+            board = Board() if on_screen else Board(plain=console.file)
             model = recorded(backend, Transcript(run_.path / "transcript.jsonl"), str(problem.id))
             calls = ModelCalls(
                 model,
@@ -212,7 +242,7 @@ async def _solve(problem: Problem, settings: Settings, config: Config, run_: Run
             )
             env = Env(judge, run_, calls, settings, progress=board)
             try:
-                if config.json or not console.is_terminal:
+                if not on_screen:
                     result = await solve_problem(problem, env)
                 else:
                     with Live(board.table(), console=console, refresh_per_second=4, transient=True) as live:

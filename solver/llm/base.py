@@ -52,6 +52,12 @@ class Completion:
     endpoint: str = ""
     wall_s: float = 0.0  # measured by the client, retries and waiting for a slot excluded
     attempts: int = 1  # 1 + the retries this completion needed
+    # Where the token counts come from: "reported" by the server with the reply, "counted" with the server's
+    # tokenizer afterwards, or "estimated" from the characters (USAGE_SOURCES); budgets act on them either way.
+    usage: str = "reported"
+
+
+USAGE_SOURCES = ("reported", "counted", "estimated")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,28 @@ def estimate_tokens(messages: Sequence[Message]) -> int:
     return math.ceil(chars / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE * len(messages)
 
 
+def estimate_text_tokens(text: str) -> int:
+    """Tokens of a reply's text (thinking and answer), by the same rule as the prompt estimate."""
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+# A prompt's real size can exceed the estimate (code and digits are denser than prose): the reply's cap
+# leaves this much more room for it, so prompt + cap stays inside the window (vLLM refuses a request whose
+# sum exceeds it).
+PROMPT_MARGIN = 1.3
+
+
+def reply_cap(requested: int | None, window: int | None, estimated_prompt: int) -> int | None:
+    """The output budget to send: the requested cap, never more than the room the prompt leaves in the window.
+
+    ``requested`` None and no known window: None (the server's own default). Always at least 1.
+    """
+    if window is None:
+        return requested
+    room = max(1, window - math.ceil(estimated_prompt * PROMPT_MARGIN))
+    return room if requested is None else max(1, min(requested, room))
+
+
 def choose_num_ctx(model_context: int | None, configured: int | None) -> int:
     """The run's fixed context window: the configured budget (or our default), never above the model's.
 
@@ -70,7 +92,9 @@ __all__ = [
     "DEFAULT_NUM_CTX",
     "cannot_fit",
     "choose_num_ctx",
+    "estimate_text_tokens",
     "estimate_tokens",
+    "reply_cap",
     "thinking_exhausted",
     "was_truncated",
 ]

@@ -22,7 +22,7 @@ import ollama
 
 from solver.llm.base import ChatParams, Chunk, Completion, Message, ModelInfo, OnChunk
 from solver.llm.errors import ModelLayerError, ModelNotFound, ModelTimeout, ModelUnreachable, StreamError, WrongServer
-from solver.llm.limits import choose_num_ctx
+from solver.llm.limits import choose_num_ctx, estimate_text_tokens
 from solver.llm.pooled import PooledBackend, from_status, unreachable
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep
 from solver.llm.streaming import Collected, Timeouts, normalize_host, timed
@@ -268,12 +268,16 @@ class OllamaBackend(PooledBackend):
             raise translate(e, host, self.model, streaming=got.started) from e
         if final is None:
             raise StreamError(host, "the stream ended without its final chunk", backend=NAME)
+        # Ollama reports both counts; an old server omits prompt_eval_count on a full prompt-cache hit.
+        reported = final.eval_count is not None and final.prompt_eval_count is not None
         return Completion(
             content=got.content,
             thinking=got.thinking,
             done_reason=final.done_reason or "",
-            prompt_tokens=final.prompt_eval_count or 0,
-            output_tokens=final.eval_count or 0,
+            prompt_tokens=final.prompt_eval_count if final.prompt_eval_count is not None else estimated,
+            output_tokens=(final.eval_count if final.eval_count is not None
+                           else estimate_text_tokens(got.thinking + got.content)),
+            usage="reported" if reported else "estimated",
             load_s=_ns(final.load_duration),
             prompt_s=_ns(final.prompt_eval_duration),
             gen_s=_ns(final.eval_duration),

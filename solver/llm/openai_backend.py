@@ -3,8 +3,15 @@
 Streams ``/v1/chat/completions``; reasoning text comes from ``delta.reasoning_content`` (vLLM, SGLang,
 llama.cpp) or ``delta.reasoning`` (newer vLLM, Ollama's /v1) where the server sends it. The preflight lists
 ``/v1/models``: the model must be there, and its context length is read where the server says it
-(``max_model_len`` in vLLM, ``meta.n_ctx_train`` in llama.cpp). The context window is the server's own
-setting, so nothing like ``num_ctx`` is sent; the configured budget only bounds the truncation check.
+(``max_model_len`` in vLLM, ``meta.n_ctx_train`` in llama.cpp), and llama.cpp's ``GET /props`` gives the
+window the server really runs with (``default_generation_settings.n_ctx``), which wins. The context window is
+the server's own setting, so nothing like ``num_ctx`` is sent; the configured budget only bounds the
+truncation check and each reply's ``max_tokens``.
+
+Token usage is asked for in the stream (``stream_options.include_usage``). A server that sends none
+(llama-cpp-python's, older llama.cpp) gets its reply counted with its own tokenizer where it has one
+(llama.cpp's ``POST /tokenize``, llama-cpp-python's ``POST /extras/tokenize/count``): ``usage`` "counted";
+else the counts are estimated from the characters: ``usage`` "estimated".
 Retries follow the same table as the Ollama backend (the client's own retries are switched off).
 """
 
@@ -17,10 +24,12 @@ from collections.abc import Sequence
 from contextlib import aclosing
 from typing import Any
 
+import httpx
 import openai
 
 from solver.llm.base import ChatParams, Chunk, Completion, Message, ModelInfo, OnChunk
 from solver.llm.errors import ModelLayerError, ModelNotFound, ModelTimeout, PromptTruncated, StreamError, WrongServer
+from solver.llm.limits import TOKENS_PER_MESSAGE, estimate_text_tokens
 from solver.llm.pooled import PooledBackend, from_status, unreachable
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep
 from solver.llm.streaming import Collected, Timeouts, normalize_host, timed
@@ -82,6 +91,22 @@ def _context_of(extra: dict[str, Any]) -> int | None:
     return None
 
 
+def server_root(url: str) -> str:
+    """The server's root (``/props``, ``/tokenize`` live there), from its ``/v1`` base URL."""
+    return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+def _n_ctx(props: Any) -> int | None:
+    """llama.cpp's ``/props``: ``default_generation_settings.n_ctx`` (the window each request gets)."""
+    settings = props.get("default_generation_settings") if isinstance(props, dict) else None
+    value = settings.get("n_ctx") if isinstance(settings, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+# The tokenizer endpoints tried, in order: llama.cpp's server, then llama-cpp-python's.
+TOKENIZERS = (("/tokenize", "content", "tokens"), ("/extras/tokenize/count", "input", "count"))
+
+
 def _reasoning(delta: Any) -> str:
     for key in ("reasoning_content", "reasoning"):
         value = getattr(delta, key, None)
@@ -115,6 +140,8 @@ class OpenAIBackend(PooledBackend):
         http_timeout = openai.Timeout(None, connect=timeouts.connect_s)
         self._clients = {h: openai.AsyncOpenAI(base_url=h, api_key=key, timeout=http_timeout, max_retries=0)
                          for h in self.hosts}
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeouts.first_chunk_s, connect=timeouts.connect_s))
+        self._tokenizer: dict[str, int | None] = {}  # host -> index into TOKENIZERS that works (None: none)
 
     @property
     def window(self) -> int | None:
@@ -131,8 +158,51 @@ class OpenAIBackend(PooledBackend):
             raise WrongServer(host, "/models answered HTTP 404", backend=NAME) from None
         except CLIENT_ERRORS as e:
             raise translate(e, host, self.model) from e
-        return [ModelInfo(name=m.id, host=host, context_length=_context_of(m.model_extra or {}))
+        window = await self._props_n_ctx(host)
+        return [ModelInfo(name=m.id, host=host, context_length=window or _context_of(m.model_extra or {}))
                 for m in page.data]
+
+    async def _props_n_ctx(self, host: str) -> int | None:
+        """llama.cpp's window from ``/props``; None from a server without it (vLLM, LM Studio answer 404)."""
+        try:
+            r = await self._http.get(server_root(host) + "/props")
+            return _n_ctx(r.json()) if r.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+
+    async def _count(self, host: str, text: str) -> int | None:
+        """Tokens of ``text`` by the server's own tokenizer; None when it has no tokenizer endpoint."""
+        known = self._tokenizer.get(host, -1)
+        order = range(len(TOKENIZERS)) if known == -1 else ([] if known is None else [known])
+        for k in order:
+            path, field, answer = TOKENIZERS[k]
+            try:
+                r = await self._http.post(server_root(host) + path, json={field: text})
+                value = r.json().get(answer) if r.status_code == 200 else None
+            except (httpx.HTTPError, ValueError, AttributeError):
+                value = None
+            n = len(value) if isinstance(value, list) else value
+            if isinstance(n, int) and not isinstance(n, bool):
+                self._tokenizer[host] = k
+                return n
+        self._tokenizer[host] = None
+        return None
+
+    async def _usage(self, host: str, usage: Any, messages: Sequence[Message], got: Collected,
+                     estimated: int) -> tuple[int, int, str]:
+        """(prompt tokens, output tokens, source): the stream's usage, else the tokenizer's, else estimates."""
+        prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        output = int(getattr(usage, "completion_tokens", 0) or 0)
+        if usage is not None and (prompt or output):
+            return prompt, output, "reported"
+        text = got.thinking + got.content
+        counted_out = await self._count(host, text) if text else 0
+        if counted_out is not None:
+            counts = [await self._count(host, m.content) for m in messages]
+            if all(c is not None for c in counts):
+                prompt = sum(c or 0 for c in counts) + TOKENS_PER_MESSAGE * len(messages)
+                return prompt, counted_out, "counted"
+        return estimated, estimate_text_tokens(text), "estimated"
 
     async def _check_host(self, host: str) -> ModelInfo:
         infos = await self._list(host)
@@ -202,12 +272,14 @@ class OpenAIBackend(PooledBackend):
             raise StreamError(host, "the stream ended without a finish reason", backend=NAME)
         end = time.monotonic()
         first = got.first_at if got.first_at is not None else end
+        prompt_tokens, output_tokens, source = await self._usage(host, usage, messages, got, estimated)
         return Completion(
             content=got.content,
             thinking=got.thinking,
             done_reason=finish,
-            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-            output_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            prompt_tokens=prompt_tokens,
+            output_tokens=output_tokens,
+            usage=source,
             prompt_s=first - got.start,  # the server does not say; time to the first token is the nearest
             gen_s=end - first,
             model=self.model,
@@ -219,6 +291,7 @@ class OpenAIBackend(PooledBackend):
     async def close(self) -> None:
         for client in self._clients.values():
             await client.close()
+        await self._http.aclose()
 
 
-__all__ = ["OpenAIBackend", "base_url", "translate"]
+__all__ = ["OpenAIBackend", "base_url", "server_root", "translate"]

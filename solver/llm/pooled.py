@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from solver.llm.base import ChatParams, Completion, Message, ModelInfo, OnChunk
@@ -21,7 +22,7 @@ from solver.llm.errors import (
     ThinkingExhausted,
     UnknownHost,
 )
-from solver.llm.limits import cannot_fit, estimate_tokens, thinking_exhausted, was_truncated
+from solver.llm.limits import cannot_fit, estimate_tokens, reply_cap, thinking_exhausted, was_truncated
 from solver.llm.pool import EndpointPool
 from solver.llm.presets import merge, preset_for
 from solver.llm.retry import OnRetry, RetryPolicy, Sleep, retrying
@@ -113,16 +114,26 @@ class PooledBackend(ABC):
 
     # ---- chat -----------------------------------------------------------------------------------------
 
-    def effective_params(self, params: ChatParams | None) -> ChatParams:
-        return merge(preset_for(self.model), params)
+    def effective_params(self, params: ChatParams | None, messages: Sequence[Message] = ()) -> ChatParams:
+        """What is sent: the model's preset (or the defaults), the caller's values over it, and, given the
+        messages, the reply's cap fitted to the room the prompt leaves in the window (once it is known)."""
+        p = merge(preset_for(self.model), params)
+        if not messages:
+            return p
+        try:
+            window = self.window
+        except RuntimeError:  # before the preflight fixed it
+            window = None
+        # Every reply is capped: a model stuck in a loop stops at the cap, never streams the window full.
+        return replace(p, num_predict=reply_cap(p.num_predict, window, estimate_tokens(messages)))
 
     async def chat(
         self, messages: Sequence[Message], params: ChatParams | None = None, on_chunk: OnChunk | None = None
     ) -> Completion:
         await self.preflight()
-        p = self.effective_params(params)
         estimated = estimate_tokens(messages)
         window = self.window
+        p = self.effective_params(params, messages)
         if window is not None and cannot_fit(estimated, window):  # refused before it is sent
             raise PromptTruncated(self.hosts[0], estimated=estimated, reported=0, limit=window,
                                   model_limit=self.model_context, backend=self.name)
@@ -138,7 +149,7 @@ class PooledBackend(ABC):
         """The reply, unless the prompt was cut to the window or thinking ate the whole budget."""
         window = self.window
         err: ModelLayerError | None = None
-        if was_truncated(estimated, c.prompt_tokens, window):
+        if c.usage == "reported" and was_truncated(estimated, c.prompt_tokens, window):  # only what it read
             err = PromptTruncated(c.endpoint, estimated=estimated, reported=c.prompt_tokens,
                                   limit=window or c.prompt_tokens, model_limit=self.model_context,
                                   backend=self.name)

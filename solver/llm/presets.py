@@ -1,8 +1,12 @@
 """Sampling presets by model name.
 
 Gemma 4's model card recommends temperature 1.0, top_p 0.95, top_k 64, and it thinks by default; we turn
-thinking on explicitly so a server-side default can never silently switch it off. Any other model runs with
-the server's own defaults (its Modelfile), which is what its authors tuned.
+thinking on explicitly so a server-side default can never silently switch it off. Any other model gets
+``DEFAULT``: temperature 0.6 and top_p 0.95, what most current open code and reasoning models recommend
+(Qwen2.5-Coder, DeepSeek-R1 distills, Qwen3 in thinking mode: 0.6-0.7 with top_p 0.8-0.95). A server's own
+defaults are not relied on: they differ between servers (llama.cpp 0.8, vLLM 1.0 unless the model ships a
+generation config, Ollama the Modelfile), so a run would not say what it sampled with. The run's seed is the
+caller's (``ChatParams.seed``), on top of either.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import fields, replace
 from solver.llm.base import ChatParams
 
 GEMMA4 = ChatParams(temperature=1.0, top_p=0.95, top_k=64, think=True)
+
+DEFAULT = ChatParams(temperature=0.6, top_p=0.95)
 
 PRESETS: dict[str, ChatParams] = {
     "gemma4:31b": GEMMA4,
@@ -27,7 +33,7 @@ def preset_for(model: str) -> ChatParams:
         return PRESETS[model]
     if model.split(":", 1)[0].split("/")[-1] == "gemma4":
         return GEMMA4
-    return ChatParams()
+    return DEFAULT
 
 
 def merge(base: ChatParams, override: ChatParams | None) -> ChatParams:
@@ -42,4 +48,4 @@ def merge(base: ChatParams, override: ChatParams | None) -> ChatParams:
     return replace(base, **changes)
 
 
-__all__ = ["GEMMA4", "PRESETS", "merge", "preset_for"]
+__all__ = ["DEFAULT", "GEMMA4", "PRESETS", "merge", "preset_for"]

@@ -104,6 +104,13 @@ class Collected:
             self._content.append(chunk.content)
             await emit(self.on_chunk, chunk)
 
+    def restarted(self) -> Collected:
+        """This collector emptied, for a retried request: only the last attempt's text is kept."""
+        self._thinking.clear()
+        self._content.clear()
+        self.first_at = None
+        return self
+
     @property
     def started(self) -> bool:
         """Whether any text arrived: a connection lost after that broke a reply, it did not refuse one."""

@@ -8,6 +8,7 @@ The caller owns the file (a run directory's ``model.jsonl``, say) and wraps any 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import time
@@ -19,6 +20,8 @@ from typing import Any
 
 from solver.errors import ModelError
 from solver.llm.base import ChatParams, Completion, Message, ModelBackend, OnChunk
+from solver.llm.limits import estimate_text_tokens, estimate_tokens
+from solver.llm.streaming import Collected
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,16 @@ class Transcript:
                      endpoint=getattr(error, "host", ""))
         self._append(entry)
 
+    def record_cancelled(self, label: str, backend: str, model: str, messages: Sequence[Message],
+                         params: ChatParams | None, content: str, thinking: str, wall_s: float) -> None:
+        """A reply the caller cancelled while it streamed: the text that arrived, its size estimated."""
+        entry = self._base(label, backend, messages, params)
+        entry.update(ok=False, cancelled=True, model=model, error="cancelled by the caller while streaming",
+                     error_kind="Cancelled", content=content, thinking=thinking, done_reason="cancelled",
+                     prompt_tokens=estimate_tokens(messages),
+                     output_tokens=estimate_text_tokens(thinking + content), usage="estimated", wall_s=wall_s)
+        self._append(entry)
+
 
 def read_transcript(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
@@ -145,21 +158,31 @@ class RecordingBackend:
         self, messages: Sequence[Message], params: ChatParams | None = None, on_chunk: OnChunk | None = None
     ) -> Completion:
         start = time.monotonic()
-        sent = self._sent(params)
+        arrived = Collected(on_chunk)  # what streamed, kept for a reply cancelled half way
+        model = str(getattr(self.inner, "model", ""))
         try:
-            completion = await self.inner.chat(messages, params, on_chunk)
+            completion = await self.inner.chat(messages, params, arrived.add)
         except ModelError as e:
-            model = str(getattr(self.inner, "model", ""))
-            self.transcript.record_failure(self.label, self.name, model, messages, sent, e,
-                                           time.monotonic() - start)
+            self.transcript.record_failure(self.label, self.name, model, messages, self._sent(params, messages),
+                                           e, time.monotonic() - start)
             raise
-        self.transcript.record(self.label, self.name, messages, sent, completion)
+        except asyncio.CancelledError:  # the caller gave up (a wall-time budget, Ctrl-C): keep what arrived
+            self.transcript.record_cancelled(self.label, self.name, model, messages,
+                                             self._sent(params, messages), arrived.content, arrived.thinking,
+                                             time.monotonic() - start)
+            raise
+        self.transcript.record(self.label, self.name, messages, self._sent(params, messages), completion)
         return completion
 
-    def _sent(self, params: ChatParams | None) -> ChatParams | None:
-        """The parameters as the backend sends them (presets applied), where it can say."""
+    def _sent(self, params: ChatParams | None, messages: Sequence[Message]) -> ChatParams | None:
+        """The parameters as the backend sends them (presets applied, the reply's cap), where it can say."""
         effective = getattr(self.inner, "effective_params", None)
-        return effective(params) if callable(effective) else params
+        if not callable(effective):
+            return params
+        try:
+            return effective(params, messages)  # type: ignore[no-any-return]
+        except TypeError:  # a backend whose effective_params takes the parameters only
+            return effective(params)  # type: ignore[no-any-return]
 
     async def preflight(self) -> Any:
         """The wrapped backend's preflight, where it has one (the built-in backends do)."""

@@ -62,6 +62,10 @@ class Spending:
     def remaining_wall(self) -> float | None:
         return None if self.budget.wall_s is None else max(0.0, self.budget.wall_s - self.elapsed)
 
+    def tokens_left(self) -> int | None:
+        """The token budget not yet spent (None: unlimited); each reply's cap is lowered to it."""
+        return None if self.budget.tokens is None else max(0, self.budget.tokens - self.tokens)
+
     def exhausted(self) -> Stop | None:
         """The first budget spent (tokens before time before attempts), or None."""
         if self.budget.tokens is not None and self.tokens >= self.budget.tokens:

@@ -145,6 +145,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
                 f"{pid}/{name}/solution/{n}",
                 prompt,
                 variant=index,
+                tokens_left=work.spending.tokens_left(),
                 problem=pid,
                 candidate=name,
                 stage=stage,
@@ -153,13 +154,15 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         work.spending.tokens += reply.tokens
         found = extract_code(reply.content, lang, reply.done_reason)
         if not found.ok:
-            work.log("attempt_failed", candidate=name, attempt=n, reason=found.reason)
-            why = f"{found.reason}. End the answer with the complete program in one ```{lang.fence} block."
+            work.log("reply_unusable", candidate=name, attempt=n, reason=found.reason, truncated=found.truncated)
+            why = found.feedback
             if base is not None:
                 prompt = _repair(work, base, base_evidence + f"\n\nYour last reply was unusable: {why}", rejected)
             else:
                 prompt = messages("draft", problem=work.problem, lang=lang, feedback=why)
             continue
+        if found.note:
+            work.log("code_taken", candidate=name, attempt=n, note=found.note)
         work.progress(pid, name, stage="compile", attempt=n)
         program = await build(work.judge, work.run, work.problem, f"{name}-v{n}", found.code, lang.key)
         if not program.ok:
@@ -168,7 +171,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             if base is None:
                 prompt = messages("repair", problem=work.problem, lang=lang, code=found.code, evidence=ev, rejected=[])
             else:
-                rejected.append(f"a version did not compile: {_first_line(program.compiled.message)}")
+                rejected.append(f"a version did not compile: {evidence.first_compiler_error(program.compiled.message)}")
                 work.log("repair_rejected", candidate=name, version=program.name, reason=rejected[-1])
                 prompt = _repair(work, base, base_evidence, rejected)
             continue
@@ -197,7 +200,9 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             prompt = _repair(work, base, base_evidence, rejected)
             continue
         if base is not None:
-            work.log("repair_accepted", candidate=name, version=program.name, replaces=base.program.name)
+            # kept because it passes every test the base passes (maybe no more): not "accepted" as correct
+            work.log("repair_kept", candidate=name, version=program.name, replaces=base.program.name,
+                     passed=len(version.passed), before=len(base.passed))
         base, rejected = version, []
         work.best[name] = version
         _mark_fixed(work, version)
@@ -290,7 +295,3 @@ def _mark_fixed(work: Work, version: Version) -> None:
             work.counterexamples[k] = replace(cx, fixed_by=version.program.name)
             work.log("counterexample_fixed", test=cx.test, by=version.program.name)
 
-
-def _first_line(text: str) -> str:
-    lines = [line for line in text.splitlines() if "error" in line] or text.splitlines() or [""]
-    return lines[0][:200]

@@ -30,8 +30,49 @@ def decode(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", errors="replace")
 
 
+COMPILE_HEAD = "The program does not compile. The compiler says:"
+
+
 def compile_error(message: str) -> str:
-    return "The program does not compile. The compiler says:\n```\n" + clip(message, 3000, 60) + "\n```"
+    return COMPILE_HEAD + "\n```\n" + clip(message, 3000, 60) + "\n```"
+
+
+def first_compiler_error(message: str) -> str:
+    """The compiler's first error line, whole ("a.cpp:5:3: error: 'vector' was not declared in this scope"):
+    the line a note must keep. A line naming an error, else the first line."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    for marker in (" error:", "error:", "error"):
+        hit = next((line for line in lines if marker in line.lower()), None)
+        if hit is not None:
+            return hit
+    return lines[0] if lines else ""
+
+
+def headline(feedback: str) -> str:
+    """One line for a note about a failed program: for a compile error its first error (not the header)."""
+    text = feedback.strip()
+    if text.startswith(COMPILE_HEAD):
+        return "does not compile: " + first_compiler_error(text[len(COMPILE_HEAD):].replace("```", ""))
+    return text.splitlines()[0] if text else ""
+
+
+VALIDATOR_FAULT = "the validator itself"
+# A validator that fails this way failed itself: it did not reject the input it was given.
+_CRASH_SIGNALS = {4: "SIGILL", 7: "SIGBUS", 8: "SIGFPE", 11: "SIGSEGV"}
+
+
+def validator_fault(result: TestResult) -> str | None:
+    """Why a validator's run is its own failure rather than a rejection of its input, or None.
+
+    A validator rejects by exiting non-zero (testlib exits 3; an ``assert`` aborts with SIGABRT). Running
+    out of time or memory, or a crash signal, says nothing about the input: the validator is at fault.
+    """
+    run = result.run
+    if result.verdict in (Verdict.TLE, Verdict.ILE, Verdict.MLE, Verdict.OLE, Verdict.JE):
+        return f"{VALIDATOR_FAULT} failed on it ({result.verdict.long}{': ' + run.detail if run.detail else ''})"
+    if result.verdict is Verdict.RE and run.signal in _CRASH_SIGNALS:
+        return f"{VALIDATOR_FAULT} crashed on it (killed by {_CRASH_SIGNALS[run.signal]})"
+    return None
 
 
 def describe_input(data: str, large: bool) -> str:

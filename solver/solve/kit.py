@@ -104,6 +104,8 @@ class Material:
             t = result.get(f"in-{k}")
             if t is not None and t.verdict is Verdict.AC:
                 out.append(None)
+            elif t is not None and (fault := evidence.validator_fault(t)) is not None:
+                out.append(fault)  # the validator's failure, named as such: never the input's maker's
             else:
                 said = evidence.decode(t.run.stderr).strip() if t else "not run"
                 out.append(said or (t.run.detail if t else "") or "rejected")
@@ -253,11 +255,12 @@ class Kit(Material):
                 feedback=feedback,
                 multitest=is_multitest(work.problem.input_spec),
             )
-            reply = await work.model.ask(f"{work.pid}/kit/{stage}/{n}", prompt, problem=work.pid, stage=stage)
+            reply = await work.model.ask(f"{work.pid}/kit/{stage}/{n}", prompt, problem=work.pid, stage=stage,
+                                         tokens_left=work.spending.tokens_left())
             work.spending.tokens += reply.tokens
             found = extract_code(reply.content, lang, reply.done_reason)
             if not found.ok:
-                feedback = f"Your reply had no usable program: {found.reason}."
+                feedback = found.feedback
                 work.log("helper_rejected", stage=stage, n=n, reason=feedback)
                 continue
             if stage == "interactor":
@@ -283,7 +286,7 @@ class Kit(Material):
                 note = "several answers are allowed and no checker works: outputs cannot be compared"
                 work.log("helper_failed", stage=stage, note=note)
                 return Helper(None, note)
-        first = feedback.strip().splitlines()[0] if feedback.strip() else "no reply"
+        first = evidence.headline(feedback) or "no reply"
         note = f"no working {stage} after {work.settings.kit_tries} tries (last: {first})"
         work.log("helper_failed", stage=stage, note=note)
         self._show(stage, "failed")
@@ -336,6 +339,9 @@ class Kit(Material):
         if made[2] != made[3]:
             return "It is not deterministic: the same seed and size gave two different inputs."
         for p, text, why in zip(probes, made, await self.validate([m or "" for m in made]), strict=True):
+            if why is not None and why.startswith(evidence.VALIDATOR_FAULT):
+                self.work.log("validator_failed", stage="generator", seed=p.seed, size=p.size, reason=why)
+                continue  # the validator is at fault, not this generator: its input is simply not used
             if why is not None:
                 return (
                     f"With seed {p.seed} and size {p.size} it printed an invalid input ({why}).\n"

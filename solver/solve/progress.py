@@ -1,7 +1,10 @@
 """Live progress and the final report, for people (rich) and for programs (JSON).
 
 The board is a plain object the loop calls (``board(problem, who, stage=..., attempt=...)``); rendering is a
-pure function of it and of an injected clock, so tests read it as text.
+pure function of it and of an injected clock, so tests read it as text. Without a terminal (output piped to
+a file or a CI log) there is no live table: given ``plain``, the board writes one plain line per change of
+stage or of tests passed (seconds since the start, problem, who, stage, verdict), flushed at once, so a
+log shows what the run is doing instead of nothing for minutes.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -37,14 +40,28 @@ class Board:
     rows: dict[tuple[str, str], Row] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)
     started: float = 0.0
+    plain: IO[str] | None = None  # without a terminal: one line per change written here, flushed
 
     def __post_init__(self) -> None:
         self.started = self.clock()
 
     def __call__(self, problem: str, who: str, **fields: Any) -> None:
         row = self.rows.setdefault((problem, who), Row())
+        before = (row.stage, row.note, row.passed, row.total)
         for k, v in fields.items():
             setattr(row, k, v)
+        if self.plain is not None and (row.stage, row.note, row.passed, row.total) != before:
+            self.plain.write(self.line(problem, who, row, tested="passed" in fields or "total" in fields) + "\n")
+            self.plain.flush()
+
+    def line(self, problem: str, who: str, row: Row, tested: bool = False) -> str:
+        """One plain line: seconds since the start, problem, who, stage (attempt), verdict or note."""
+        what = f"tests passed {row.passed}/{row.total}" if tested and row.total else row.stage
+        if not tested and row.attempt and who != "problem":
+            what += f" (attempt {row.attempt})"
+        if row.note and not tested:
+            what += f": {row.note}"
+        return f"{self.clock() - self.started:7.1f} s  {problem} {who}: {what}"
 
     def on_reply(self, reply: Reply) -> None:
         problem = reply.key.split("/", 1)[0]

@@ -8,6 +8,14 @@ Server-Sent Events: ``data: {chat.completion.chunk}`` lines with ``delta.reasoni
 or as a ``data: {"error": ...}`` event mid-stream. ``max_tokens`` cuts the output (reasoning first) with
 ``finish_reason: "length"``; a prompt longer than ``max_model_len`` is refused with 400, as vLLM does.
 
+``llama_cpp=True`` makes it behave like llama.cpp's server instead: ``GET /props`` answers with
+``default_generation_settings.n_ctx`` (``n_ctx``, the window it runs with) and ``POST /tokenize``
+``{"content"}`` -> ``{"tokens": [...]}``; ``tokenizer="extras"`` offers llama-cpp-python's
+``POST /extras/tokenize/count`` ``{"input"}`` -> ``{"count"}`` instead, ``tokenizer=None`` neither.
+``usage`` says when a usage chunk is streamed: "asked" (only with ``stream_options.include_usage``, as vLLM
+and llama.cpp do), "never" (llama-cpp-python), "always". Without ``llama_cpp`` there is no ``/props`` and no
+tokenizer (404), as with vLLM. Tokens are counted by the fake's own rule (``CHARS_PER_TOKEN``).
+
 The same ``Reply`` values script it (see ``tests.fakes.ollama_server``).
 Standalone: ``python -m tests.fakes.openai_server --port 0 [--script FILE.json] [--record FILE.jsonl]``.
 """
@@ -18,6 +26,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import sys
 import time
 from collections.abc import Sequence
@@ -28,7 +37,16 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.ollama_server import load_script
-from tests.fakes.server import FakeServer, Reply, Responder, count_tokens, pieces, serve_forever, written
+from tests.fakes.server import (
+    CHARS_PER_TOKEN,
+    FakeServer,
+    Reply,
+    Responder,
+    count_tokens,
+    pieces,
+    serve_forever,
+    written,
+)
 
 
 @dataclass
@@ -49,10 +67,25 @@ class FakeOpenAI(FakeServer):
         port: int = 0,
         reasoning_field: str = "reasoning_content",
         record: Path | None = None,
+        *,
+        llama_cpp: bool = False,
+        n_ctx: int = 4096,
+        tokenizer: str | None = "tokenize",
+        usage: str = "asked",
     ) -> None:
         super().__init__(replies, responder, default, port, record)
         self.models = {m.name: m for m in models}
         self.reasoning_field = reasoning_field
+        self.llama_cpp = llama_cpp
+        self.n_ctx = n_ctx
+        self.tokenizer = tokenizer if llama_cpp else None
+        if usage not in ("asked", "never", "always"):
+            raise ValueError(f"usage={usage!r}: one of asked, never, always")
+        self.usage = usage
+
+    @property
+    def tokenized(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.received if "tokenize" in r.path]
 
     @property
     def chats(self) -> list[dict[str, Any]]:
@@ -62,7 +95,33 @@ class FakeOpenAI(FakeServer):
         app = web.Application()
         app.router.add_get("/v1/models", self._models)
         app.router.add_post("/v1/chat/completions", self._chat)
+        if self.llama_cpp:
+            app.router.add_get("/props", self._props)
+        if self.tokenizer == "tokenize":
+            app.router.add_post("/tokenize", self._tokenize)
+        elif self.tokenizer == "extras":
+            app.router.add_post("/extras/tokenize/count", self._tokenize_count)
         return app
+
+    async def _props(self, request: web.Request) -> web.Response:
+        await self._note(request)
+        return web.json_response({
+            "default_generation_settings": {"n_ctx": self.n_ctx, "params": {"n_predict": -1}},
+            "total_slots": 1,
+            "model_path": "/models/fake.gguf",
+        })
+
+    @staticmethod
+    def _token_count(text: str) -> int:
+        return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+    async def _tokenize(self, request: web.Request) -> web.Response:
+        body = await self._note(request)
+        return web.json_response({"tokens": list(range(self._token_count(str(body.get("content", "")))))})
+
+    async def _tokenize_count(self, request: web.Request) -> web.Response:
+        body = await self._note(request)
+        return web.json_response({"count": self._token_count(str(body.get("input", "")))})
 
     @staticmethod
     def _error(status: int, message: str, kind: str) -> web.Response:
@@ -72,6 +131,13 @@ class FakeOpenAI(FakeServer):
 
     async def _models(self, request: web.Request) -> web.Response:
         await self._note(request)
+        if self.llama_cpp:  # llama.cpp: the training context in meta, the real window only in /props
+            data = [
+                {"id": m.name, "object": "model", "created": 1775000000, "owned_by": "llamacpp",
+                 "meta": {"n_ctx_train": m.max_model_len, "n_params": 1543714304}}
+                for m in self.models.values()
+            ]
+            return web.json_response({"object": "list", "data": data})
         data = [
             {
                 "id": m.name,
@@ -108,14 +174,24 @@ class FakeOpenAI(FakeServer):
         prompt_tokens = reply.prompt_eval_count
         if prompt_tokens is None:
             prompt_tokens = count_tokens(body.get("messages", []))
-        if prompt_tokens > m.max_model_len:
+        window = self.n_ctx if self.llama_cpp else m.max_model_len
+        if prompt_tokens > window:
             said = (
-                f"This model's maximum context length is {m.max_model_len} tokens. However, "
+                f"This model's maximum context length is {window} tokens. However, "
                 f"you requested {prompt_tokens} tokens in the messages."
             )
             return self._error(400, said, "BadRequestError")
+        cap = body.get("max_tokens") or body.get("max_completion_tokens")
+        if isinstance(cap, int) and not self.llama_cpp and prompt_tokens + cap > window:  # vLLM refuses it
+            said = (
+                f"This model's maximum context length is {window} tokens. However, you requested "
+                f"{prompt_tokens + cap} tokens ({prompt_tokens} in the messages, {cap} in the completion)."
+            )
+            return self._error(400, said, "BadRequestError")
+        if self.llama_cpp:  # llama.cpp stops a reply where the window is full
+            cap = max(1, min(cap, window - prompt_tokens)) if isinstance(cap, int) else window - prompt_tokens
         think = (body.get("chat_template_kwargs") or {}).get("enable_thinking", True)
-        w = written(reply, think, body.get("max_tokens") or body.get("max_completion_tokens"))
+        w = written(reply, think, cap)
         completion_tokens = w.tokens
         usage = {
             "prompt_tokens": prompt_tokens,
@@ -149,7 +225,8 @@ class FakeOpenAI(FakeServer):
         if not await self.stream(request, resp, reply, parts, b"data: " + json.dumps(err).encode() + b"\n\n"):
             return resp
         await resp.write(event({}, w.done_reason))
-        if (body.get("stream_options") or {}).get("include_usage"):
+        asked = bool((body.get("stream_options") or {}).get("include_usage"))
+        if self.usage == "always" or (self.usage == "asked" and asked):
             await resp.write(
                 b"data: "
                 + json.dumps(
@@ -162,12 +239,12 @@ class FakeOpenAI(FakeServer):
         return resp
 
 
-async def serve(port: int, script: Path | None, record: Path | None = None) -> None:
+async def serve(port: int, script: Path | None, record: Path | None = None, **flavour: Any) -> None:
     replies: list[Reply] = []
     default: Reply | None = None
     if script is not None:
         replies, default, _ = load_script(script)
-    await serve_forever(FakeOpenAI(replies=replies, default=default, port=port, record=record))
+    await serve_forever(FakeOpenAI(replies=replies, default=default, port=port, record=record, **flavour))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -175,9 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=8000, help="0 picks a free port (printed on start)")
     ap.add_argument("--script", type=Path, default=None, help="JSON file: replies and a default reply")
     ap.add_argument("--record", type=Path, default=None, help="append every request received to this JSONL")
+    ap.add_argument("--llama-cpp", action="store_true", help="behave like llama.cpp's server (/props, /tokenize)")
+    ap.add_argument("--n-ctx", type=int, default=4096, help="the window /props reports (with --llama-cpp)")
+    ap.add_argument("--usage", default="asked", choices=("asked", "never", "always"), help="when usage is sent")
     args = ap.parse_args(argv)
+    flavour = {"llama_cpp": args.llama_cpp, "n_ctx": args.n_ctx, "usage": args.usage}
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.port, args.script, args.record))
+        asyncio.run(serve(args.port, args.script, args.record, **flavour))
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,11 @@ MODULES = {"ollama": "tests.fakes.ollama_server", "openai": "tests.fakes.openai_
 
 
 @contextmanager
-def fake_process(kind: str, tmp: Path, script: dict[str, Any] | None = None, responder: str | None = None
-                 ) -> Iterator[tuple[str, Path]]:
-    """Start the fake; ``responder`` (Ollama fake only) is ``module:function`` answering by the request."""
-    args = [sys.executable, "-m", MODULES[kind], "--port", "0"]
+def fake_process(kind: str, tmp: Path, script: dict[str, Any] | None = None, responder: str | None = None,
+                 extra: Sequence[str] = ()) -> Iterator[tuple[str, Path]]:
+    """Start the fake; ``responder`` (Ollama fake only) is ``module:function`` answering by the request;
+    ``extra``: more of the fake's options (the OpenAI fake's ``--llama-cpp``, ``--n-ctx N``, ``--usage``)."""
+    args = [sys.executable, "-m", MODULES[kind], "--port", "0", *extra]
     if responder is not None:
         args += ["--responder", responder]
     record = tmp / f"{kind}-received.jsonl"

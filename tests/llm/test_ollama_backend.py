@@ -81,7 +81,10 @@ async def test_gemma4_preset_num_ctx_keep_alive_and_think_are_sent(
     body = fake_ollama.chats[0]
     assert body["model"] == "gemma4:31b" and body["stream"] is True and body["think"] is True
     assert body["messages"] == [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}]
-    assert body["options"] == {"num_ctx": 32768, "temperature": 1.0, "top_p": 0.95, "top_k": 64}
+    options = dict(body["options"])
+    cap = options.pop("num_predict")  # every reply is capped: at most the room the prompt leaves in num_ctx
+    assert options == {"num_ctx": 32768, "temperature": 1.0, "top_p": 0.95, "top_k": 64}
+    assert 32000 < cap < 32768
     assert body["keep_alive"] == "1h"
 
 
@@ -102,12 +105,14 @@ async def test_caller_params_override_the_preset(fake_ollama: FakeOllama, make_o
     assert c.thinking == ""  # the fake, like Ollama, does not think when told not to
 
 
-async def test_other_models_use_server_defaults_and_do_not_force_thinking(
+async def test_other_models_get_the_default_sampling_and_do_not_force_thinking(
     fake_ollama: FakeOllama, make_ollama: Make
 ) -> None:
     b = make_ollama(fake_ollama.url, model="llama3.2:3b")
     c = await b.chat(HI)
-    assert fake_ollama.chats[0]["options"] == {"num_ctx": 32768}
+    options = dict(fake_ollama.chats[0]["options"])
+    assert options.pop("num_predict") < 32768  # capped to the room the prompt leaves
+    assert options == {"num_ctx": 32768, "temperature": 0.6, "top_p": 0.95}
     assert "think" not in fake_ollama.chats[0]
     # think=True for a model without the capability would be a 400 from Ollama; it is dropped instead
     c = await b.chat(HI, ChatParams(think=True))

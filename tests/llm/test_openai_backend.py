@@ -55,8 +55,8 @@ async def test_request_carries_preset_and_budget(fake_openai: FakeOpenAI, make_o
     body = fake_openai.chats[0]
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
     assert (body["max_tokens"], body["seed"]) == (300, 3)
-    # not a gemma4 Ollama tag: the server's defaults apply, nothing forced
-    assert "temperature" not in body and "chat_template_kwargs" not in body
+    # not a gemma4 Ollama tag: the default sampling (stated, not the server's unknown own), thinking not forced
+    assert (body["temperature"], body["top_p"]) == (0.6, 0.95) and "chat_template_kwargs" not in body
 
 
 async def test_gemma4_preset_reaches_an_openai_server(make_openai: Make) -> None:

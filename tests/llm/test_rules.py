@@ -21,7 +21,7 @@ from solver.llm.errors import (
 )
 from solver.llm.limits import cannot_fit, choose_num_ctx, estimate_tokens, thinking_exhausted, was_truncated
 from solver.llm.pooled import from_status
-from solver.llm.presets import PRESETS, merge, preset_for
+from solver.llm.presets import DEFAULT, PRESETS, merge, preset_for
 from solver.llm.retry import RetryPolicy, kind_of, retrying
 from solver.llm.streaming import normalize_host
 from solver.retry import Kind, kind_of_status
@@ -34,9 +34,9 @@ def test_gemma4_presets(name: str) -> None:
     assert preset_for(name) == p
 
 
-def test_other_models_get_the_servers_defaults() -> None:
-    assert preset_for("qwen3:32b") == ChatParams()
-    assert preset_for("gemma3:27b") == ChatParams()
+def test_other_models_get_the_default_sampling() -> None:
+    assert preset_for("qwen3:32b") == DEFAULT == ChatParams(temperature=0.6, top_p=0.95)
+    assert preset_for("gemma3:27b") == DEFAULT
     assert preset_for("gemma4:31b-it-qat").top_k == 64
 
 

@@ -40,7 +40,9 @@ async def test_transcript_records_requests_replies_and_failures(
     assert first["ts"] == "2026-03-31T23:33:20.000+00:00"
     assert first["label"] == "1999A" and second["label"] == "1999B"
     assert first["messages"] == [{"role": "system", "content": "solve"}, {"role": "user", "content": "1+2"}]
-    assert first["params"] == {"temperature": 1.0, "top_p": 0.95, "top_k": 64, "think": True}  # as sent
+    sent = dict(first["params"])
+    assert 0 < sent.pop("num_predict") < 32768  # as sent: the reply's cap fitted to the window
+    assert sent == {"temperature": 1.0, "top_p": 0.95, "top_k": 64, "think": True}
     assert (first["ok"], first["content"], first["thinking"], first["done_reason"]) == (
         True,
         "3",

@@ -50,10 +50,10 @@ def test_extract_accepts_an_untagged_block_that_looks_like_the_language() -> Non
 @pytest.mark.parametrize(
     ("reply", "done", "why"),
     [
-        ("I think the answer is 42.", "stop", "no fenced code block"),
+        ("I think the answer is 42.", "stop", "no program in a ```cpp code block"),
         ("", "length", "output token limit"),
-        ("```cpp\nint main() {\n  for (;;)", "length", "ended inside a code block"),
-        ("```python\nprint(1)\n```", "stop", "no cpp code block (found: python)"),
+        ("```cpp\nint main() {\n  for (;;)", "length", "cut off by the output token limit while writing"),
+        ("```python\nprint(1)\n```", "stop", "no cpp program in a code block (it had: python)"),
         ("```cpp\n\n```", "stop", "empty"),
     ],
 )

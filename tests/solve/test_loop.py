@@ -67,7 +67,7 @@ async def test_wrong_sample_then_repair(solve: Solve) -> None:
     (repair,) = model.prompts("repair")
     assert "On Example 1: Wrong answer" in repair
     assert "expected: '3', found: '-1'" in repair and "1 2\n3 4" in repair and "a - b" in repair
-    assert "verdict" in s.events and "repair_accepted" in s.events
+    assert "verdict" in s.events and "repair_kept" in s.events
     assert {"9001A/c0-v1.cpp", "9001A/c0-v2.cpp"} <= set(s.files())
 
 
@@ -124,8 +124,8 @@ async def test_reply_without_code_is_a_failed_attempt(solve: Solve) -> None:
     s = await solve(P.SUM, model)
     assert s.result.stop is Stop.SOLVED and s.result.attempts == 2
     assert model.stages().count("draft") == 2
-    assert "no fenced code block" in model.prompts("draft")[1]
-    assert "attempt_failed" in s.events
+    assert "The reply had no program in a ```cpp code block." in model.prompts("draft")[1]
+    assert "reply_unusable" in s.events
 
 
 async def test_thinking_that_uses_the_whole_budget_is_a_failed_attempt(solve: Solve) -> None:
@@ -133,8 +133,8 @@ async def test_thinking_that_uses_the_whole_budget_is_a_failed_attempt(solve: So
     model = ScriptedModel(solution=[cut, P.cpp(P.SUM_GOOD)], **KIT)
     s = await solve(P.SUM, model)
     assert s.result.stop is Stop.SOLVED and s.result.attempts == 2
-    assert "output token limit was reached" in model.prompts("draft")[1]
-    assert "model_failed" in s.events and "attempt_failed" in s.events
+    assert "cut off by the output token limit" in model.prompts("draft")[1]
+    assert "thinking_exhausted" in s.events and "reply_unusable" in s.events
 
 
 async def test_garbage_brute_force_is_sent_back(solve: Solve) -> None:

@@ -75,13 +75,13 @@ class _Backend:
 
 async def test_model_calls_are_logged_cached_by_key_and_vary_the_seed(tmp_path: Path) -> None:
     from solver.llm.base import ChatParams, Message
-    from solver.solve.model import ModelCalls
+    from solver.solve.model import REPLY_CAP, ModelCalls
 
     backend = _Backend()
     run = Run.create(tmp_path, "x", {})
     calls = ModelCalls(backend, run, run.index(), ChatParams(seed=5))  # type: ignore[arg-type]
     first = await calls.ask("9001A/c1/solution/1", [Message("user", "hi")], variant=1, problem="9001A")
-    assert not first.cached and first.tokens == 15 and backend.seen[0] == ChatParams(seed=6)
+    assert not first.cached and first.tokens == 15 and backend.seen[0] == ChatParams(seed=6, num_predict=REPLY_CAP)
     again = ModelCalls(backend, Run.open(tmp_path, run.id), Run.open(tmp_path, run.id).index())  # type: ignore[arg-type]
     second = await again.ask("9001A/c1/solution/1", [Message("user", "hi")])
     assert second.cached and second.content == first.content and second.thinking == "hmm"
