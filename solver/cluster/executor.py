@@ -16,6 +16,7 @@ import contextlib
 import secrets
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from solver.cluster.options import ClusterSpec, import_ray
@@ -57,7 +58,23 @@ def connect(spec: ClusterSpec) -> bool:
             ray.init(address=spec.address, runtime_env={"py_modules": modules}, **common)
     except (ConnectionError, RuntimeError, ValueError) as e:
         raise UsageError(f"cannot reach the Ray cluster at {spec.address}: {e}") from None
+    _messages_to_stderr(ray)
     return True
+
+
+def _messages_to_stderr(ray: ModuleType) -> None:
+    """Ray prints the cluster's error messages ("a worker died ...") on stdout; with ``--json`` stdout is the
+    JSON document alone, so they go to stderr (Ray offers no option for it: its private printer is wrapped)."""
+    internal = getattr(getattr(ray, "_private", None), "worker", None)
+    printer = getattr(internal, "print_to_stdstream", None)
+    if printer is None or getattr(printer, "_to_stderr", False):
+        return
+
+    def to_stderr(data: dict[str, Any], ignore_prefix: bool) -> None:
+        printer({**data, "is_err": True}, ignore_prefix)
+
+    to_stderr._to_stderr = True  # type: ignore[attr-defined]
+    internal.print_to_stdstream = to_stderr  # type: ignore[union-attr]
 
 
 class ClusterExecutor:

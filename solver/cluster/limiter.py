@@ -6,13 +6,14 @@ into one Ray actor that every node's backend leases from: N nodes never put more
 an endpoint. A lease costs one round trip to the actor (milliseconds) against a model reply (seconds).
 
 A worker killed while holding leases would leak them; a restarted worker (same name) first releases what its
-dead predecessor held (``forget``).
+dead predecessor held (``SlotsActor.register``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -24,14 +25,28 @@ from solver.llm.pool import EndpointLoad, EndpointPool
 
 
 class SlotsActor:
-    """The cluster's ``EndpointPool``; run as an async Ray actor (``limiter_actor``)."""
+    """The cluster's ``EndpointPool``; run as an async Ray actor (``limiter_actor``).
+
+    A holder is a worker's name and its process id. A worker process that dies leaves slots held and
+    requests waiting; when the worker comes back (same name, new pid) it ``register``s, which releases what
+    the dead process held, and a slot granted later to a request of the dead process is released at once.
+    """
 
     def __init__(self, endpoints: Sequence[str], slots: int) -> None:
         self.pool = EndpointPool(endpoints, slots)
-        self._held: dict[str, tuple[str, asyncio.Event]] = {}  # token -> (holder, release)
+        self._held: dict[str, tuple[str, int, asyncio.Event]] = {}  # token -> (name, pid, release)
+        self._current: dict[str, int] = {}  # worker name -> the pid of its live process
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def acquire(self, holder: str) -> tuple[str, str]:
+    def register(self, name: str, pid: int) -> int:
+        """``name`` now runs as ``pid``: release what its earlier processes held; how many slots that was."""
+        self._current[name] = pid
+        stale = [t for t, (n, p, _) in self._held.items() if n == name and p != pid]
+        for t in stale:
+            self.release(t)
+        return len(stale)
+
+    async def acquire(self, name: str, pid: int) -> tuple[str, str]:
         """Wait for a slot; return (token, endpoint). The slot is held until ``release(token)``."""
         got: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         done = asyncio.Event()
@@ -46,20 +61,15 @@ class SlotsActor:
         task.add_done_callback(self._tasks.discard)
         endpoint = await got
         token = secrets.token_hex(8)
-        self._held[token] = (holder, done)
+        self._held[token] = (name, pid, done)
+        if self._current.get(name, pid) != pid:  # asked by a process that has died since: free it now
+            self.release(token)
         return token, endpoint
 
     def release(self, token: str) -> None:
         held = self._held.pop(token, None)
         if held is not None:
-            held[1].set()
-
-    def forget(self, holder: str) -> int:
-        """Release every slot ``holder`` holds (its process died); how many there were."""
-        tokens = [t for t, (h, _) in self._held.items() if h == holder]
-        for t in tokens:
-            self.release(t)
-        return len(tokens)
+            held[2].set()
 
     def loads(self) -> list[tuple[str, int, int, int]]:
         return [(x.endpoint, x.in_flight, x.served, x.max_in_flight) for x in self.pool.loads()]
@@ -81,7 +91,7 @@ class ClusterPool(EndpointPool):
 
     @asynccontextmanager
     async def lease(self) -> AsyncIterator[str]:
-        ref = self._limiter.acquire.remote(self._holder)
+        ref = self._limiter.acquire.remote(self._holder, os.getpid())
         try:
             token, endpoint = await ref
         except asyncio.CancelledError:  # the slot may still be granted: give it back when it is

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import ray
@@ -23,6 +24,7 @@ from sandbox.api import JudgeConfig
 from solver.cluster.limiter import ClusterPool
 from solver.cluster.shadow import Done, Job, solve_in_shadow
 from solver.config import Config
+from solver.errors import JudgeUnavailableError
 from solver.llm.base import ModelBackend
 from solver.llm.pooled import PooledBackend
 from solver.solve.programs import Judge
@@ -46,10 +48,10 @@ class ProblemWorker:
                 from sandbox.judge import open_judge
                 from solver.llm.factory import build_backend
 
-                if self.limiter is not None:  # slots a dead predecessor of this worker held
-                    await self.limiter.forget.remote(self.name)
+                if self.limiter is not None:  # frees the slots a dead predecessor of this worker held
+                    await self.limiter.register.remote(self.name, os.getpid())
                 cfg = self.config
-                judge = await open_judge(JudgeConfig(backend=cfg.sandbox, image=cfg.image, workers=cfg.workers))
+                judge = await _opened(lambda: open_judge(JudgeConfig(cfg.sandbox, cfg.image, cfg.workers)))
                 backend = build_backend(cfg)
                 if self.limiter is not None and isinstance(backend, PooledBackend):
                     backend.pool = ClusterPool(cfg.hosts, cfg.slots_per_host, self.limiter, self.name)
@@ -74,6 +76,20 @@ class ProblemWorker:
             await thing.close()
         self._close = []
         self._judge = self._backend = None
+
+
+async def _opened(start: Callable[[], Awaitable[Judge]], tries: int = 3) -> Judge:
+    """The judge, tried again a few times: a restarted worker's judge sweeps the containers its dead
+    predecessor left while other judges on the node start and stop theirs, and Docker may answer 404 for a
+    container listed a moment before."""
+    for n in range(tries):
+        try:
+            return await start()
+        except Exception as e:
+            if n == tries - 1:
+                raise JudgeUnavailableError(f"the judge on this cluster node could not start: {e}") from None
+            await asyncio.sleep(1.0 + n)
+    raise AssertionError("unreachable")
 
 
 def worker_actor(config: Config, name: str, limiter: Any | None) -> Any:
