@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
 
+from solver.cluster.options import add_cluster_options, cluster_spec, solving_on
 from solver.config import Config
 from solver.contest.contamination import model_date, parse_model_date, stamped
 from solver.contest.present import contest_assumptions, contest_report, describe_time_model, print_contest
@@ -59,6 +60,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("contest", help="a contest id (1999) or contest URL")
     add_contest_options(p)
     add_source_option(p)
+    add_cluster_options(p)
     p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted contest run")
     p.add_argument(
         "--model-date",
@@ -93,17 +95,23 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     if args.model_date:
         parse_model_date(args.model_date)  # a malformed date fails before the model and the judge start
     options: ContestOptions = contest_options(args)
+    cluster = cluster_spec(args)
     console = Console(stderr=bool(config.json))  # with --json, stdout carries the JSON document only
     settings = settings_from(config)
     live = console.is_terminal and not config.json
     board = Board() if live else Board(plain=console.file)  # no terminal: one plain line per stage
+
+    def log(line: str) -> None:
+        console.print(line, highlight=False, markup=False)
+
     async with open_services(
         config,
         settings,
         progress=board,
-        log=lambda line: console.print(line, highlight=False, markup=False),
+        log=log,
         on_reply=board.on_reply,
-    ) as svc:
+    ) as svc, solving_on(cluster, config, log) as remote:
+        svc.solve_remote = remote
         task = run_contest(contest_id, svc, options, args.resume)
         if not live:
             result, scores, run_ = await task

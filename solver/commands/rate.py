@@ -21,6 +21,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from solver.cluster.options import add_cluster_options, cluster_spec, solving_on
 from solver.config import Config
 from solver.contest.batch import run_batch, summarise
 from solver.contest.contamination import model_date, parse_model_date, stamped
@@ -77,10 +78,10 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--parallel",
         type=int,
-        default=1,
+        default=None,
         metavar="N",
-        help="contests run at the same time (1: under the elapsed time model, contests running "
-        "together share the model and each sees a slower bot)",
+        help="contests run at the same time (default 1, with --cluster one per cluster worker; under the "
+        "elapsed time model, contests running together share the model and each sees a slower bot)",
     )
     p.add_argument(
         "--model-date",
@@ -90,6 +91,7 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         "training (default: the model server's /api/show modified_at, when it gives one)",
     )
     add_contest_options(p)
+    add_cluster_options(p)
     p.add_argument(
         "--resume", default=None, metavar="RUN", help="continue an interrupted batch (its run folder)"
     )
@@ -130,6 +132,7 @@ def _open_batch(config: Config, args: argparse.Namespace, svc: Services, options
             "after": args.after,
             "parallel": args.parallel,
             "model_date": args.model_date,
+            "cluster": args.cluster,
         },
         "options": options.to_json(),
         **svc.meta,
@@ -138,8 +141,9 @@ def _open_batch(config: Config, args: argparse.Namespace, svc: Services, options
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
-    if args.parallel < 1:
+    if args.parallel is not None and args.parallel < 1:
         raise UsageError("--parallel must be at least 1")
+    cluster = cluster_spec(args)
     if not args.resume and not (args.contests or args.division or args.after):
         raise UsageError(
             "choose contests: --contests 1990-2010 (or a file of ids), --division 2,3, --after DATE"
@@ -158,7 +162,9 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     def log(line: str) -> None:
         console.print(line, highlight=False, markup=False)
 
-    async with open_services(config, settings, log=log) as svc:
+    async with open_services(config, settings, log=log) as svc, solving_on(cluster, config, log) as remote:
+        if args.parallel is None:  # on a cluster: enough contests at once to keep every worker busy
+            args.parallel = 1 if remote is None else len(remote.workers)
         batch = _open_batch(config, args, svc, options)
         meta = batch.meta()
         if args.resume:
@@ -192,6 +198,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                 {**svc.meta, "batch": batch.id},
                 svc.progress,
                 svc.log,
+                solve_remote=remote,
             )
             result, _, _ = await run_contest(
                 contest.id, svc_one, options, resume, on_run=lambda r: _started(batch, contest, r)

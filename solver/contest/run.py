@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -66,6 +66,9 @@ from solver.sources.specs import Spec, SpecKind, parse_hidden_tests_spec
 
 CLOCK_EVERY_S = 15.0
 EXAMPLES_ONLY_NOTE = "submitted on the examples only (no stress test ran): nothing better was found"
+
+# (problem, the run its events belong to, settings) -> the result, its events appended to that run
+SolveRemote = Callable[[Problem, Run, Settings], Awaitable[ProblemResult]]
 
 
 class ContestSource(Protocol):
@@ -125,6 +128,7 @@ class Services:
     progress: Progress | None = None
     log: Callable[[str], None] = lambda _line: None
     on_reply: Callable[[Reply], None] | None = None  # token counts for a live progress board
+    solve_remote: SolveRemote | None = None  # a cluster solves each problem attempt (solver.cluster)
 
 
 @dataclass(frozen=True)
@@ -351,6 +355,8 @@ class ContestPlay:
     async def _solve(self, problem: Problem, attempt: int) -> tuple[ProblemResult, Run]:
         run = self._attempt_run(problem.id.index, attempt)
         settings = replace(self.svc.settings, seed=self.svc.settings.seed + attempt)
+        if self.svc.solve_remote is not None:
+            return await self.svc.solve_remote(problem, run, settings), run
         calls = ModelCalls(
             self.svc.backend, run, run.index(), ChatParams(seed=settings.seed), self.svc.on_reply
         )

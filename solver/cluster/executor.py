@@ -1,0 +1,170 @@
+"""The driver's side of a cluster run: connect, start the workers, send problems, write the run store.
+
+The contest code calls ``ClusterExecutor`` where it would solve a problem itself (``Services.solve_remote``):
+the executor takes a free worker slot from one queue (every worker offers ``per_worker`` slots), sends the
+problem there, and appends the events that come back to the run store, once per job. One queue of slots for
+every contest of a batch means a slow problem holds one slot, never a whole node: the node's other slots keep
+taking problems from any contest.
+
+Ray is imported here and only here (and by the modules this one loads), and only for ``--cluster``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from solver.cluster.options import ClusterSpec, import_ray
+from solver.cluster.shadow import Applied, Done, Job, finished, prior_events
+from solver.config import Config
+from solver.errors import JudgeUnavailableError, SolverError, UsageError
+from solver.problem import Problem
+from solver.runstore import Run
+from solver.solve.work import ProblemResult, Settings
+
+LOCAL_CPUS = 2  # a local cluster's logical CPUs: the actors ask for none, Ray's own work needs few
+OBJECT_STORE_BYTES = 80 * 1024 * 1024  # replies and events are small; Ray's minimum is about 75 MB
+
+
+def _code_root() -> str:
+    """The folder holding the ``solver`` and ``sandbox`` packages this driver runs."""
+    return str(Path(__file__).resolve().parents[2])
+
+
+def connect(spec: ClusterSpec) -> bool:
+    """Join (or, for ``local``, start) the cluster; True when this call started Ray."""
+    ray = import_ray()
+    if ray.is_initialized():
+        return False
+    common: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}
+    try:
+        if spec.local:  # a cluster on this machine, small: workers ask for no CPU, no dashboard
+            ray.init(
+                num_cpus=LOCAL_CPUS,
+                include_dashboard=False,
+                object_store_memory=OBJECT_STORE_BYTES,
+                # the workers import this very code, whatever another install of the package says
+                runtime_env={"env_vars": {"PYTHONPATH": _code_root()}},
+                **common,
+            )
+        else:  # the nodes get this driver's packages; their dependencies must be installed there
+            root = Path(_code_root())
+            modules = [str(root / "solver"), str(root / "sandbox")]
+            ray.init(address=spec.address, runtime_env={"py_modules": modules}, **common)
+    except (ConnectionError, RuntimeError, ValueError) as e:
+        raise UsageError(f"cannot reach the Ray cluster at {spec.address}: {e}") from None
+    _messages_to_stderr(ray)
+    return True
+
+
+def _messages_to_stderr(ray: ModuleType) -> None:
+    """Ray prints the cluster's error messages ("a worker died ...") on stdout; with ``--json`` stdout is the
+    JSON document alone, so they go to stderr (Ray offers no option for it: its private printer is wrapped)."""
+    internal = getattr(getattr(ray, "_private", None), "worker", None)
+    printer = getattr(internal, "print_to_stdstream", None)
+    if printer is None or getattr(printer, "_to_stderr", False):
+        return
+
+    def to_stderr(data: dict[str, Any], ignore_prefix: bool) -> None:
+        printer({**data, "is_err": True}, ignore_prefix)
+
+    to_stderr._to_stderr = True  # type: ignore[attr-defined]
+    internal.print_to_stdstream = to_stderr  # type: ignore[union-attr]
+
+
+class ClusterExecutor:
+    """Solves one problem attempt on the cluster; the run store is written here, by the driver alone."""
+
+    def __init__(self, workers: Sequence[Any], per_worker: int, limiter: Any | None = None) -> None:
+        self.workers = list(workers)
+        self.per_worker = per_worker
+        self.limiter = limiter
+        self.applied = Applied()
+        self._free: asyncio.Queue[int] | None = None
+        self.solved_by: dict[str, str] = {}  # job key -> worker that returned it
+
+    @property
+    def slots(self) -> int:
+        return len(self.workers) * self.per_worker
+
+    def _queue(self) -> asyncio.Queue[int]:
+        if self._free is None:  # made on first use, inside the running loop
+            self._free = asyncio.Queue()
+            for _ in range(self.per_worker):
+                for w in range(len(self.workers)):  # interleaved: the first problems go to different nodes
+                    self._free.put_nowait(w)
+        return self._free
+
+    async def __call__(self, problem: Problem, run: Run, settings: Settings) -> ProblemResult:
+        done = finished(run, problem)
+        if done is not None:  # finished before the driver was stopped: no node is asked
+            return done
+        job = Job(f"{run.id}/{problem.id}", problem, settings, prior_events(run, problem))
+        free = self._queue()
+        slot = await free.get()
+        try:
+            result: Done = await self._send(slot, job)
+        finally:
+            free.put_nowait(slot)
+        self.solved_by[job.key] = result.worker
+        return self.applied.apply(run, result)
+
+    async def _send(self, slot: int, job: Job) -> Done:
+        from ray.exceptions import RayActorError, RayTaskError
+
+        try:
+            done: Done = await self.workers[slot].solve.remote(job)
+        except RayActorError as e:
+            raise JudgeUnavailableError(
+                f"cluster worker {slot} died and did not come back while solving {job.problem.id}: {e}"
+            ) from None
+        except RayTaskError as e:  # an error inside the solve loop: the original one, as it would be here
+            cause = e.cause if isinstance(getattr(e, "cause", None), BaseException) else None
+            if isinstance(cause, SolverError):
+                raise cause from None
+            raise
+        return done
+
+    async def workers_where(self) -> list[dict[str, Any]]:
+        return list(await asyncio.gather(*(w.where.remote() for w in self.workers)))
+
+
+@contextlib.asynccontextmanager
+async def open_cluster(
+    spec: ClusterSpec, config: Config, log: Callable[[str], None] = lambda _line: None
+) -> AsyncIterator[ClusterExecutor]:
+    """Connect, start one limiter of model slots and the workers, warm them; stop them all at the end."""
+    ray = import_ray()
+    from solver.cluster.limiter import limiter_actor
+    from solver.cluster.worker import worker_actor
+
+    started = connect(spec)
+    actors: list[Any] = []
+    try:
+        alive = sum(1 for n in ray.nodes() if n.get("Alive"))
+        count = spec.workers or (2 if spec.local else max(1, alive))
+        tag = secrets.token_hex(3)
+        limiter = limiter_actor(config.hosts, config.slots_per_host, f"cp-solver-slots-{tag}")
+        actors.append(limiter)
+        workers = [worker_actor(config, f"cp-solver-worker-{tag}-{i}", limiter) for i in range(count)]
+        actors += workers
+        try:
+            await asyncio.gather(*(w.warm.remote() for w in workers))
+        except Exception as e:
+            raise JudgeUnavailableError(f"the cluster's workers could not start: {e}") from None
+        log(f"cluster: {count} worker(s) on {alive} node(s), {spec.per_worker} problem(s) each")
+        yield ClusterExecutor(workers, spec.per_worker, limiter)
+    finally:
+        for w in actors[1:]:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(w.close.remote(), timeout=30)
+        for a in actors:
+            with contextlib.suppress(Exception):
+                ray.kill(a)
+        if started:
+            ray.shutdown()
