@@ -177,8 +177,11 @@ async def test_next_problem_draft_goes_before_previous_problem_helpers(judge: ob
     assert [r.stop for r in results] == [Stop.SOLVED, Stop.SOLVED]
     who = _who(model)
     assert who[:2] == [("A", "draft"), ("B", "draft")]
-    assert sorted(who[2:6]) == sorted(("A", h) for h in ("validator", "brute", "generator", "maxgen"))
-    assert sorted(who[6:]) == sorted(("B", h) for h in ("validator", "brute", "generator", "maxgen"))
+    # After both drafts, A's and B's helpers are asked for once each problem's draft passes its tests; which
+    # draft's judging finishes first is the judge's race (the queue orders only requests that wait together,
+    # as tests/llm/test_pool_priority.py checks), so only the set is fixed here.
+    helpers = ("validator", "brute", "generator", "maxgen")
+    assert sorted(who[2:]) == sorted([("A", h) for h in helpers] + [("B", h) for h in helpers])
 
 
 async def test_fifo_schedule_keeps_the_old_eager_order(judge: object, tmp_path: Path) -> None:
