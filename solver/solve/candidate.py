@@ -13,9 +13,10 @@ from solver.errors import ModelError
 from solver.llm.base import Message
 from solver.solve import evidence
 from solver.solve.budget import Stop
+from solver.solve.compile_fix import build_fixing
 from solver.solve.extract import extract_code
 from solver.solve.kit import Kit
-from solver.solve.programs import PoolTest, Program, build, interact_fairly, judge_fairly, solution_limits
+from solver.solve.programs import PoolTest, Program, interact_fairly, judge_fairly, solution_limits
 from solver.solve.prompts import messages
 from solver.solve.stress import stress
 from solver.solve.work import Counterexample, StressOutcome, Work
@@ -134,7 +135,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
                 prompt = messages("draft", problem=work.problem, lang=lang, feedback=why)
             continue
         work.progress(pid, name, stage="compile", attempt=n)
-        program = await build(work.judge, work.run, work.problem, f"{name}-v{n}", found.code, lang.key)
+        program = await build_fixing(work.judge, work.run, work.problem, f"{name}-v{n}", found.code, lang.key)
         if not program.ok:
             ev = evidence.compile_error(program.compiled.message)
             work.log("verdict", candidate=name, version=program.name, verdict="CE", evidence=ev)

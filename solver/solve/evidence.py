@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sandbox.api import RunResult, TestResult, Verdict
 from sandbox.diff import describe
+from solver.solve import compile_fix
 
 MAX_CHARS = 1500
 MAX_LINES = 40
@@ -31,7 +32,16 @@ def decode(data: bytes | None) -> str:
 
 
 def compile_error(message: str) -> str:
-    return "The program does not compile. The compiler says:\n```\n" + clip(message, 3000, 60) + "\n```"
+    """The compiler's first error in full (later ones are often its consequences), then one line per other
+    error; never a middle part cut out of a long message."""
+    first = compile_fix.first_error(message)
+    text = "The program does not compile. The compiler's first error:\n```\n" + first + "\n```"
+    rest = compile_fix.error_lines(message)[1:]
+    if rest:
+        shown = "\n".join(line[:300] for line in rest[:8])
+        more = f"\n... ({len(rest) - 8} more)" if len(rest) > 8 else ""
+        text += f"\nFurther errors (one line each):\n```\n{shown}{more}\n```"
+    return text
 
 
 def describe_input(data: str, large: bool) -> str:

@@ -24,8 +24,9 @@ from sandbox.api import Checker, Limits, Source, Test, Verdict
 from solver.problem import Problem, Sample
 from solver.solve import evidence
 from solver.solve.checking import standard_checker
+from solver.solve.compile_fix import build_fixing
 from solver.solve.extract import extract_code, extract_text_block
-from solver.solve.programs import HELPER_LIMITS, Judge, Program, build, by_name, outputs
+from solver.solve.programs import HELPER_LIMITS, Judge, Program, by_name, outputs
 from solver.solve.prompts import messages
 from solver.solve.shrink import Probe
 from solver.solve.work import Work
@@ -267,7 +268,7 @@ class Kit(Material):
                     work.log("helper_rejected", stage=stage, n=n, reason=feedback)
                     continue
                 self.example_tests = [Test("example-1", data.encode(), None)]
-            program = await build(work.judge, work.run, work.problem, f"{stage}-{n}", found.code, lang.key)
+            program = await build_fixing(work.judge, work.run, work.problem, f"{stage}-{n}", found.code, lang.key)
             if not program.ok:
                 feedback = evidence.compile_error(program.compiled.message)
                 work.log("helper_rejected", stage=stage, n=n, reason=feedback)
