@@ -18,7 +18,7 @@ from solver.solve.extract import extract_code
 from solver.solve.kit import Kit
 from solver.solve.programs import PoolTest, Program, interact_fairly, judge_fairly, solution_limits
 from solver.solve.prompts import messages
-from solver.solve.stress import stress
+from solver.solve.stress import disputed_evidence, stress_candidate
 from solver.solve.work import Counterexample, StressOutcome, Work
 
 
@@ -103,6 +103,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
     rejected: list[str] = []
     prompt = messages("draft", problem=work.problem, lang=lang, feedback="")
     last_stress: StressOutcome | None = None
+    disputed = False  # the model was shown a disagreement with the brute force that nothing corroborates
     n = 0
     while True:
         stop = work.spending.exhausted()
@@ -181,8 +182,8 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             prompt = _repair(work, base, base_evidence, rejected)
             continue
         work.progress(pid, name, stage="stress", attempt=n)
-        s = work.settings
-        last_stress = outcome = await stress(work.judge, work.problem, program.compiled, kit, s.stress_tests, s.seed)
+        outcome, trust = await stress_candidate(work, kit, name, program, told=disputed)
+        last_stress = outcome
         finding = outcome.counterexample
         work.log(
             "stress",
@@ -198,6 +199,11 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             work.log("candidate_passed", candidate=name, version=program.name, stress=outcome.summary)
             work.solved_by = work.solved_by or name
             return CandidateResult(name, base, True, outcome, Stop.SOLVED, outcome.summary)
+        if trust is not None and not trust.gate:  # the brute force may be wrong: evidence, not a test
+            disputed = True
+            base_evidence = disputed_evidence(finding, trust)
+            prompt = _repair(work, base, base_evidence, rejected)
+            continue
         _record(work, name, program, finding)
         base_evidence = finding.evidence
         prompt = _repair(work, base, base_evidence, rejected)
