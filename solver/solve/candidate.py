@@ -20,12 +20,13 @@ from solver.llm.base import Message
 from solver.llm.pool import request_priority
 from solver.solve import derive, evidence
 from solver.solve.budget import Stop
+from solver.solve.compile_fix import build_fixing
 from solver.solve.extract import extract_code
 from solver.solve.kit import Kit
-from solver.solve.programs import PoolTest, Program, build, interact_fairly, judge_fairly, solution_limits
+from solver.solve.programs import PoolTest, Program, interact_fairly, judge_fairly, solution_limits
 from solver.solve.prompts import messages
 from solver.solve.schedule import LazyKit, judging_checker, solution_priority, stress_stages
-from solver.solve.stress import stress
+from solver.solve.stress import disputed_evidence, stress_candidate
 from solver.solve.work import Counterexample, StressOutcome, Work
 
 
@@ -125,6 +126,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
     rejected: list[str] = []
     prompt = messages("draft", problem=work.problem, lang=lang, feedback="")
     last_stress: StressOutcome | None = None
+    disputed = False  # the model was shown a disagreement with the brute force that nothing corroborates
     n = 0
     while True:
         stop = work.spending.exhausted()
@@ -164,7 +166,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         if found.note:
             work.log("code_taken", candidate=name, attempt=n, note=found.note)
         work.progress(pid, name, stage="compile", attempt=n)
-        program = await build(work.judge, work.run, work.problem, f"{name}-v{n}", found.code, lang.key)
+        program = await build_fixing(work.judge, work.run, work.problem, f"{name}-v{n}", found.code, lang.key)
         if not program.ok:
             ev = evidence.compile_error(program.compiled.message)
             work.log("verdict", candidate=name, version=program.name, verdict="CE", evidence=ev)
@@ -217,11 +219,12 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         s = work.settings
         if isinstance(kit, LazyKit):
             kit.want(stress_stages(work))  # helpers only now, all at once: a candidate passes the examples
+        trust = None
         if s.stress_tests <= 0 and not work.problem.interactive:
             outcome = StressOutcome(notes=("no stress test: --stress-tests 0",))
         else:
             work.progress(pid, name, stage="stress", attempt=n)
-            outcome = await stress(work.judge, work.problem, program.compiled, kit, s.stress_tests, s.seed)
+            outcome, trust = await stress_candidate(work, kit, name, program, told=disputed)
         last_stress = outcome
         finding = outcome.counterexample
         work.log(
@@ -244,6 +247,11 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
             if not suspect:  # a suspect one leaves the other candidates looking for better
                 work.examples_only_by = work.examples_only_by or name
             return CandidateResult(name, base, False, outcome, Stop.EXAMPLES_ONLY, why, True, suspect)
+        if trust is not None and not trust.gate:  # the brute force may be wrong: evidence, not a test
+            disputed = True
+            base_evidence = disputed_evidence(finding, trust)
+            prompt = _repair(work, base, base_evidence, rejected)
+            continue
         _record(work, name, program, finding)
         base_evidence = finding.evidence
         prompt = _repair(work, base, base_evidence, rejected)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sandbox.api import RunResult, TestResult, Verdict
 from sandbox.diff import describe
+from solver.solve import compile_fix
 
 MAX_CHARS = 1500
 MAX_LINES = 40
@@ -30,16 +31,28 @@ def decode(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", errors="replace")
 
 
-COMPILE_HEAD = "The program does not compile. The compiler says:"
+COMPILE_HEAD = "The program does not compile. The compiler's first error:"
 
 
 def compile_error(message: str) -> str:
-    return COMPILE_HEAD + "\n```\n" + clip(message, 3000, 60) + "\n```"
+    """The compiler's first error in full (later ones are often its consequences), then one line per other
+    error; never a middle part cut out of a long message."""
+    first = compile_fix.first_error(message)
+    text = COMPILE_HEAD + "\n```\n" + first + "\n```"
+    rest = compile_fix.error_lines(message)[1:]
+    if rest:
+        shown = "\n".join(line[:300] for line in rest[:8])
+        more = f"\n... ({len(rest) - 8} more)" if len(rest) > 8 else ""
+        text += f"\nFurther errors (one line each):\n```\n{shown}{more}\n```"
+    return text
 
 
 def first_compiler_error(message: str) -> str:
     """The compiler's first error line, whole ("a.cpp:5:3: error: 'vector' was not declared in this scope"):
     the line a note must keep. A line naming an error, else the first line."""
+    found = compile_fix.error_lines(message)
+    if found:
+        return found[0].strip()
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     for marker in (" error:", "error:", "error"):
         hit = next((line for line in lines if marker in line.lower()), None)

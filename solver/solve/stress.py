@@ -8,6 +8,11 @@ On a disagreement the failing input is shrunk (``shrink`` decides, this module r
 smallest generator size that still fails, then fewer test cases of a multi-test input. Once every random test
 agrees, the program runs on the max-size inputs, where a TLE (or any crash) is the finding.
 
+The brute force is a suspect, not an oracle (``stress_candidate``): a candidate's disagreement with it on a
+small input is a finding (a permanent test) only when corroborated (``Material.corroborate``); a refuted brute
+force is replaced and the candidate tested again; an unconfirmed disagreement is shown to the model once, as
+evidence that may be wrong, and never blocks the candidate.
+
 Only the program's own failures count: a judge error (JE) is never evidence against it, and a failure that
 looks like the judge's fault (little CPU time, a long wall time: a paused or overloaded worker) is run again
 before it counts (``programs.judge_fairly``).
@@ -16,13 +21,14 @@ before it counts (``programs.judge_fairly``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sandbox.api import Checker, Compiled, Test, TestResult, Verdict
 from sandbox.diff import first_difference
 from solver.problem import Problem
 from solver.solve import evidence
-from solver.solve.kit import Material
-from solver.solve.programs import Judge, judge_fairly, solution_limits
+from solver.solve.kit import Material, Trust
+from solver.solve.programs import Judge, Program, judge_fairly, solution_limits
 from solver.solve.shrink import (
     case_splits,
     join_cases,
@@ -31,7 +37,7 @@ from solver.solve.shrink import (
     smallest_failure,
     stress_plan,
 )
-from solver.solve.work import Counterexample, StressOutcome
+from solver.solve.work import Counterexample, StressOutcome, Work
 
 
 def counterexample(
@@ -169,3 +175,53 @@ async def stress(
                 cx = counterexample("max-size", text, None, r, run.checker, problem, "a maximum-size test")
                 return StressOutcome(total, cx, None, agreed, len(big), outputs, tuple(notes))
     return StressOutcome(total, None, None, agreed, len(big), outputs, tuple(notes))
+
+
+async def stress_candidate(
+    work: Work, material: Material, name: str, program: Program, told: bool
+) -> tuple[StressOutcome, Trust | None]:
+    """Stress-test a candidate's version; a disagreement with the brute force on a small input is checked.
+
+    Returns the outcome and, for such a disagreement, whether it is corroborated. ``told``: the model was
+    already shown an unconfirmed disagreement for this candidate; another one is then a note, not a finding.
+    """
+    s = work.settings
+    trust: Trust | None = None
+    for _ in range(3):  # each refutation replaces the reference; a third brute force is never asked for
+        outcome = await stress(work.judge, work.problem, program.compiled, material, s.stress_tests, s.seed)
+        cx = outcome.counterexample
+        if cx is None or cx.kind != "counterexample":
+            return outcome, None
+        examples = [t.name for t in work.pool if t.kind == "example"]
+        others = {
+            n: v.program for n, v in work.best.items() if n != name and all(e in v.passed for e in examples)
+        }
+        trust = await material.corroborate(cx.input, cx.expected, program, others)
+        work.log(
+            "corroboration", candidate=name, version=program.name, trust=trust.kind, by=trust.by, note=trust.note
+        )
+        if trust.kind != "refuted":
+            break
+    assert trust is not None and cx is not None
+    if trust.gate or not told:
+        return outcome, trust
+    work.log(
+        "counterexample_disputed",
+        candidate=name,
+        version=program.name,
+        input=cx.input[:20000],
+        expected=cx.expected[:20000],
+        found=cx.actual[:20000],
+        note=trust.note,
+    )
+    note = f"disagrees with the brute force on a small test, not corroborated ({trust.note})"
+    return replace(outcome, counterexample=None, notes=(*outcome.notes, note)), trust
+
+
+def disputed_evidence(cx: Counterexample, trust: Trust) -> str:
+    """A repair prompt's evidence for a disagreement nothing corroborates: the brute force may be wrong."""
+    return (
+        "A brute force disagrees with your program on a small test. The brute force may itself be wrong "
+        f"({trust.note}), so check this input by hand against the statement.\n{cx.evidence}\n"
+        "If your program's output is right, answer with your program unchanged."
+    )

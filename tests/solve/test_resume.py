@@ -47,7 +47,8 @@ async def test_cancelled_run_resumes_without_asking_again(solve: Solve, judge: A
         await backend.close()
         release.set()  # let the fake server finish the abandoned request
     before = [e.type for e in run.events()]
-    assert before.count("model_reply") == 5 and "counterexample" in before and "problem_done" not in before
+    # the draft, four helpers and the second brute force that corroborated the counterexample
+    assert before.count("model_reply") == 6 and "counterexample" in before and "problem_done" not in before
 
     second = ScriptedModel(solution=P.cpp(P.SUM_GOOD))  # knows no kit replies: asking for one would fail
     s = await solve(P.SUM, second, run=Run.open(tmp_path / "runs", run.id))
@@ -57,7 +58,7 @@ async def test_cancelled_run_resumes_without_asking_again(solve: Solve, judge: A
     assert cx.fixed_by == "c0-v2"
     after = [e.type for e in s.run.events()]
     assert after[: len(before)] == before  # nothing lost: the log only grew
-    assert after.count("model_reused") == 5 and after.count("problem_done") == 1
+    assert after.count("model_reused") == 6 and after.count("problem_done") == 1
 
     third = ScriptedModel()
     again = await solve(P.SUM, third, run=Run.open(tmp_path / "runs", run.id))
