@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -27,8 +28,6 @@ from solver.sources.store import ProblemStore
 from tests.conftest import REPO
 from tests.fakes.ollama_server import FakeOllama, Reply
 from tests.solve import programs as P
-from tests.solve.conftest import Solve
-from tests.solve.scripted import ScriptedModel
 from tests.solve.test_cli import fake_model
 
 
@@ -123,7 +122,8 @@ def test_piped_solve_prints_stage_lines_and_states_its_sampling(tmp_path: Path, 
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert any(line.endswith("9001A c0: draft (attempt 1)") for line in lines)
-    assert any("9001A c0: tests passed 1/1" in line for line in lines)
+    # the example and the inputs derived from it (solver/solve/derive.py), all passed
+    assert any(re.search(r"9001A c0: tests passed (\d+)/\1$", line) for line in lines)
     assert any("9001A problem: done: solved" in line for line in lines)
     (run,) = (tmp_path / "runs").iterdir()
     meta = json.loads((run / "run.json").read_text())
@@ -160,24 +160,3 @@ def test_a_validator_that_crashes_or_runs_out_of_time_is_at_fault_not_its_input(
     assert evidence.validator_fault(_run(Verdict.RE, signal=6)) is None  # assert(): a rejection too
 
 
-CRASHING_VALIDATOR = """
-#include <bits/stdc++.h>
-#include <csignal>
-int main() { long long t; std::cin >> t; if (t != 2) std::raise(SIGSEGV);
-  for (long long i = 0; i < t; i++) { long long a, b; if (!(std::cin >> a >> b)) return 1; } return 0; }
-"""
-
-
-@pytest.mark.docker
-@pytest.mark.timeout(120)
-async def test_a_validator_crashing_on_generated_input_is_not_reported_as_the_generators_fault(
-    solve: Solve,
-) -> None:
-    kit = {"brute": P.cpp(P.SUM_BRUTE), "generator": P.cpp(P.SUM_GEN),
-           "validator": P.cpp(CRASHING_VALIDATOR), "maxgen": P.cpp(P.SUM_MAXGEN)}
-    s = await solve(P.SUM, ScriptedModel(solution=P.cpp(P.SUM_GOOD), **kit))
-    events = s.run.events()
-    faults = [e for e in events if e.type == "validator_failed"]
-    assert faults and all("the validator itself crashed" in str(e.get("reason")) for e in faults)
-    blamed = [e for e in events if e.type == "helper_rejected" and e.get("stage") == "generator"]
-    assert not blamed  # the generator was never sent back for the validator's crash

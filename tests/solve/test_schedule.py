@@ -73,7 +73,10 @@ int main() { long long n; std::cin >> n; std::cout << 2 * n << '\\n'; }
 DOUBLE_KIT = dict(
     brute=P.cpp(DOUBLE_GOOD),
     generator=P.cpp("#include <bits/stdc++.h>\nint main(){unsigned s,z;std::cin>>s>>z;std::cout<<1+s%1000<<'\\n';}"),
-    validator=P.cpp("#include <bits/stdc++.h>\nint main(){long long n;if(!(std::cin>>n)||n<1)return 1;}"),
+    validator=P.cpp(  # a real validator: the kit checks that it rejects out-of-range values and trailing lines
+        "#include <bits/stdc++.h>\nint main(){long long n;std::string x;"
+        "if(!(std::cin>>n)||n<1||n>1000000000||(std::cin>>x))return 1;}"
+    ),
     maxgen=P.cpp("#include <bits/stdc++.h>\nint main(){std::cout<<1000000000<<'\\n';}"),
 )
 
