@@ -164,7 +164,15 @@ MAX = (
     '#include <cstdio>\nint main(){int n,m=0,x;std::scanf("%d",&n);'
     'for(int i=0;i<n;i++){std::scanf("%d",&x);if(x>m)m=x;}std::printf("%d\\n",m);}\n'
 )
-ACCEPT_ALL = "#include <cstdio>\nint main(){while(std::getchar()!=EOF){}return 0;}\n"
+# Real validators: the solve loop checks that a validator rejects out-of-range values and trailing input.
+VALID_SUM = (
+    "#include <bits/stdc++.h>\nint main(){long long a,b;std::string x;const long long L=10000000000LL;"
+    "if(!(std::cin>>a>>b)||a<-L||a>L||b<-L||b>L||(std::cin>>x))return 1;}\n"
+)
+VALID_MAX = (
+    "#include <bits/stdc++.h>\nint main(){long long n,v;std::string x;if(!(std::cin>>n)||n<1||n>100)return 1;"
+    "for(long long i=0;i<n;i++)if(!(std::cin>>v)||v<1||v>1000)return 1;if(std::cin>>x)return 1;}\n"
+)
 GEN_SUM = (
     '#include <cstdio>\n#include <random>\nint main(){unsigned s,z;std::scanf("%u %u",&s,&z);'
     'std::mt19937 r(s);int k=(int)z*3;std::printf("%d %d\\n",(int)(r()%(2*k+1))-k,(int)(r()%(2*k+1))-k);}\n'
@@ -209,7 +217,7 @@ class ScriptedModel:
         elif task.startswith("maximum-size"):
             code = MAXGEN_SUM if index == "A" else MAXGEN_MAX
         elif task.startswith("input validator"):
-            code = ACCEPT_ALL
+            code = VALID_SUM if index == "A" else VALID_MAX
         else:
             return Reply(content=f"No program for task {task!r}.")
         return Reply(content=f"Here it is.\n\n```cpp\n{code}```\n", thinking="Think, then write.")

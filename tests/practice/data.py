@@ -78,7 +78,14 @@ int main() { unsigned seed, size; std::cin >> seed >> size; std::mt19937 rng(see
   std::cout << n << " " << r << "\\n";
   for (int i = 0; i < n; i++) std::cout << a[i] << " \\n"[i + 1 == n]; } }
 """
-BUS_VALIDATOR = "int main() { return 0; }\n"
+# A real validator: the solve loop checks that a validator rejects out-of-range and trailing input.
+BUS_VALIDATOR = """#include <bits/stdc++.h>
+int main() { long long t; if (!(std::cin >> t) || t < 1 || t > 1000) return 1;
+  while (t--) { long long n, r, sum = 0; if (!(std::cin >> n >> r) || n < 1 || n > 100 || r < 1 || r > 500) return 1;
+    for (long long i = 0; i < n; i++) { long long a; if (!(std::cin >> a) || a < 1 || a > 10) return 1; sum += a; }
+    if (sum > 2 * r) return 1; }
+  std::string rest; if (std::cin >> rest) return 1; return 0; }
+"""
 BUS_MAXGEN = """#include <bits/stdc++.h>
 int main() { std::cout << "1\\n1 1\\n2\\n"; }
 """
