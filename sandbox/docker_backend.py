@@ -12,9 +12,19 @@ import secrets
 import shutil
 import socket
 import struct
+import threading
 from typing import Any
 
-from sandbox.backend import RUNNER_PATH, FrameReader, Header, JudgeUnavailable, WorkerDied, encode_frame
+from sandbox.backend import (
+    FORKSERVER_PATH,
+    RUNNER_PATH,
+    SPAWN_PATH,
+    FrameReader,
+    Header,
+    JudgeUnavailable,
+    WorkerDied,
+    encode_frame,
+)
 
 LABEL = "cp-solver.judge"
 OWNER = "cp-solver.owner"  # host:pid of the judge process, so a later judge can sweep orphans
@@ -75,6 +85,7 @@ class DockerWorker:
         sock = api.exec_start(exec_id, socket=True, tty=False)
         self._sock: socket.socket = sock._sock
         self.runner_pid = 0  # inside the container, from the runner's hello
+        self.forkserver = False  # programs start through the runner's fork server (the fast path)
         self._holder = sock  # keeps the response object (and so the connection) alive
         self._buf = bytearray()
         self.stderr_tail = b""
@@ -177,6 +188,10 @@ class DockerBackend:
         self.memory_mb, self.box_mb = memory_mb, box_mb
         self.client = connect()
         self.ncpu = os.cpu_count() or 1
+        # The fork server's binary, built by the first worker and handed to the others (same image).
+        self._forkserver: bytes | None = None
+        self._forkserver_lock = threading.Lock()
+        self.forkserver_error = ""  # why workers start programs the slow way ("" when they do not)
         self._sweep()
 
     def _sweep(self) -> None:
@@ -221,10 +236,26 @@ class DockerBackend:
             if not reply.get("ok"):
                 raise WorkerDied(f"runner in {container.name} refused hello: {reply}")
             worker.runner_pid = int(reply["pid"])
+            worker.forkserver = self._start_forkserver(worker)
         except BaseException:
             container.remove(force=True)
             raise
         return worker
+
+    def _start_forkserver(self, worker: DockerWorker) -> bool:
+        """Start the worker's fork server (each program then costs one exec, not two); False, with the
+        reason in forkserver_error, when it cannot be built: programs then start through the spawn helper."""
+        with self._forkserver_lock:  # one build for all workers
+            if self._forkserver is None:
+                sources = [FORKSERVER_PATH.read_bytes(), SPAWN_PATH.read_bytes()]
+                reply, out = worker.call({"op": "forkserver", "compiled": False}, sources, timeout=120)
+                if not reply.get("started"):
+                    self.forkserver_error = str(reply.get("error") or "the fork server did not start")
+                    return False
+                self._forkserver = out[0]
+                return True
+        reply, _ = worker.call({"op": "forkserver", "compiled": True}, [self._forkserver], timeout=60)
+        return bool(reply.get("started"))
 
     def close(self) -> None:
         self.client.close()
