@@ -44,10 +44,13 @@ VERSION = 1
 
 
 # ---------------------------------------------------------------- framing
+IN_FD, OUT_FD = 0, 1  # the host's channel: stdin/stdout, or one Unix socket (--connect)
+
+
 def read_exact(n: int) -> bytes:
     parts = []
     while n:
-        chunk = os.read(0, min(n, 1 << 20))
+        chunk = os.read(IN_FD, min(n, 1 << 20))
         if not chunk:
             raise EOFError
         parts.append(chunk)
@@ -65,7 +68,7 @@ def read_frame() -> tuple[dict[str, Any], list[bytes]]:
 def write_all(data: bytes) -> None:
     view = memoryview(data)
     while view:
-        n = os.write(1, view)
+        n = os.write(OUT_FD, view)
         view = view[n:]
 
 
@@ -151,7 +154,12 @@ def start_forkserver(binary: str) -> None:
     global FORKSERVER
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
-        os.posix_spawn(binary, [binary], {}, file_actions=[(os.POSIX_SPAWN_DUP2, theirs.fileno(), 3)], setsid=True)
+        actions = [
+            (os.POSIX_SPAWN_DUP2, theirs.fileno(), 3),
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),  # not the host's channel
+            (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+        ]
+        os.posix_spawn(binary, [binary], {}, file_actions=actions, setsid=True)
     finally:
         theirs.close()
     FORKSERVER = ours
@@ -748,7 +756,29 @@ def main() -> None:
         SPAWN = args[args.index("--spawn") + 1]
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     unlimited_stack()
-    Runner(base).serve()
+    runner = Runner(base)
+    if "--connect" in args:
+        connect(args[args.index("--connect") + 1])
+    runner.serve()
+
+
+_CHANNEL: socket.socket | None = None
+
+
+def connect(path: str) -> None:
+    """Serve on the host's Unix socket at path (bind-mounted in): no engine between host and runner. Says
+    on stdout which channel it serves on, so the host knows where to send its first request."""
+    global IN_FD, OUT_FD, _CHANNEL
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except OSError as e:
+        sock.close()
+        write_frame({"channel": "stdio", "error": f"cannot connect to {path}: {e}"})
+        return
+    write_frame({"channel": "socket"})
+    _CHANNEL = sock
+    IN_FD = OUT_FD = sock.fileno()
 
 
 def unlimited_stack() -> None:
