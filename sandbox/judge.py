@@ -601,7 +601,8 @@ class Judge:
             ]
             return res
 
-        parts = await asyncio.gather(*(job(c) for c in chunks))
+        # One chunk (a single run): awaited in place, no task to schedule.
+        parts = [await job(chunks[0])] if len(chunks) == 1 else await asyncio.gather(*(job(c) for c in chunks))
         results: list[RunResult] = []
         for part in parts:
             results.extend(part)
