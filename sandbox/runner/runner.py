@@ -485,6 +485,13 @@ def io_file(name: str, data: bytes | None = None, mode: int = 0o644) -> str:
     return path
 
 
+def empty_fd(path: str) -> int:
+    """A write-only fd on an empty root-only file at path (one open: a test's stdout or stderr)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
 def read_file(path: str, cap: int | None = None) -> bytes:
     with open(path, "rb") as f:
         return f.read() if cap is None else f.read(cap)
@@ -622,8 +629,8 @@ class Runner:
         for test in h["tests"]:
             inp = io_file("in", blobs[test["stdin"]], 0o600)
             extra = [io_file(f"f{i}", blobs[b], 0o644) for i, b in enumerate(test.get("files", []))]
-            out, err = io_file("out", None, 0o600), io_file("err", None, 0o600)
-            fds = [os.open(inp, os.O_RDONLY), os.open(out, os.O_WRONLY), os.open(err, os.O_WRONLY)]
+            out, err = f"{IO}/out", f"{IO}/err"
+            fds = [os.open(inp, os.O_RDONLY), empty_fd(out), empty_fd(err)]
             fds += [os.open(p, os.O_RDONLY) for p in extra]
             args = argv + [f"/dev/fd/{3 + i}" for i in range(len(extra))]
             try:
