@@ -259,7 +259,6 @@ class Judge:
         # returns the same code, a helper asked again, the same checker check for every candidate).
         self._compiled: OrderedDict[str, Compiled | _Program] = OrderedDict()
         self._compiling: dict[str, Future[None]] = {}  # in flight: later callers wait for the first
-        self._last_failure: dict[str, Compiled] = {}  # a failure not remembered, for its own caller
         self._pool = ThreadPoolExecutor(max_workers=len(self._slots) + 2, thread_name_prefix="judge")
         self._closed = False
         self.replacements = 0  # workers replaced after their runner died (for tests and diagnostics)
@@ -481,8 +480,8 @@ class Judge:
         done: Future[None] = Future()
         self._compiling[key] = done
         try:
-            outcome = await self._compile(lang, source, limits)
-            if outcome is not None:  # worth remembering (not a compile cut off by its limits)
+            outcome, remember = await self._compile(lang, source, limits)
+            if remember:
                 self._compiled[key] = outcome
                 while len(self._compiled) > MAX_CACHED:
                     self._compiled.popitem(last=False)
@@ -492,7 +491,7 @@ class Judge:
         finally:
             del self._compiling[key]
         done.set_result(None)
-        return self._handle(outcome if outcome is not None else self._last_failure.pop(key), cached=False)
+        return self._handle(outcome, cached=False)
 
     def _handle(self, outcome: Compiled | _Program, *, cached: bool) -> Compiled:
         """A new handle for a compile outcome: every compile call gets its own (release is per handle)."""
@@ -505,9 +504,11 @@ class Judge:
             handle, outcome.lang.key, True, outcome.message, 0.0 if cached else outcome.compile_s, cached
         )
 
-    async def _compile(self, lang: Language, source: Source, limits: CompileLimits) -> Compiled | _Program | None:
-        """Compile in a worker: the program, the compiler's refusal, or None for a failure not to be
-        remembered (kept in _last_failure): over the compile limits, which a busy machine can cause."""
+    async def _compile(
+        self, lang: Language, source: Source, limits: CompileLimits
+    ) -> tuple[Compiled | _Program, bool]:
+        """Compile in a worker: the program or the compiler's refusal, and whether to remember it (not a
+        compile stopped by its limits or a signal: a busy machine can cause that, not only the source)."""
         wid = secrets.token_hex(8)
         header = {
             "op": "compile",
@@ -526,15 +527,12 @@ class Judge:
         seconds = float(reply.get("time", 0.0))
         message = str(reply.get("message", ""))
         if not reply["compiled"]:
-            failure = Compiled("", lang.key, False, message, seconds)
             report = reply.get("report") or {}
-            if report.get("wall_killed") or report.get("signal") is not None or report.get("exec_error"):
-                self._last_failure[compile_key(lang, source.code, limits)] = failure
-                return None
-            return failure
+            stopped = report.get("wall_killed") or report.get("signal") is not None or report.get("exec_error")
+            return Compiled("", lang.key, False, message, seconds), not stopped
         static_kb = max((static_memory_kb(data) for data in files), default=0)
         files_by_name = tuple(zip(lang.artifacts, files, strict=True))
-        return _Program(lang, files_by_name, static_kb, wid, message, seconds)
+        return _Program(lang, files_by_name, static_kb, wid, message, seconds), True
 
     async def run(self, compiled: Compiled, input: bytes, limits: Limits = _LIMITS) -> RunResult:
         """One execution with stdin = input."""
