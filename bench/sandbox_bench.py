@@ -4,10 +4,12 @@
 
 Prints: median and p90 per-test cost of a trivial C++ program through the sandbox (one judge.run per
 test, and batched through judge.judge on one worker), the same binary run bare with subprocess on the host,
-their ratios; the per-test cost of a trivial Python program; compile time of a typical C++ solution with
-the precompiled bits/stdc++.h, without it (a declaration before the #include: GCC then cannot use the
-precompiled header), and compiled again unchanged (the judge's compile cache). The machine's load average
-is printed first: these figures are only comparable at a similar load.
+their ratios; the same as CPU time (the worker container's, from the engine's statistics, against the
+host's CPU for the bare runs, parent and child): on a loaded machine wall times swing, CPU times much
+less; the per-test cost of a trivial Python program; compile time of a typical C++ solution with the
+precompiled bits/stdc++.h, without it (a declaration before the #include: GCC then cannot use the
+precompiled header), and compiled again unchanged (the judge's compile cache). The machine's load
+average is printed first: these figures are only comparable at a similar load.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import secrets
+import socket
 import statistics
 import subprocess
 import sys
@@ -49,8 +53,9 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(p * len(xs)))]
 
 
-def bare(n: int) -> list[float]:
-    """The same trivial program, compiled on the host, run with subprocess (our own trusted binary)."""
+def bare(n: int) -> tuple[list[float], float]:
+    """The same trivial program, compiled on the host, run with subprocess (our own trusted binary): wall
+    times, and CPU seconds per run (this process and its children)."""
     with tempfile.TemporaryDirectory() as d:
         src, exe = Path(d) / "t.cpp", Path(d) / "t"
         src.write_text(TRIVIAL)
@@ -58,11 +63,29 @@ def bare(n: int) -> list[float]:
         for _ in range(10):
             subprocess.run([str(exe)], input=b"1 2\n", capture_output=True, check=True)
         times = []
+        cpu0 = _cpu()
         for _ in range(n):
             t0 = time.perf_counter()
             subprocess.run([str(exe)], input=b"1 2\n", capture_output=True, check=True)
             times.append(time.perf_counter() - t0)
-        return times
+        return times, (_cpu() - cpu0) / n
+
+
+def _cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _worker_cpu() -> float:
+    """CPU seconds used so far by this process's judge containers (the engine's statistics)."""
+    import docker
+
+    client = docker.from_env()
+    try:
+        mine = client.containers.list(filters={"label": f"cp-solver.owner={socket.gethostname()}:{os.getpid()}"})
+        return sum(c.stats(stream=False)["cpu_stats"]["cpu_usage"]["total_usage"] for c in mine) / 1e9
+    finally:
+        client.close()
 
 
 async def sandboxed(n: int, compiles: int) -> dict[str, float]:
@@ -73,15 +96,19 @@ async def sandboxed(n: int, compiles: int) -> dict[str, float]:
         for _ in range(20):
             await judge.run(exe, b"1 2\n")
         one = []
+        cpu0 = _worker_cpu()
         for _ in range(n):
             t0 = time.perf_counter()
             r = await judge.run(exe, b"1 2\n", Limits(2.0, 256))
             one.append(time.perf_counter() - t0)
             assert r.stdout == b"3\n"
+        one_cpu = (_worker_cpu() - cpu0) / n
         tests = [Test(str(i), b"1 2\n", b"3\n") for i in range(n)]
+        cpu0 = _worker_cpu()
         t0 = time.perf_counter()
         res = await judge.judge(exe, tests, Limits(2.0, 256), Checker.tokens())
         batch = (time.perf_counter() - t0) / n
+        batch_cpu = (_worker_cpu() - cpu0) / n
         assert res.passed == n
         py = await judge.compile(Source("a, b = map(int, input().split())\nprint(a + b)\n", "python3"))
         pyt = []
@@ -105,7 +132,9 @@ async def sandboxed(n: int, compiles: int) -> dict[str, float]:
         return {
             "one_med": statistics.median(one),
             "one_p90": pct(one, 0.9),
+            "one_cpu": one_cpu,
             "batch": batch,
+            "batch_cpu": batch_cpu,
             "py_med": statistics.median(pyt),
             "py_p90": pct(pyt, 0.9),
             "pch": statistics.median(with_pch),
@@ -123,7 +152,7 @@ def main() -> None:
     args = ap.parse_args()
     n = 60 if args.quick else args.n
     print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    b = bare(n)
+    b, bare_cpu = bare(n)
     s = asyncio.run(sandboxed(n, 1 if args.quick else 3))
     bmed, bp90 = statistics.median(b), pct(b, 0.9)
     ms = 1000
@@ -136,6 +165,11 @@ def main() -> None:
     print(
         f"ratio sandbox/bare (median, one run per test): {s['one_med'] / bmed:.2f}x; "
         f"batched: {s['batch'] / bmed:.2f}x"
+    )
+    print(
+        f"CPU per test: sandbox one at a time {s['one_cpu'] * ms:.2f} ms, batched {s['batch_cpu'] * ms:.2f} ms "
+        f"(worker container); bare {bare_cpu * ms:.2f} ms (host, parent and child); ratios "
+        f"{s['one_cpu'] / bare_cpu:.2f}x, {s['batch_cpu'] / bare_cpu:.2f}x"
     )
     print(
         f"trivial Python 3, sandbox, one run per test  : median {s['py_med'] * ms:.1f} ms, "
