@@ -1,6 +1,6 @@
 """Model-layer overhead and routing, measured in one run against the fake Ollama server (not a test):
 
-    python bench/llm_bench.py [--n 200] [--batch 24] [--reply-ms 50]
+    python bench/llm_bench.py [--n 200] [--batch 24] [--reply-ms 50] [--quick]
 
 Prints:
 - per-request client time of ``OllamaBackend.chat`` (preflight done, streaming, checks, pool, retries
@@ -95,5 +95,8 @@ if __name__ == "__main__":
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--batch", type=int, default=24)
     ap.add_argument("--reply-ms", type=int, default=50)
+    ap.add_argument("--quick", action="store_true", help="a few seconds: small counts (CI checks it still runs)")
     args = ap.parse_args()
+    if args.quick:
+        args.n, args.batch = 20, 6
     asyncio.run(main(args.n, args.batch, args.reply_ms))

@@ -1,6 +1,6 @@
 """How responsive the practice prompt stays while the bot works (not a test):
 
-    python bench/practice_bench.py [--stress 200]
+    python bench/practice_bench.py [--stress 200] [--quick]
 
 The prompt, its toolbar and every command run on one asyncio event loop; the bot's solve loop, the judge and
 the stress test run on the same loop as background tasks. A probe wakes every 10 ms and records how late it
@@ -53,7 +53,7 @@ def summary(name: str, late: list[float]) -> str:
     )
 
 
-async def main(stress_tests: int) -> None:
+async def main(stress_tests: int, idle_s: float = 3.0) -> None:
     table = [
         ([r["match"]] if isinstance(r["match"], str) else r["match"], Reply.from_dict(r["reply"]))
         for r in routes()
@@ -66,7 +66,7 @@ async def main(stress_tests: int) -> None:
     idle: list[float] = []
     stop = asyncio.Event()
     task = asyncio.create_task(probe(stop, idle))
-    await asyncio.sleep(3.0)
+    await asyncio.sleep(idle_s)
     stop.set()
     await task
 
@@ -106,4 +106,6 @@ async def main(stress_tests: int) -> None:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--stress", type=int, default=200, help="random tests of the stress test (200)")
-    asyncio.run(main(ap.parse_args().stress))
+    ap.add_argument("--quick", action="store_true", help="well under a minute: 20 tests (CI checks it runs)")
+    args = ap.parse_args()
+    asyncio.run(main(20, 1.0) if args.quick else main(args.stress))

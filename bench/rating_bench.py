@@ -1,6 +1,6 @@
 """Rating engine speed: 15,000 participants, vectorised engine against naive baselines in the same run.
 
-    python bench/rating_bench.py [--n 15000] [--seed 1]
+    python bench/rating_bench.py [--n 15000] [--seed 1] [--quick]
 
 Figures printed:
 - deltas: ``solver.rating.codeforces.compute`` (FFT seed table + vectorised binary searches) against a
@@ -144,7 +144,10 @@ def main() -> None:
     ap.add_argument(
         "--exact-all", action="store_true", help="also exact performances of the whole field (~1 min)"
     )
+    ap.add_argument("--quick", action="store_true", help="a few seconds: 1,500 participants (CI checks it runs)")
     args = ap.parse_args()
+    if args.quick:
+        args.n, args.exact_all = 1_500, False
     rows = synthetic_field(args.n, args.seed)
     print(f"field: {args.n} participants (synthetic, seed {args.seed})")
 

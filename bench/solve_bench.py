@@ -2,23 +2,29 @@
 
 A zero-latency in-process model replies instantly with a typical C++ solution and its stress-test kit (brute
 force, generator, validator, max-size generator), so everything measured is prompting, compiling, judging
-the example, 200 seeded stress tests (generate, validate, brute force, candidate, checker), the max-size
-tests, and bookkeeping (events fsync'd, sources written). The real Docker sandbox does the judging.
+the example, checking the helpers, 200 seeded stress tests (generate, validate, brute force, candidate,
+checker), the max-size tests, and bookkeeping (events fsync'd, sources written). The real Docker sandbox
+does the judging. Every problem's programs are new sources (a tag comment), so each is really compiled:
+the judge's compile cache would otherwise make every repetition after the first free of compiles.
 
-Printed, in one run:
-  - the sandbox floor: the same compiles and runs issued directly to the judge (no loop), the baseline;
+Printed, in one run (interleaved, so load from elsewhere hits them alike; medians):
+  - the floor: the minimal judge work of a first-try success issued directly to the judge, every call as
+    soon as what it needs is ready (5 compiles; the example; the helpers' checks; generate, validate, brute
+    force and candidate on the stress inputs; the max-size inputs): no loop can do less;
   - seconds per problem for a first-try success and for a draft that needs one stress-found repair, and
     their ratio to the floor;
   - throughput with 1, 2, 4 and 8 problems solved in parallel on one judge.
-Target: under 3 s per problem outside the model on a 2-core machine.
+Target: 0.8 s per first-try problem outside the model on a 2-core machine (at rest: note the load average).
 
-    python bench/solve_bench.py [--stress-tests 200] [--workers 2] [--repeat 5]
+    python bench/solve_bench.py [--stress-tests 200] [--workers 2] [--repeat 5] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -29,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sandbox.api import Checker, JudgeConfig, Limits, Source, Test
-from sandbox.judge import open_judge
+from sandbox.api import Checker, Compiled, JudgeConfig, JudgeResult, Limits, Source, Test
+from sandbox.judge import Judge, open_judge
 from solver.llm.base import ChatParams, Completion, Message, OnChunk
 from solver.problem import Problem, ProblemId
 from solver.runstore import Run
@@ -46,8 +52,9 @@ class InstantModel:
 
     name = "instant"
 
-    def __init__(self, solutions: Sequence[str]) -> None:
+    def __init__(self, solutions: Sequence[str], tag: str) -> None:
         self.solutions = list(solutions)
+        self.tag = tag  # made part of every program: new sources, really compiled
         self.used: dict[str, int] = {}
 
     async def chat(
@@ -67,6 +74,7 @@ class InstantModel:
             n = self.used.get(problem, 0)
             self.used[problem] = n + 1
             code = self.solutions[min(n, len(self.solutions) - 1)]
+        code = f"{code.strip()}\n// {self.tag} {problem[:80]}\n"
         return Completion(P.cpp(code), "", "stop", len(messages[-1].content) // 4, 200, model="instant")
 
     async def close(self) -> None:
@@ -78,28 +86,48 @@ def problems(n: int) -> list[Problem]:
     return [replace(P.SUM, id=ProblemId(9100 + k // 26, letters[k % 26])) for k in range(n)]
 
 
-async def floor(judge: object, stress: int) -> float:
-    """The sandbox work of one first-try problem issued directly: 5 compiles, then the runs, no loop."""
-    j = judge  # the real Judge
+async def floor(judge: Judge, stress: int, max_tests: int) -> float:
+    """The minimal judge work of one first-try problem, issued directly: each call as soon as its inputs
+    are ready, the helpers' checks merged into the batches they precede (a lower bound for the loop)."""
+    tag = f"// {secrets.token_hex(6)}\n"
+    helper, tight = Limits(5.0, 512, wall_factor=2.0), Limits(1.0, 256)
+    maxgen_limits = Limits(10.0, 1024, 256, wall_factor=2.0)
+    example = [Test(f"example-{i}", s.input.encode(), s.output.encode()) for i, s in enumerate(P.SUM.samples)]
     t0 = time.perf_counter()
-    codes = [P.SUM_GOOD, P.SUM_BRUTE, P.SUM_GEN, P.SUM_VALIDATOR, P.SUM_MAXGEN]
-    good, brute, gen, val, maxgen = await asyncio.gather(*(j.compile(Source(c, "cpp17")) for c in codes))  # type: ignore[attr-defined]
-    lim = Limits(5.0, 512)
-    seeds = [Test(f"g{i}", f"{i} {1 + i % 10}\n".encode(), None) for i in range(stress)]
-    made = await j.judge(gen, seeds, lim, Checker.tokens())  # type: ignore[attr-defined]
-    inputs = [Test(t.test, t.run.stdout, None) for t in made.tests]
-    await j.judge(val, inputs, lim, Checker.tokens())  # type: ignore[attr-defined]
-    answers = await j.judge(brute, inputs, lim, Checker.tokens())  # type: ignore[attr-defined]
-    tests = [Test(t.name, t.input, a.run.stdout) for t, a in zip(inputs, answers.tests, strict=True)]
-    await j.judge(good, tests, Limits(1.0, 256), Checker.tokens())  # type: ignore[attr-defined]
-    big = await j.judge(maxgen, [Test("m1", b"1\n", None), Test("m2", b"2\n", None)], lim, Checker.tokens())  # type: ignore[attr-defined]
-    await j.judge(good, [Test(t.test, t.run.stdout, None) for t in big.tests], Limits(1.0, 256))  # type: ignore[attr-defined]
+    good, brute, gen, val, maxgen = (
+        asyncio.ensure_future(judge.compile(Source(code + tag, "cpp17")))
+        for code in (P.SUM_GOOD, P.SUM_BRUTE, P.SUM_GEN, P.SUM_VALIDATOR, P.SUM_MAXGEN)
+    )
+
+    async def run(program: asyncio.Future[Compiled], tests: list[Test], limits: Limits) -> JudgeResult:
+        return await judge.judge(await program, tests, limits, Checker.tokens())
+
+    async def stress_chain() -> None:
+        seeds = [Test(f"g{i}", f"{i} {1 + i % 10}\n".encode(), None) for i in range(stress + 4)]
+        made = await run(gen, seeds, helper)
+        inputs = [Test(t.test, t.run.stdout, None) for t in made.tests]
+        await run(val, inputs + [Test(t.name, t.input, None) for t in example], helper)
+        answers = await run(brute, inputs[:stress] + example, helper)
+        pairs = zip(inputs[:stress], answers.tests[:stress], strict=True)
+        tests = [Test(t.name, t.input, a.run.stdout) for t, a in pairs]
+        await run(good, tests + example, tight)
+
+    async def max_chain() -> None:
+        seeds = [Test(f"m{k}", f"{k + 1}\n".encode(), None) for k in range(max_tests)]
+        big = [Test(t.test, t.run.stdout, None) for t in (await run(maxgen, seeds, maxgen_limits)).tests]
+        await run(val, big, maxgen_limits)
+        await run(good, big, tight)
+
+    await asyncio.gather(stress_chain(), max_chain())
     return time.perf_counter() - t0
 
 
-async def one(judge: object, root: Path, solutions: Sequence[str], stress: int, ps: list[Problem]) -> float:
+async def one(
+    judge: object, root: Path, solutions: Sequence[str], stress: int, ps: list[Problem], tag: str = ""
+) -> float:
+    """Seconds to solve ``ps``; programs tagged ``tag`` (default: new sources, compiled for real)."""
     run = Run.create(root, "bench", {"command": "bench"})
-    model = InstantModel(solutions)
+    model = InstantModel(solutions, tag or secrets.token_hex(6))
     env = Env(judge, run, ModelCalls(model, run, run.index()), Settings(stress_tests=stress))  # type: ignore[arg-type]
     t0 = time.perf_counter()
     if len(ps) == 1:
@@ -116,34 +144,39 @@ async def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--stress-tests", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="well under a minute: 30 tests, once (CI checks it runs)")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.stress_tests, args.repeat = 30, 1
+    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     judge = await open_judge(JudgeConfig(workers=args.workers))
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            await one(
-                judge, root, [P.SUM_GOOD], args.stress_tests, problems(1)
-            )  # warm-up (caches, page cache)
-            floors, firsts, repairs = [], [], []
+            seen = "seen-before"  # these sources are compiled in the warm-up: the compile cache has them
+            await one(judge, root, [P.SUM_GOOD], args.stress_tests, problems(1), seen)  # warm-up
+            floors, firsts, repairs, cached = [], [], [], []
             for _ in range(args.repeat):  # interleaved, so load from elsewhere hits all three alike
-                floors.append(await floor(judge, args.stress_tests))
+                floors.append(await floor(judge, args.stress_tests, Settings().max_tests))
                 firsts.append(await one(judge, root, [P.SUM_GOOD], args.stress_tests, problems(1)))
                 repairs.append(
                     await one(judge, root, [P.SUM_ABS, P.SUM_GOOD], args.stress_tests, problems(1))
                 )
-            base, first, repair = (statistics.median(x) for x in (floors, firsts, repairs))
+                cached.append(await one(judge, root, [P.SUM_GOOD], args.stress_tests, problems(1), seen))
+            base, first, repair, again = (statistics.median(x) for x in (floors, firsts, repairs, cached))
             print(f"stress tests per problem: {args.stress_tests}; judge workers: {args.workers}")
-            print(f"sandbox floor (no loop), per problem:  {base:6.2f} s")
+            print(f"floor (minimal judge work, direct):    {base:6.2f} s")
             print(f"first-try success, per problem:        {first:6.2f} s  ({first / base:4.2f}x floor)")
             print(f"one stress-found repair, per problem:  {repair:6.2f} s  ({repair / base:4.2f}x floor)")
+            print(f"first-try, every source compiled before: {again:4.2f} s  (the judge's compile cache)")
             print("problems in parallel -> wall time, per problem, throughput")
-            for n in (1, 2, 4, 8):
+            for n in (1, 2) if args.quick else (1, 2, 4, 8):
                 wall = await one(judge, root, [P.SUM_GOOD], args.stress_tests, problems(n))
                 print(
                     f"  {n:2d} -> {wall:6.2f} s, {wall / n:5.2f} s/problem, {n / wall * 60:6.1f} problems/min"
                 )
-            verdict = "meets" if first < 3.0 and repair < 3.0 else "misses"
-            print(f"target < 3 s per problem outside the model: {verdict}")
+            verdict = "meets" if first < 0.8 else "misses"
+            print(f"target < 0.8 s per first-try problem outside the model: {verdict}")
     finally:
         await judge.close()
 

@@ -101,7 +101,8 @@ class Compiled:
     lang: str
     ok: bool
     message: str = ""  # compiler output (warnings when ok, errors when not)
-    compile_s: float = 0.0
+    compile_s: float = 0.0  # 0 when cached
+    cached: bool = False  # the judge had compiled this very source before and reused the outcome
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 RUNNER_PATH = Path(__file__).parent / "runner" / "runner.py"
+FORKSERVER_PATH = Path(__file__).parent / "runner" / "forkserver.c"  # built in the worker, see its comment
+SPAWN_PATH = Path(__file__).parent / "image" / "spawn.c"  # the fork server is built around it
 
 Header = dict[str, Any]
 

@@ -19,14 +19,16 @@ import asyncio
 import contextlib
 import errno
 import functools
+import hashlib
 import math
 import queue
 import secrets
 import signal
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from sandbox import checkers
@@ -217,6 +219,23 @@ class _Program:
     lang: Language
     files: tuple[tuple[str, bytes], ...]
     static_kb: int = 0  # of the executable, see static_memory_kb
+    wid: str = ""  # its name in the workers: shared by every handle of the same compiled code
+    message: str = ""  # the compiler's warnings
+    compile_s: float = 0.0
+
+
+def compile_key(lang: Language, code: str, limits: CompileLimits) -> str:
+    """What decides a compilation's outcome: the language's compile command (flags included), the
+    artifacts it keeps, the limits and the source (pure). Equal keys compile to equivalent programs."""
+    parts = [lang.key, lang.src, *lang.compile, "|", *lang.artifacts, "|", repr(limits), "|", code]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+MAX_CACHED = 256  # compile outcomes remembered beyond the programs still in use (host memory only)
+
+
+class _Abandoned(Exception):
+    """The compile another caller was waiting for was cancelled: compile again."""
 
 
 @dataclass
@@ -235,7 +254,12 @@ class Judge:
         # A thread-safe queue, not asyncio's: the judge may be opened in one event loop and used from
         # others (a session-wide test fixture; a CLI that runs several asyncio.run calls).
         self._idle: queue.Queue[_Slot] = queue.Queue()
-        self._programs: dict[str, _Program] = {}
+        self._programs: dict[str, _Program] = {}  # by handle
+        self._refs: dict[str, int] = {}  # handles per worker-side id (wid); 0: may leave the workers
+        # Compile outcomes by compile_key: an unchanged source is never compiled twice (a repair that
+        # returns the same code, a helper asked again, the same checker check for every candidate).
+        self._compiled: OrderedDict[str, Compiled | _Program] = OrderedDict()
+        self._compiling: dict[str, Future[None]] = {}  # in flight: later callers wait for the first
         self._pool = ThreadPoolExecutor(max_workers=len(self._slots) + 2, thread_name_prefix="judge")
         self._closed = False
         self.replacements = 0  # workers replaced after their runner died (for tests and diagnostics)
@@ -390,7 +414,7 @@ class Judge:
         slot.worker = self._backend.start_worker(slot.index)
 
     def _install(self, slot: _Slot, worker: Worker, handle: str) -> None:
-        prog = self._programs[handle]
+        prog = self._by_wid(handle)
         reply, _ = worker.call(
             {"op": "install", "handle": handle, "files": [n for n, _ in prog.files]},
             [d for _, d in prog.files],
@@ -403,17 +427,28 @@ class Judge:
     def _evict(self, slot: _Slot, worker: Worker, keep: Sequence[str]) -> None:
         """Bound the programs a worker holds (its scratch is memory): forget the least recently used
         ones and released ones; the host keeps the artifacts, so they are reinstalled if needed."""
-        gone = [h for h in slot.installed if h not in self._programs and h not in keep]
+        gone = [h for h in slot.installed if not self._refs.get(h) and h not in keep]
         extra = len(slot.installed) - len(gone) - (MAX_INSTALLED - len(keep) - 1)
         if extra > 0:
-            gone += [h for h in slot.installed if h in self._programs and h not in keep][:extra]
+            gone += [h for h in slot.installed if self._refs.get(h) and h not in keep][:extra]
         for handle in gone:
             worker.call({"op": "forget", "handle": handle}, [], 60.0)
             slot.installed.pop(handle, None)
 
     def release(self, compiled: Compiled) -> None:
-        """Forget a program this judge compiled (its files leave the workers at their next job)."""
-        self._programs.pop(compiled.handle, None)
+        """Forget a program this judge compiled (its files leave the workers at their next job, unless
+        another handle of the same compiled code is still in use)."""
+        prog = self._programs.pop(compiled.handle, None)
+        if prog is not None:
+            self._refs[prog.wid] -= 1
+            if not self._refs[prog.wid]:
+                del self._refs[prog.wid]
+
+    def _by_wid(self, wid: str) -> _Program:
+        for entry in reversed(self._compiled.values()):
+            if isinstance(entry, _Program) and entry.wid == wid:
+                return entry
+        return next(p for p in self._programs.values() if p.wid == wid)
 
     def _program(self, compiled: Compiled) -> _Program:
         if not compiled.ok:
@@ -425,12 +460,60 @@ class Judge:
 
     # ------------------------------------------------------------ API
     async def compile(self, source: Source, limits: CompileLimits = _COMPILE_LIMITS) -> Compiled:
-        """Compile (or syntax-check) a source; Compiled.ok False carries the compiler's message (CE)."""
+        """Compile (or syntax-check) a source; Compiled.ok False carries the compiler's message (CE).
+
+        An unchanged source (same language, flags, limits) is not compiled again: the outcome is reused
+        (Compiled.cached), also while the first compile of it is still running."""
+        if self._closed:  # also for a source compiled before: a closed judge runs nothing
+            raise JudgeFailure("the judge is closed")
         lang = get(source.lang)
+        key = compile_key(lang, source.code, limits)
+        while True:
+            hit = self._compiled.get(key)
+            if hit is not None:
+                self._compiled.move_to_end(key)
+                return self._handle(hit, cached=True)
+            pending = self._compiling.get(key)
+            if pending is None:
+                break
+            with contextlib.suppress(_Abandoned):
+                await asyncio.wrap_future(pending)
+        done: Future[None] = Future()
+        self._compiling[key] = done
+        try:
+            outcome, remember = await self._compile(lang, source, limits)
+            if remember:
+                self._compiled[key] = outcome
+                while len(self._compiled) > MAX_CACHED:
+                    self._compiled.popitem(last=False)
+        except BaseException:
+            done.set_exception(_Abandoned())
+            raise
+        finally:
+            del self._compiling[key]
+        done.set_result(None)
+        return self._handle(outcome, cached=False)
+
+    def _handle(self, outcome: Compiled | _Program, *, cached: bool) -> Compiled:
+        """A new handle for a compile outcome: every compile call gets its own (release is per handle)."""
+        if isinstance(outcome, Compiled):
+            return replace(outcome, cached=cached, compile_s=0.0 if cached else outcome.compile_s)
         handle = secrets.token_hex(8)
+        self._programs[handle] = outcome
+        self._refs[outcome.wid] = self._refs.get(outcome.wid, 0) + 1
+        return Compiled(
+            handle, outcome.lang.key, True, outcome.message, 0.0 if cached else outcome.compile_s, cached
+        )
+
+    async def _compile(
+        self, lang: Language, source: Source, limits: CompileLimits
+    ) -> tuple[Compiled | _Program, bool]:
+        """Compile in a worker: the program or the compiler's refusal, and whether to remember it (not a
+        compile stopped by its limits or a signal: a busy machine can cause that, not only the source)."""
+        wid = secrets.token_hex(8)
         header = {
             "op": "compile",
-            "handle": handle,
+            "handle": wid,
             "src": lang.src,
             "argv": list(lang.compile),
             "artifacts": list(lang.artifacts),
@@ -441,12 +524,16 @@ class Judge:
                 "output_mb": limits.output_mb,
             },
         }
-        reply, files = await self._call(header, [source.code.encode()], limits.wall_s + 30, installs=handle)
+        reply, files = await self._call(header, [source.code.encode()], limits.wall_s + 30, installs=wid)
+        seconds = float(reply.get("time", 0.0))
+        message = str(reply.get("message", ""))
         if not reply["compiled"]:
-            return Compiled("", lang.key, False, str(reply.get("message", "")), float(reply.get("time", 0.0)))
+            report = reply.get("report") or {}
+            stopped = report.get("wall_killed") or report.get("signal") is not None or report.get("exec_error")
+            return Compiled("", lang.key, False, message, seconds), not stopped
         static_kb = max((static_memory_kb(data) for data in files), default=0)
-        self._programs[handle] = _Program(lang, tuple(zip(lang.artifacts, files, strict=True)), static_kb)
-        return Compiled(handle, lang.key, True, str(reply.get("message", "")), float(reply.get("time", 0.0)))
+        files_by_name = tuple(zip(lang.artifacts, files, strict=True))
+        return _Program(lang, files_by_name, static_kb, wid, message, seconds), True
 
     async def run(self, compiled: Compiled, input: bytes, limits: Limits = _LIMITS) -> RunResult:
         """One execution with stdin = input."""
@@ -495,7 +582,7 @@ class Judge:
                 tests.append(t)
             header = {
                 "op": "run",
-                "handle": compiled.handle,
+                "handle": prog.wid,
                 "argv": list(prog.lang.run),
                 "limits": lim,
                 "tests": tests,
@@ -504,7 +591,7 @@ class Judge:
             }
             timeout = len(idx) * (lim["wall_s"] + 3.0) + 30.0
             try:
-                reply, out = await self._call(header, blobs, timeout, needs=[compiled.handle])
+                reply, out = await self._call(header, blobs, timeout, needs=[prog.wid])
             except JudgeFailure as e:
                 return [judge_error_run(str(e)) for _ in idx]
             res = [
@@ -513,7 +600,8 @@ class Judge:
             ]
             return res
 
-        parts = await asyncio.gather(*(job(c) for c in chunks))
+        # One chunk (a single run): awaited in place, no task to schedule.
+        parts = [await job(chunks[0])] if len(chunks) == 1 else await asyncio.gather(*(job(c) for c in chunks))
         results: list[RunResult] = []
         for part in parts:
             results.extend(part)
@@ -609,13 +697,13 @@ class Judge:
             "op": "interact",
             "limits": lim,
             "interactor_limits": ilim,
-            "solution": {"handle": solution.handle, "argv": list(sprog.lang.run)},
-            "interactor": {"handle": interactor.handle, "argv": list(iprog.lang.run)},
+            "solution": {"handle": sprog.wid, "argv": list(sprog.lang.run)},
+            "interactor": {"handle": iprog.wid, "argv": list(iprog.lang.run)},
         }
         blobs = [test.input] + ([test.answer] if test.answer is not None else [])
         try:
             reply, out = await self._call(
-                header, blobs, lim["wall_s"] + 30.0, needs=[solution.handle, interactor.handle]
+                header, blobs, lim["wall_s"] + 30.0, needs=[sprog.wid, iprog.wid]
             )
         except JudgeFailure as e:
             return TestResult(test.name, Verdict.JE, judge_error_run(str(e)))

@@ -24,7 +24,9 @@ import os
 import resource
 import select
 import signal
+import socket
 import struct
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -42,10 +44,13 @@ VERSION = 1
 
 
 # ---------------------------------------------------------------- framing
+IN_FD, OUT_FD = 0, 1  # the host's channel: stdin/stdout, or one Unix socket (--connect)
+
+
 def read_exact(n: int) -> bytes:
     parts = []
     while n:
-        chunk = os.read(0, min(n, 1 << 20))
+        chunk = os.read(IN_FD, min(n, 1 << 20))
         if not chunk:
             raise EOFError
         parts.append(chunk)
@@ -63,7 +68,7 @@ def read_frame() -> tuple[dict[str, Any], list[bytes]]:
 def write_all(data: bytes) -> None:
     view = memoryview(data)
     while view:
-        n = os.write(1, view)
+        n = os.write(OUT_FD, view)
         view = view[n:]
 
 
@@ -76,6 +81,8 @@ def write_frame(header: dict[str, Any], blobs: Sequence[bytes] = ()) -> None:
 # ---------------------------------------------------------------- processes
 SPAWN = "/opt/judge/bin/spawn"  # see sandbox/image/spawn.c; --spawn overrides (local backend)
 REPORT_FD = 20
+FORKSERVER: socket.socket | None = None  # see forkserver.c: when started, programs start through it
+FORKSERVER_DIR = BOX + "/fs"  # root only (0700)
 
 
 class Uids:
@@ -123,6 +130,41 @@ def kill_uid(uid: int) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def through_forkserver(args: list[str], environ: dict[str, str], fds: list[int]) -> int:
+    """Have the fork server start the spawn helper's work: the helper's pid, or 0 when there is no
+    (working) server, so the caller starts the spawn helper itself. (Reading the reply later instead
+    of here was measured: no faster, the wait only moves.)"""
+    global FORKSERVER
+    if FORKSERVER is None:
+        return 0
+    strings = [str(len(args)), *args, *(f"{k}={v}" for k, v in environ.items())]
+    try:
+        socket.send_fds(FORKSERVER, [b"\0".join(x.encode() for x in strings) + b"\0"], fds)
+        pid = int(FORKSERVER.recv(64) or b"0")
+    except (OSError, ValueError):
+        pid = 0
+    if pid > 0:
+        return pid
+    FORKSERVER.close()  # gone or confused: never again in this runner
+    FORKSERVER = None
+    return 0
+
+
+def start_forkserver(binary: str) -> None:
+    global FORKSERVER
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        actions = [
+            (os.POSIX_SPAWN_DUP2, theirs.fileno(), 3),
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),  # not the host's channel
+            (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+        ]
+        os.posix_spawn(binary, [binary], {}, file_actions=actions, setsid=True)
+    finally:
+        theirs.close()
+    FORKSERVER = ours
+
+
 class Proc:
     """A program started through the spawn helper, which reports its rusage when it ends."""
 
@@ -162,19 +204,17 @@ class Proc:
             *argv,
         ]
         self.start = time.monotonic()
+        environ = env or {"PATH": ENV_PATH, "HOME": "/tmp", "LANG": "C.UTF-8"}
+        self.pidfd: int | None = None
         try:
-            self.pid = os.posix_spawn(
-                SPAWN,
-                args,
-                env or {"PATH": ENV_PATH, "HOME": "/tmp", "LANG": "C.UTF-8"},
-                file_actions=actions,
-                setsid=True,
-            )
+            self.pid = through_forkserver(args, environ, high)
+            if not self.pid:  # else the server's child, not ours to wait for: it ends with its report
+                self.pid = os.posix_spawn(SPAWN, args, environ, file_actions=actions, setsid=True)
+                self.pidfd = os.pidfd_open(self.pid)
         finally:
             for fd in [*high, rep_w]:
                 os.close(fd)
         self.report_fd = rep_r
-        self.pidfd = os.pidfd_open(self.pid)
         self.backstop = limits["wall_s"] + 2.0
         self.done = False
         self.wall_killed = False
@@ -185,10 +225,22 @@ class Proc:
         """Kill the program (everything of its uid); the helper then reports."""
         kill_uid(self.uid)
 
+    def kill_helper(self) -> None:
+        """The backstop: kill the helper itself (it overstayed its own wall-clock limit)."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    @property
+    def end_fd(self) -> int:
+        """Readable once the helper has ended: its pidfd, or (fork server) its report pipe."""
+        return self.report_fd if self.pidfd is None else self.pidfd
+
     def reap(self) -> None:
-        _, status, _ru = os.wait4(self.pid, 0)
+        status = 0  # a fork server's child is reaped by the kernel: a complete report says it went well
+        if self.pidfd is not None:
+            _, status, _ru = os.wait4(self.pid, 0)
+            os.close(self.pidfd)
         self.done = True
-        os.close(self.pidfd)
         line = read_all_fd(self.report_fd).decode(errors="replace").split()
         wall = time.monotonic() - self.start
         if len(line) != 7 or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
@@ -235,8 +287,8 @@ def supervise(
     poller = select.poll()
     by_fd = {}
     for p in procs:
-        poller.register(p.pidfd, select.POLLIN)
-        by_fd[p.pidfd] = p
+        poller.register(p.end_fd, select.POLLIN)
+        by_fd[p.end_fd] = p
     sizes: dict[int, int] = {}
     for fd in drain or {}:
         poller.register(fd, select.POLLIN)
@@ -256,8 +308,7 @@ def supervise(
                 if not p.done:
                     p.wall_killed = True
                     p.kill()
-                    with contextlib.suppress(OSError):
-                        os.kill(p.pid, signal.SIGKILL)
+                    p.kill_helper()
             for p in procs:
                 if not p.done:
                     p.reap()
@@ -434,6 +485,13 @@ def io_file(name: str, data: bytes | None = None, mode: int = 0o644) -> str:
     return path
 
 
+def empty_fd(path: str) -> int:
+    """A write-only fd on an empty root-only file at path (one open: a test's stdout or stderr)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
 def read_file(path: str, cap: int | None = None) -> bytes:
     with open(path, "rb") as f:
         return f.read() if cap is None else f.read(cap)
@@ -571,8 +629,8 @@ class Runner:
         for test in h["tests"]:
             inp = io_file("in", blobs[test["stdin"]], 0o600)
             extra = [io_file(f"f{i}", blobs[b], 0o644) for i, b in enumerate(test.get("files", []))]
-            out, err = io_file("out", None, 0o600), io_file("err", None, 0o600)
-            fds = [os.open(inp, os.O_RDONLY), os.open(out, os.O_WRONLY), os.open(err, os.O_WRONLY)]
+            out, err = f"{IO}/out", f"{IO}/err"
+            fds = [os.open(inp, os.O_RDONLY), empty_fd(out), empty_fd(err)]
             fds += [os.open(p, os.O_RDONLY) for p in extra]
             args = argv + [f"/dev/fd/{3 + i}" for i in range(len(extra))]
             try:
@@ -640,8 +698,39 @@ class Runner:
             ],
         )
 
+    # -- forkserver: start the fork server (forkserver.c), from its binary or compiled here from source
+    def op_forkserver(self, h: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+        os.makedirs(FORKSERVER_DIR, mode=0o700, exist_ok=True)  # root only: no program runs it
+        binary = FORKSERVER_DIR + "/forkserver"
+        out: list[bytes] = []
+        if h.get("compiled"):
+            fd = os.open(binary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o700)
+            with os.fdopen(fd, "wb") as f:
+                f.write(blobs[0])
+        else:
+            for name, data in zip(("forkserver.c", "spawn.c"), blobs, strict=True):
+                with open(f"{FORKSERVER_DIR}/{name}", "wb") as f:
+                    f.write(data)
+            cc = subprocess.run(
+                ["gcc", "-O2", "-static", "-I", FORKSERVER_DIR, "-o", binary, FORKSERVER_DIR + "/forkserver.c"],
+                capture_output=True,
+                timeout=120,
+                env={"PATH": ENV_PATH, "TMPDIR": FORKSERVER_DIR, "LC_ALL": "C"},
+            )
+            if cc.returncode != 0:
+                return {"ok": True, "started": False, "error": cc.stderr.decode(errors="replace")[-2000:]}, []
+            out = [read_file(binary)]
+        start_forkserver(binary)
+        return {"ok": True, "started": True}, out
+
     def op_hello(self, h: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
-        return {"ok": True, "version": VERSION, "pid": os.getpid(), "uid_base": self.uids.compile}, []
+        return {
+            "ok": True,
+            "version": VERSION,
+            "pid": os.getpid(),
+            "uid_base": self.uids.compile,
+            "forkserver": FORKSERVER is not None,
+        }, []
 
     def op_exit(self, h: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
         write_frame({"ok": True})
@@ -665,16 +754,38 @@ class Runner:
 
 def main() -> None:
     args = sys.argv[1:]
-    global SPAWN, BOX, PROGS, IO
+    global SPAWN, BOX, PROGS, IO, FORKSERVER_DIR
     if "--box" in args:
         BOX = args[args.index("--box") + 1]
-        PROGS, IO = BOX + "/p", BOX + "/io"
+        PROGS, IO, FORKSERVER_DIR = BOX + "/p", BOX + "/io", BOX + "/fs"
     base = int(args[args.index("--uid-base") + 1]) if "--uid-base" in args else 60000
     if "--spawn" in args:
         SPAWN = args[args.index("--spawn") + 1]
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     unlimited_stack()
-    Runner(base).serve()
+    runner = Runner(base)
+    if "--connect" in args:
+        connect(args[args.index("--connect") + 1])
+    runner.serve()
+
+
+_CHANNEL: socket.socket | None = None
+
+
+def connect(path: str) -> None:
+    """Serve on the host's Unix socket at path (bind-mounted in): no engine between host and runner. Says
+    on stdout which channel it serves on, so the host knows where to send its first request."""
+    global IN_FD, OUT_FD, _CHANNEL
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except OSError as e:
+        sock.close()
+        write_frame({"channel": "stdio", "error": f"cannot connect to {path}: {e}"})
+        return
+    write_frame({"channel": "socket"})
+    _CHANNEL = sock
+    IN_FD = OUT_FD = sock.fileno()
 
 
 def unlimited_stack() -> None:

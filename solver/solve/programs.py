@@ -81,6 +81,7 @@ async def build(judge: Judge, run: Run, problem: Problem, name: str, code: str, 
         path=rel,
         ok=compiled.ok,
         seconds=round(compiled.compile_s, 3),
+        cached=compiled.cached,  # compiled before (the same source): the judge reused the outcome
         message=compiled.message[-4000:],
     )
     return Program(name, code, lang, compiled, rel)
