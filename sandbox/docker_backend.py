@@ -277,8 +277,10 @@ class DockerBackend:
     def _sweep(self) -> None:
         """Remove workers left behind by judge processes of this machine that died without closing."""
         host = socket.gethostname()
-        for c in self.client.containers.list(all=True, filters={"label": LABEL}):
-            owner_host, _, pid = str(c.labels.get(OWNER, "")).rpartition(":")
+        # sparse: the list answer's own labels, no inspect per container (a container that another judge
+        # removes between the list and its inspect would raise NotFound here).
+        for c in self.client.containers.list(all=True, sparse=True, filters={"label": LABEL}):
+            owner_host, _, pid = str((c.attrs.get("Labels") or {}).get(OWNER, "")).rpartition(":")
             if owner_host != host or not pid.isdigit() or _alive(int(pid)):
                 continue
             with contextlib.suppress(Exception):  # another judge may be sweeping the same one
