@@ -198,16 +198,18 @@ def table(rows: Sequence[Row]) -> str:
             str(r.rating or "?"),
             "pass" if p.passed else f"fail ({p.verdict})",
             f"{p.seconds:.0f}",
-            f"{p.prompt_tokens}+{p.output_tokens}",
+            f"{p.prompt_tokens}+{p.output_tokens}" if p.prompt_tokens or p.output_tokens else "n/a",
             lo.status,
             "pass" if lo.passed else f"fail ({lo.verdict})",
             f"{lo.seconds:.0f}",
             str(lo.replies),
-            str(lo.tokens),
+            str(lo.tokens) if lo.tokens else "n/a",
         ))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines]
     out.insert(1, "  ".join("-" * w for w in widths))
+    if any(line[4] == "n/a" or line[9] == "n/a" for line in lines[1:]):
+        out.append("n/a: the model layer reported no token count (a server streaming no usage)")
     return "\n".join(out)
 
 
@@ -347,7 +349,7 @@ async def run_plain(backend: Any, judge: Judge, problem: Problem, args: argparse
                                        args.wall_time)
     except (TimeoutError, ModelError) as e:
         why = f"no reply within {args.wall_time:g} s" if isinstance(e, TimeoutError) else f"model error: {e}"
-        return PlainOutcome(False, "none", round(time.monotonic() - t0, 1), round(time.monotonic() - t0, 1), 0, 0,
+        return PlainOutcome(False, "none", round(time.monotonic() - t0, 3), round(time.monotonic() - t0, 3), 0, 0,
                             "", why, shown, source, None)
     model_s = time.monotonic() - t0
     found = extract_code(reply.content, prompt_style(args.lang), reply.done_reason)
@@ -357,8 +359,8 @@ async def run_plain(backend: Any, judge: Judge, problem: Problem, args: argparse
     return PlainOutcome(
         passed=judged.passed,
         verdict=judged.verdict,
-        seconds=round(time.monotonic() - t0, 1),
-        model_s=round(model_s, 1),
+        seconds=round(time.monotonic() - t0, 3),
+        model_s=round(model_s, 3),
         prompt_tokens=int(getattr(reply, "prompt_tokens", 0) or 0),
         output_tokens=int(getattr(reply, "output_tokens", 0) or 0),
         done_reason=str(reply.done_reason),

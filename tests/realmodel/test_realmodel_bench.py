@@ -63,6 +63,25 @@ def test_stress_evidence_needs_solved_and_a_random_test() -> None:
     assert not rb.stress_evidence({"stop": "attempts", "stress": "3/50 random tests agree with the brute force"})
 
 
+def _row(pid: str, loop_passed: bool, stressed: bool, plain_passed: bool, tokens: int) -> rb.Row:
+    loop = rb.LoopOutcome("solved" if stressed else "attempts", loop_passed, "AC" if loop_passed else "WA", 100.0,
+                          99.0, 3, 0, tokens, 2, "", stressed, 0, "", "", None)
+    plain = rb.PlainOutcome(plain_passed, "AC" if plain_passed else "CE", 40.0, 39.0, tokens, tokens, "stop", "",
+                            {"seed": 1}, "default", None)
+    return rb.Row(pid, 800, False, loop, plain)
+
+
+def test_the_figures_count_what_each_side_passed() -> None:
+    rows = [_row("1A", True, True, False, 10), _row("2A", True, False, True, 0), _row("3A", False, True, False, 5)]
+    # A stress-tested "solved" whose program fails the examples anew is not counted as evidence.
+    assert rb.summary_line(rows) == (
+        "real model: loop solved 2/3, plain request solved 1/3 (examples), loop 1/3 with stress evidence"
+    )
+    text = rb.table(rows)
+    assert "10+10" in text and "fail (CE)" in text and "fail (WA)" in text
+    assert "n/a" in text and "reported no token count" in text  # never a 0 that looks measured
+
+
 # ---------------------------------------------------------------------------------------------- end to end
 
 
