@@ -62,13 +62,6 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     add_source_option(p)
     add_cluster_options(p)
     p.add_argument("--resume", default=None, metavar="RUN", help="continue an interrupted contest run")
-    p.add_argument(
-        "--model-date",
-        default=None,
-        metavar="DATE",
-        help="the model's release day (YYYY-MM-DD): contests that began before it are marked possibly seen in "
-        "training (default: the model server's /api/show modified_at, when it gives one)",
-    )
     p.set_defaults(func=run)
 
 

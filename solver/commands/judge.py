@@ -25,7 +25,6 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,10 +36,11 @@ from rich.table import Table
 from sandbox.api import MEMORY_RANGE_MB, TIME_RANGE_S, JudgeResult, Source, Test, TestResult, Verdict, check_range
 from sandbox.languages import LANGUAGES, detect, get
 from sandbox.testlib import TestlibMissing, find_testlib
+from solver.commands.solve import judge_for
 from solver.config import Config
 from solver.contest.submit import JUDGE_TRIES, CheckerUnusable, PackJudge, pack_use
 from solver.contest.testpack import TestPack, check_hidden_tests_spec, load_hidden_tests
-from solver.errors import JudgeUnavailableError, NotFoundError, UsageError
+from solver.errors import NotFoundError, UsageError
 from solver.problem import Problem, ProblemId
 from solver.sources.openr1 import OpenR1
 from solver.sources.specs import Spec, SpecKind, parse_hidden_tests_spec
@@ -294,23 +294,6 @@ def _testlib_given(path: Path | None) -> bool | None:
     return True
 
 
-@contextlib.asynccontextmanager
-async def _judge(config: Config) -> AsyncIterator[Any]:
-    from sandbox.api import JudgeConfig
-    from sandbox.judge import JudgeFailure, JudgeUnavailable, open_judge
-
-    try:
-        judge = await open_judge(JudgeConfig(backend=config.sandbox, image=config.image, workers=config.workers))
-    except JudgeUnavailable as e:
-        raise JudgeUnavailableError(str(e)) from None
-    try:
-        yield judge
-    except JudgeFailure as e:
-        raise JudgeUnavailableError(f"the sandbox failed: {e}") from None
-    finally:
-        await judge.close()
-
-
 async def run(args: argparse.Namespace, config: Config) -> int:
     source = read_source(args.source_file, args.lang)
     pid = ProblemId.parse(args.problem)
@@ -324,7 +307,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         out = Outcome("unjudgeable", EXIT_UNJUDGEABLE, f"{spec} has no tests for {pid}")
     else:
         found = _testlib_given(args.testlib)
-        async with _judge(config) as judge:
+        async with judge_for(config, resumable=False) as judge:
             pj = PackJudge(judge, testlib=args.testlib)
             out = await judge_program(pj, problem, pack, source, testlib_found=found)
     if config.json:

@@ -83,13 +83,6 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
         help="contests run at the same time (default 1, with --cluster one per cluster worker; under the "
         "elapsed time model, contests running together share the model and each sees a slower bot)",
     )
-    p.add_argument(
-        "--model-date",
-        default=None,
-        metavar="DATE",
-        help="the model's release day (YYYY-MM-DD): contests that began before it are marked possibly seen in "
-        "training (default: the model server's /api/show modified_at, when it gives one)",
-    )
     add_contest_options(p)
     add_cluster_options(p)
     p.add_argument(

@@ -84,7 +84,7 @@ async def load_problem(text: str, config: Config) -> Problem:
 
 
 @contextlib.asynccontextmanager
-async def judge_for(config: Config) -> AsyncIterator[Any]:
+async def judge_for(config: Config, *, resumable: bool = True) -> AsyncIterator[Any]:
     """The sandbox for the run; its failures become one clear error (the sandbox never imports solver)."""
     from sandbox.api import JudgeConfig
     from sandbox.judge import JudgeFailure, JudgeUnavailable, open_judge
@@ -96,7 +96,8 @@ async def judge_for(config: Config) -> AsyncIterator[Any]:
     try:
         yield judge
     except JudgeFailure as e:
-        raise JudgeUnavailableError(f"the sandbox failed: {e}; the run can be resumed (--resume)") from None
+        hint = "; the run can be resumed (--resume)" if resumable else ""
+        raise JudgeUnavailableError(f"the sandbox failed: {e}{hint}") from None
     finally:
         await judge.close()
 

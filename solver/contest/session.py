@@ -33,6 +33,13 @@ def add_contest_options(p: argparse.ArgumentParser) -> None:
     add_model_options(p)
     g = p.add_argument_group("contest options")
     g.add_argument(
+        "--model-date",
+        default=None,
+        metavar="DATE",
+        help="the model's release day (YYYY-MM-DD): contests that began before it are marked possibly seen in "
+        "training (default: the model server's /api/show modified_at, when it gives one)",
+    )
+    g.add_argument(
         "--time-model",
         default="elapsed",
         metavar="MODEL",
