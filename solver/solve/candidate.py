@@ -127,6 +127,7 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
     prompt = messages("draft", problem=work.problem, lang=lang, feedback="")
     last_stress: StressOutcome | None = None
     disputed = False  # the model was shown a disagreement with the brute force that nothing corroborates
+    told_unusable = False  # the model was told once why a reply of this candidate was unusable
     n = 0
     while True:
         stop = work.spending.exhausted()
@@ -157,9 +158,13 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         found = extract_code(reply.content, lang, reply.done_reason)
         if not found.ok:
             work.log("reply_unusable", candidate=name, attempt=n, reason=found.reason, truncated=found.truncated)
-            why = found.feedback
+            # Said once per candidate: a model that ignored the note once is asked the normal way again
+            # (the prompt itself asks for the code block) rather than shown the same words every time.
+            why = "" if told_unusable else found.feedback
+            told_unusable = True
             if base is not None:
-                prompt = _repair(work, base, base_evidence + f"\n\nYour last reply was unusable: {why}", rejected)
+                note = f"\n\nYour last reply was unusable: {why}" if why else ""
+                prompt = _repair(work, base, base_evidence + note, rejected)
             else:
                 prompt = messages("draft", problem=work.problem, lang=lang, feedback=why)
             continue
