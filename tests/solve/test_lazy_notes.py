@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from solver.solve.budget import Budget
 from tests.solve import programs as P
 from tests.solve.conftest import Solve
 from tests.solve.scripted import ScriptedModel
@@ -40,3 +41,17 @@ async def test_no_code_is_told_once_per_helper_stage(solve: Solve) -> None:
     assert len(asked) == 3
     assert [NOTE in p for p in asked] == [False, True, False]
     assert asked[2] == asked[0]
+
+
+async def test_failing_an_example_twice_asks_for_brute_and_generator_and_shows_a_small_counterexample(
+    solve: Solve,
+) -> None:
+    model = ScriptedModel(solution=P.cpp(P.SUM_WRONG), **KIT)
+    s = await solve(P.SUM, model, budget=Budget(attempts=4))
+    stages = model.stages()
+    assert stages[:2] == ["draft", "repair"]  # the draft and its first repair fail Example 1: nothing asked yet
+    assert {"validator", "brute", "generator"} <= set(stages[2:]) and "maxgen" not in stages
+    repairs = model.prompts("repair")
+    shown = "A brute force (which may itself be wrong)"
+    assert shown not in repairs[0] and shown in repairs[1]
+    assert "counterexample_shown" in s.events and "counterexample" not in s.events  # evidence, not a test
