@@ -25,8 +25,15 @@ from solver.solve.extract import extract_code
 from solver.solve.kit import Kit
 from solver.solve.programs import PoolTest, Program, interact_fairly, judge_fairly, solution_limits
 from solver.solve.prompts import messages
-from solver.solve.schedule import LazyKit, judging_checker, solution_priority, stress_stages
-from solver.solve.stress import disputed_evidence, stress_candidate
+from solver.solve.schedule import (
+    EXAMPLE_MISSES,
+    LazyKit,
+    counterexample_stages,
+    judging_checker,
+    solution_priority,
+    stress_stages,
+)
+from solver.solve.stress import disputed_evidence, stress, stress_candidate
 from solver.solve.work import Counterexample, StressOutcome, Work
 
 
@@ -127,6 +134,8 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
     prompt = messages("draft", problem=work.problem, lang=lang, feedback="")
     last_stress: StressOutcome | None = None
     disputed = False  # the model was shown a disagreement with the brute force that nothing corroborates
+    misses = 0  # kept versions in a row whose first failure is an example
+    told_unusable = False  # the model was told once why a reply of this candidate was unusable
     n = 0
     while True:
         stop = work.spending.exhausted()
@@ -157,9 +166,13 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         found = extract_code(reply.content, lang, reply.done_reason)
         if not found.ok:
             work.log("reply_unusable", candidate=name, attempt=n, reason=found.reason, truncated=found.truncated)
-            why = found.feedback
+            # Said once per candidate: a model that ignored the note once is asked the normal way again
+            # (the prompt itself asks for the code block) rather than shown the same words every time.
+            why = "" if told_unusable else found.feedback
+            told_unusable = True
             if base is not None:
-                prompt = _repair(work, base, base_evidence + f"\n\nYour last reply was unusable: {why}", rejected)
+                note = f"\n\nYour last reply was unusable: {why}" if why else ""
+                prompt = _repair(work, base, base_evidence + note, rejected)
             else:
                 prompt = messages("draft", problem=work.problem, lang=lang, feedback=why)
             continue
@@ -211,6 +224,11 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         failure = first_failure(work, version)
         if failure is not None:
             base_evidence = failure
+            misses = misses + 1 if _fails_an_example(work, version) else 0
+            if misses >= EXAMPLE_MISSES and isinstance(kit, LazyKit) and work.spending.exhausted() is None:
+                small = await _small_counterexample(work, kit, name, program)
+                if small:
+                    base_evidence = f"{failure}\n\n{small}"
             prompt = _repair(work, base, base_evidence, rejected)
             continue
         suspect = suspicion(work, version)
@@ -255,6 +273,39 @@ async def _loop(work: Work, kit: Kit, index: int) -> CandidateResult:
         _record(work, name, program, finding)
         base_evidence = finding.evidence
         prompt = _repair(work, base, base_evidence, rejected)
+
+
+def _fails_an_example(work: Work, version: Version) -> bool:
+    """The first failure (as ``first_failure`` picks it) is on an example: the only evidence is the example."""
+    kinds = {t.name: t.kind for t in work.pool}
+    first = next((r for r in version.results if r.verdict not in (Verdict.AC, Verdict.JE)), None)
+    return first is not None and kinds.get(first.test) == "example"
+
+
+async def _small_counterexample(work: Work, kit: LazyKit, name: str, program: Program) -> str:
+    """Evidence from a small random input where ``program`` differs from the brute force ("" when none).
+
+    The helpers are asked for now and waited for: the next repair is to be shown what they find. A brute
+    force is a suspect, so this is evidence only, never a permanent test. Helpers that failed are not asked
+    again (``LazyKit``)."""
+    stages = counterexample_stages(work)
+    if not stages:
+        return ""
+    kit.want(stages)
+    for stage in stages:
+        if (await kit.get(stage)).program is None:
+            return ""
+    s = work.settings
+    outcome = await stress(work.judge, work.problem, program.compiled, kit, s.stress_tests, s.seed, small_only=True)
+    cx = outcome.counterexample
+    if cx is None:
+        return ""
+    work.log("counterexample_shown", candidate=name, version=program.name, input=cx.input[:20000],
+             expected=cx.expected[:20000], found=cx.actual[:20000])
+    return (
+        "A brute force (which may itself be wrong) also gives another answer than your program on this small "
+        f"random test:\n{cx.evidence}"
+    )
 
 
 def suspicion(work: Work, version: Version) -> str:

@@ -335,6 +335,7 @@ class Kit(Material):
         self._reference = "brute"  # the brute force whose answers are the stress tests' expected outputs
         self._set_aside: set[str] = set()  # brute forces refuted by a second one: never the reference again
         self._must_survive: list[str] = []  # inputs a validator crashed on: the next one must handle them
+        self._told_unusable: set[str] = set()  # stages told once why a reply had no usable code
         # asked for only when needed, not by start(): the second brute force, on a disagreement
         self._lazy: dict[str, Verify] = {"brute2": self._verify_brute}
         if p.interactive:
@@ -441,6 +442,7 @@ class Kit(Material):
         work = self.work
         lang = work.helper_lang
         template = "brute" if stage == "brute2" else stage
+        unusable = told = ""  # why the last reply had no usable code; what the next prompt says about it
         while (n := self._tries.get(stage, 0) + 1) <= work.settings.kit_tries:
             self._tries[stage] = n
             if work.spending.exhausted():
@@ -450,7 +452,7 @@ class Kit(Material):
                 template,
                 problem=work.problem,
                 lang=lang,
-                feedback=feedback,
+                feedback=told or feedback,
                 multitest=is_multitest(work.problem.input_spec),
                 second=stage == "brute2",
                 max_bytes=GEN_MAX_BYTES,
@@ -467,9 +469,14 @@ class Kit(Material):
             work.spending.tokens += reply.tokens
             found = extract_code(reply.content, lang, reply.done_reason)
             if not found.ok:
-                feedback = found.feedback
-                work.log("helper_rejected", stage=stage, n=n, reason=feedback)
+                unusable = found.feedback
+                work.log("helper_rejected", stage=stage, n=n, reason=unusable)
+                # Said once per stage: later the prompt is the normal one again, with the last real evidence
+                # (``feedback``: a compile error, a failed check), not the same note the model ignored.
+                told = "" if stage in self._told_unusable else unusable
+                self._told_unusable.add(stage)
                 continue
+            unusable = told = ""
             if stage == "interactor":
                 data = extract_text_block(reply.content, "text")
                 if data is None:
@@ -493,7 +500,7 @@ class Kit(Material):
                 note = "several answers are allowed and no checker works: outputs cannot be compared"
                 work.log("helper_failed", stage=stage, note=note)
                 return Helper(None, note)
-        first = evidence.headline(feedback) or "no reply"
+        first = evidence.headline(unusable or feedback) or "no reply"
         note = f"no working {stage} after {work.settings.kit_tries} tries (last: {first})"
         work.log("helper_failed", stage=stage, note=note)
         self._show(stage, "failed")

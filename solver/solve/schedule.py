@@ -14,7 +14,9 @@ helpers: the next problem's draft is ahead of the previous problem's helpers, an
 ahead of problem B's repairs (A is closer to a submission).
 
 Helpers are asked for lazily (``LazyKit``): the stress-test helpers only once a candidate passes every local
-test (examples and the inputs derived from them), all at once then so several slots work on them together;
+test (examples and the inputs derived from them), all at once then so several slots work on them together,
+or, but for the max-size generator, when a candidate's kept versions failed an example ``EXAMPLE_MISSES``
+times in a row (its next repair is then shown a small random input where it differs from the brute force);
 a several-answers problem's checker only when a candidate's output differs from an example's answer (equality
 accepts without a checker) or for stress testing; an interactive problem's interactor at once (nothing can
 be judged without it). A helper that failed its tries is not asked again for the problem. With
@@ -61,6 +63,16 @@ def stress_stages(work: Work) -> list[str]:
     if p.interactive or work.settings.stress_tests <= 0:
         return []
     return (["checker"] if p.several_answers else []) + ["validator", "brute", "generator", "maxgen"]
+
+
+# A candidate whose kept versions failed an example this many times in a row gets a small counterexample: the
+# helpers it needs are asked for then (``counterexample_stages``), not only once a candidate passes.
+EXAMPLE_MISSES = 2
+
+
+def counterexample_stages(work: Work) -> list[str]:
+    """The helpers a small counterexample needs: the stress helpers but the max-size generator."""
+    return [s for s in stress_stages(work) if s != "maxgen"]
 
 
 class LazyKit(Kit):

@@ -121,9 +121,11 @@ class _Run:
 
 
 async def stress(
-    judge: Judge, problem: Problem, program: Compiled, material: Material, count: int, seed: int
+    judge: Judge, problem: Problem, program: Compiled, material: Material, count: int, seed: int,
+    small_only: bool = False,
 ) -> StressOutcome:
-    """Stress-test ``program``: ``count`` random tests against the reference, then the max-size inputs."""
+    """Stress-test ``program``: ``count`` random tests against the reference, then the max-size inputs
+    (not with ``small_only``: a counterexample for a program that still fails an example)."""
     if problem.interactive:
         return StressOutcome(notes=("interactive: judged by the interactor on the example data only",))
     notes: list[str] = []
@@ -158,6 +160,8 @@ async def stress(
             )
             shrunk = original if original > len(text.encode()) else None
             return StressOutcome(total, cx, shrunk, agreed, 0, outputs, tuple(notes))
+    if small_only:
+        return StressOutcome(total, None, None, agreed, 0, outputs, tuple(notes))
     big = await material.max_inputs()
     if not big:
         if material.max_tests:
