@@ -23,7 +23,7 @@ test as "plain request solved Y/N (examples)"); "loop Z/N with stress evidence" 
 ``solved`` after random stress tests ran (its ``stress`` summary shows at least one random test compared).
 
     eval "$(bash scripts/real_model.sh start)"
-    python bench/realmodel_bench.py --sample 10 --seed 1 --out realmodel_bench.json
+    python bench/realmodel_bench.py --sample 10 --seed 1 --out runs/realmodel_bench.json
     python bench/realmodel_bench.py --problems 1999A,1971B --wall-time 300
     python bench/realmodel_bench.py --quick       # one problem (1999A), tiny budgets: a smoke test
     bash scripts/real_model.sh stop
@@ -63,6 +63,7 @@ from solver.errors import ModelError  # noqa: E402
 from solver.llm.base import ChatParams, Message  # noqa: E402
 from solver.llm.factory import build_backend  # noqa: E402
 from solver.problem import Problem  # noqa: E402
+from solver.runstore import atomic_write  # noqa: E402
 from solver.solve.checking import standard_checker  # noqa: E402
 from solver.solve.extract import extract_code  # noqa: E402
 from solver.solve.languages import prompt_style  # noqa: E402
@@ -449,7 +450,8 @@ async def bench(args: argparse.Namespace) -> int:
             print(f"[{k}/{len(ids)}] {pid}: plain {'pass' if plain.passed else 'fail'} ({plain.verdict}),"
                   f" {plain.seconds:.0f} s", file=sys.stderr, flush=True)
             rows.append(Row(pid, problem.rating, problem.several_answers, loop, plain))
-            Path(args.out).write_text(json.dumps(document(args, ids, rows, work), indent=2) + "\n", encoding="utf-8")
+            # rewritten after each problem, atomically: a stopped run keeps every figure so far
+            atomic_write(Path(args.out), json.dumps(document(args, ids, rows, work), indent=2) + "\n")
     finally:
         await judge.close()
         await backend.close()
@@ -483,7 +485,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--quick", action="store_true",
                     help=f"one problem ({QUICK['problems']}), {QUICK['attempts']} attempts, no stress tests,"
                          f" {QUICK['wall_time']:g} s (a smoke test; CI runs it against a fake server)")
-    ap.add_argument("--out", default="realmodel_bench.json", help="the JSON file of every figure")
+    ap.add_argument("--out", default="runs/realmodel_bench.json", help="the JSON file of every figure")
     ap.add_argument("--work", default=None, metavar="DIR", help="problem store and runs (default: a new temp dir)")
     ap.add_argument("--shared-data", type=Path, default=SHARED_DATA, help=f"the shared data folder ({SHARED_DATA})")
     args = ap.parse_args(argv)
