@@ -43,7 +43,7 @@ from sandbox.api import (
     Verdict,
     check_range,
 )
-from sandbox.languages import LANGUAGES, detect, get
+from sandbox.languages import LANGUAGES, read_source
 from sandbox.testlib import fetch_testlib, install_testlib, with_testlib
 
 
@@ -93,13 +93,10 @@ def load_tests(folder: Path) -> list[Test]:
 
 
 def _source(path: Path, lang: str | None) -> Source:
-    if not path.is_file():
-        raise CliError(f"no such source file: {path}")
     try:
-        spec = get(lang) if lang else detect(path.name)
-    except KeyError as e:
-        raise CliError(str(e.args[0])) from None
-    return Source(path.read_text(errors="replace"), spec.key)
+        return read_source(path, lang)
+    except ValueError as e:
+        raise CliError(str(e)) from None
 
 
 def _helper_source(path: Path, testlib: Path | None) -> Source:

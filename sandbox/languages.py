@@ -10,6 +10,9 @@ with its expected output. The solver adds only how it asks a model for code in a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.api import Source
 
 # The precompiled bits/stdc++.h lives in the image at PCH_ROOT/<lang>/bits/; compiling with
 # -I PCH_ROOT/<lang> makes `#include <bits/stdc++.h>` find the copy next to its .gch first.
@@ -162,3 +165,15 @@ def detect(filename: str) -> Language:
             "pass --lang"
         )
     return spec
+
+
+def read_source(path: Path, lang: str | None = None) -> Source:
+    """A program from a file: its language ``lang`` (a key or alias), else from the file ending. ValueError says
+    what is wrong (no such file, an unknown language or ending), for the caller's usage error."""
+    if not path.is_file():
+        raise ValueError(f"no such source file: {path}")
+    try:
+        spec = get(lang) if lang else detect(path.name)
+    except KeyError as e:
+        raise ValueError(str(e.args[0])) from None
+    return Source(path.read_text(encoding="utf-8", errors="replace"), spec.key)

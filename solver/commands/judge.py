@@ -34,7 +34,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sandbox.api import MEMORY_RANGE_MB, TIME_RANGE_S, JudgeResult, Source, Test, TestResult, Verdict, check_range
-from sandbox.languages import LANGUAGES, detect, get
+from sandbox.languages import LANGUAGES, read_source
 from sandbox.testlib import TestlibMissing, find_testlib
 from solver.commands.solve import judge_for
 from solver.config import Config
@@ -80,14 +80,11 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
 # --- what is judged --------------------------------------------------------------------------------------
 
 
-def read_source(path: Path, lang: str | None) -> Source:
-    if not path.is_file():
-        raise UsageError(f"no such source file: {path}")
+def source_file(path: Path, lang: str | None) -> Source:
     try:
-        spec = get(lang) if lang else detect(path.name)
-    except KeyError as e:
-        raise UsageError(str(e.args[0])) from None
-    return Source(path.read_text(encoding="utf-8", errors="replace"), spec.key)
+        return read_source(path, lang)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def known_problem(pid: ProblemId, spec: Spec, store: Path) -> Problem | None:
@@ -295,7 +292,7 @@ def _testlib_given(path: Path | None) -> bool | None:
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
-    source = read_source(args.source_file, args.lang)
+    source = source_file(args.source_file, args.lang)
     pid = ProblemId.parse(args.problem)
     spec = parse_hidden_tests_spec(args.hidden_tests)
     check_hidden_tests_spec(spec)
