@@ -28,6 +28,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import threading
 import time
@@ -132,20 +133,36 @@ class Run:
 
     @staticmethod
     def create(root: Path, name: str, meta: Mapping[str, Any], now: float | None = None) -> Run:
+        """Make a new run folder, whole or not at all.
+
+        The folder is filled under a hidden staging name and renamed into place, so a process killed at any
+        moment leaves either no run or one with run.json and its ``run_start`` event (never a bare folder
+        that ``--resume`` and the listings would trip on).
+        """
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now if now is not None else time.time()))
         path = root / f"{stamp}-{_slug(name)}-{secrets.token_hex(2)}"
+        staging = root / f".creating-{secrets.token_hex(6)}"
         try:
-            path.mkdir(parents=True, exist_ok=False)
+            staging.mkdir(parents=True, exist_ok=False)
         except OSError as e:
             raise StoreError(f"cannot create run folder {path}: {e.strerror or e}; check --runs") from None
-        run = Run(path)
+        run = Run(staging)
+        run.id = path.name
         first = {"schema": RUN_SCHEMA, "id": run.id, "status": "running", **meta}
         try:
-            atomic_write(path / "run.json", _dumps(first))
-            (path / "events.jsonl").touch()
+            atomic_write(staging / "run.json", _dumps(first))
+            (staging / "events.jsonl").touch()
+            run.append("run_start", meta=first)  # run.json can be rebuilt from the log if it is ever lost
+            if path.exists():
+                raise FileExistsError(errno.EEXIST, "already exists", str(path))
+            staging.rename(path)
         except OSError as e:
+            shutil.rmtree(staging, ignore_errors=True)
             raise write_failed(path, e) from None
-        run.append("run_start", meta=first)  # run.json can be rebuilt from the log if it is ever lost
+        except StoreError:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        run.path = path
         return run
 
     @staticmethod

@@ -31,6 +31,50 @@ def test_create_append_reopen_and_index(tmp_path: Path) -> None:
     assert all("ts" in json.loads(x) for x in lines)
 
 
+def test_a_process_killed_while_creating_a_run_leaves_no_half_made_folder(tmp_path: Path) -> None:
+    """Killed between the folder and its run.json, a driver used to leave a bare run folder that made
+    `--resume` and every listing of runs fail ("no run ..."); now the folder appears whole or not at all."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from solver import runstore\n"
+        "real = runstore.Run.append\n"
+        "def killed(self, type_, **data):\n"
+        "    real(self, type_, **data)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "runstore.Run.append = killed\n"
+        "runstore.Run.create(Path(sys.argv[1]), 'contest 1350', {'command': 'contest'})\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=root, check=False)
+    assert done.returncode == -signal.SIGKILL
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == []
+    run = Run.create(tmp_path, "contest 1350", {"command": "contest"})  # the next one is whole
+    visible = [p for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    assert visible == [run.path] and Run.open(tmp_path, run.id).meta()["id"] == run.id
+    assert [e.type for e in Run.open(tmp_path, run.id).events()] == ["run_start"]
+    assert os.path.isfile(run.path / "run.json")
+
+
+def test_a_failed_create_says_where_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from solver import runstore
+
+    def full(path: Path, data: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(runstore, "atomic_write", full)
+    with pytest.raises(StoreError, match="No space left"):
+        Run.create(tmp_path, "x", {})
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_torn_last_line_is_cut_on_open(tmp_path: Path) -> None:
     run = Run.create(tmp_path, "x", {})
     run.append("a", n=1)
