@@ -2,14 +2,16 @@
 
 A fake Ollama server answers like the contest test world's scripted model (tests/contest/world.py: a
 solution, brute force, generators, validator) after ``--latency`` seconds per reply (a realistic 5 s by
-default, scaled down by ``--scale`` to keep the run short) with ``--slots`` requests at a time for the
-whole cluster (the cluster's one limiter). Each worker is an actor of a local Ray cluster (``--cluster
+default; ``--scale`` shortens it) with ``--slots`` requests at a time for the whole cluster (the cluster's one
+limiter). One problem asks for up to 4 replies at once (a draft, then brute force, generator and validator
+together), so 16 slots (the default) let 4 workers run without waiting for the model; with 8 slots the
+4-worker figure measures the model's slots, not the cluster (the run says when the slots were full). Each worker is an actor of a local Ray cluster (``--cluster
 local``) with its own warm Docker judge and solves one problem at a time (a node's judge capacity), so
 adding workers adds throughput until the model's slots are full. The problems are small (a + b), judged
 on few stress tests, so this machine's 2 cores are not the limit. Every configuration runs in the same
 process, one after the other, and the ratio is against the one-worker figure of the same run.
 
-    python bench/cluster_bench.py [--latency 5] [--scale 0.2] [--slots 8] [--rounds 3] [--quick]
+    python bench/cluster_bench.py [--latency 5] [--scale 1] [--slots 16] [--rounds 3] [--quick]
 
 Ends with ``scaling: 2 workers X.XXx, 4 workers Y.YYx``.
 """
@@ -90,9 +92,10 @@ async def main_async(args: argparse.Namespace) -> None:
                 ollama.max_in_flight = 0
                 rate, count, seconds = await measure(workers, args.rounds, config, 5000 + 1000 * n)
                 rates[workers] = rate
+                full = " = every slot: the model was the limit" if ollama.max_in_flight >= args.slots else ""
                 print(
                     f"{workers} worker(s): {count} problems in {seconds:.1f} s = {rate:.0f} problems/hour "
-                    f"(model requests at once: at most {ollama.max_in_flight})"
+                    f"(model requests at once: at most {ollama.max_in_flight}{full})"
                 )
     import ray
 
@@ -107,8 +110,8 @@ async def main_async(args: argparse.Namespace) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--latency", type=float, default=5.0, help="seconds per model reply, unscaled (5)")
-    ap.add_argument("--scale", type=float, default=0.2, help="latency multiplier, to keep the run short (0.2)")
-    ap.add_argument("--slots", type=int, default=8, help="model requests at a time, whole cluster (8)")
+    ap.add_argument("--scale", type=float, default=1.0, help="latency multiplier, to shorten the run (1)")
+    ap.add_argument("--slots", type=int, default=16, help="model requests at a time, whole cluster (16)")
     ap.add_argument("--rounds", type=int, default=3, help="problems per worker in each configuration (3)")
     ap.add_argument("--stress-tests", type=int, default=6, help="stress tests per problem (6)")
     ap.add_argument("--quick", action="store_true", help="CI: 0.1 s replies, 2 problems per worker")
