@@ -5,7 +5,8 @@
     limiter   one limiter of model slots for the whole cluster (a Ray actor holding an ``EndpointPool``)
     worker    the Ray actor on a node: warm judge workers and a model backend, solving one problem per call
     executor  the driver's side: a queue of worker slots, the run store written by the driver alone
+    progress  the live board's lines of a problem a worker is solving, asked for by the driver (display only)
 
-Only ``options`` and ``shadow`` may be imported without Ray installed; the rest is imported when
+Only ``options``, ``shadow`` and ``progress`` may be imported without Ray installed; the rest is imported when
 ``--cluster`` is given, so a run without it never loads Ray.
 """

@@ -20,12 +20,13 @@ from types import ModuleType
 from typing import Any
 
 from solver.cluster.options import ClusterSpec, import_ray
+from solver.cluster.progress import Follow, OnReply, Page, followed
 from solver.cluster.shadow import Applied, Done, Job, finished, prior_events
 from solver.config import Config
 from solver.errors import JudgeUnavailableError, SolverError, UsageError
 from solver.problem import Problem
 from solver.runstore import Run
-from solver.solve.work import ProblemResult, Settings
+from solver.solve.work import ProblemResult, Progress, Settings
 
 LOCAL_CPUS = 2  # a local cluster's logical CPUs: the actors ask for none, Ray's own work needs few
 OBJECT_STORE_BYTES = 80 * 1024 * 1024  # replies and events are small; Ray's minimum is about 75 MB
@@ -100,15 +101,26 @@ class ClusterExecutor:
                     self._free.put_nowait(w)
         return self._free
 
-    async def __call__(self, problem: Problem, run: Run, settings: Settings) -> ProblemResult:
+    async def __call__(
+        self,
+        problem: Problem,
+        run: Run,
+        settings: Settings,
+        progress: Progress | None = None,
+        on_reply: OnReply | None = None,
+    ) -> ProblemResult:
+        """Solve on a free worker slot; ``progress`` and ``on_reply`` (the live board, as a local solve gets
+        them) see the problem's progress while the worker solves it."""
         done = finished(run, problem)
         if done is not None:  # finished before the driver was stopped: no node is asked
+            if progress is not None:  # as a local solve says it
+                progress(str(problem.id), "problem", stage="done (resumed)")
             return done
         job = Job(f"{run.id}/{problem.id}", problem, settings, prior_events(run, problem))
         free = self._queue()
         slot = await free.get()
         try:
-            result: Done = await self._send(slot, job)
+            result: Done = await followed(self._send(slot, job), self._follow(slot, job, progress, on_reply))
         finally:
             free.put_nowait(slot)
         self.solved_by[job.key] = result.worker
@@ -129,6 +141,18 @@ class ClusterExecutor:
                 raise cause from None
             raise
         return done
+
+    def _follow(self, slot: int, job: Job, progress: Progress | None, on_reply: OnReply | None) -> Follow | None:
+        """Who shows the job's progress while the worker solves it (nobody without a board)."""
+        if progress is None and on_reply is None:
+            return None
+        worker = self.workers[slot]
+
+        async def ask(key: str, process: str, after: int, last: bool) -> Page:
+            page: Page = await worker.progress.remote(key, process, after, last)
+            return page
+
+        return Follow(job.key, ask, progress, on_reply)
 
     async def workers_where(self) -> list[dict[str, Any]]:
         return list(await asyncio.gather(*(w.where.remote() for w in self.workers)))

@@ -24,7 +24,7 @@ from solver.runstore import Event, Run
 from solver.solve.loop import Env, solve_problem
 from solver.solve.model import ModelCalls, Reply
 from solver.solve.programs import Judge
-from solver.solve.work import ProblemResult, Settings
+from solver.solve.work import ProblemResult, Progress, Settings, _no_progress
 
 Recorded = tuple[tuple[str, dict[str, Any]], ...]  # (type, data) of events, in order
 _STORE_FILES = {"run.json", "events.jsonl"}
@@ -76,15 +76,17 @@ async def solve_in_shadow(
     scratch: Path | None = None,
     on_reply: Callable[[Reply], None] | None = None,
     worker: str = "",
+    progress: Progress = _no_progress,
 ) -> Done:
-    """Solve ``job`` in a scratch run folder and return what the solve loop added to it."""
+    """Solve ``job`` in a scratch run folder and return what the solve loop added to it; ``progress`` is
+    called as a local solve calls the board (``solver.cluster.progress``)."""
     with tempfile.TemporaryDirectory(prefix="cp-shadow-", dir=scratch) as tmp:
         shadow = Run.create(Path(tmp), "shadow", {"command": "cluster-shadow", "job": job.key})
         for type_, data in job.prior:
             shadow.append(type_, **data)
         seen = max(e.seq for e in shadow.events())  # events up to here are the driver's already
         calls = ModelCalls(backend, shadow, shadow.index(), ChatParams(seed=job.settings.seed), on_reply)
-        result = await solve_problem(job.problem, Env(judge, shadow, calls, job.settings))
+        result = await solve_problem(job.problem, Env(judge, shadow, calls, job.settings, progress))
         added = tuple((e.type, dict(e.data)) for e in shadow.events() if e.seq > seen)
         files = tuple(
             (str(p.relative_to(shadow.path)), p.read_text(encoding="utf-8"))

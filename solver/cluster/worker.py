@@ -22,6 +22,7 @@ import ray
 
 from sandbox.api import JudgeConfig
 from solver.cluster.limiter import ClusterPool
+from solver.cluster.progress import Feed, Page
 from solver.cluster.shadow import Done, Job, solve_in_shadow
 from solver.config import Config
 from solver.errors import JudgeUnavailableError
@@ -41,6 +42,7 @@ class ProblemWorker:
         self._judge: Judge | None = None
         self._backend: ModelBackend | None = None
         self._close: list[Any] = []
+        self.feed = Feed()  # what each job in progress has shown, for the driver's board
 
     async def _services(self) -> tuple[Judge, ModelBackend]:
         async with self._lock:
@@ -69,7 +71,16 @@ class ProblemWorker:
 
     async def solve(self, job: Job) -> Done:
         judge, backend = await self._services()
-        return await solve_in_shadow(job, judge, backend, worker=f"{self.name}@{socket.gethostname()}")
+        progress, on_reply = self.feed.open(job.key)
+        try:
+            where = f"{self.name}@{socket.gethostname()}"
+            return await solve_in_shadow(job, judge, backend, worker=where, progress=progress, on_reply=on_reply)
+        finally:
+            self.feed.end(job.key)
+
+    async def progress(self, key: str, process: str, after: int, last: bool = False) -> Page:
+        """What the job ``key`` has shown since the driver last asked (``solver.cluster.progress``)."""
+        return self.feed.since(key, process, after, last)
 
     async def close(self) -> None:
         for thing in self._close:

@@ -67,8 +67,11 @@ from solver.sources.specs import Spec, SpecKind, parse_hidden_tests_spec
 CLOCK_EVERY_S = 15.0
 EXAMPLES_ONLY_NOTE = "submitted on the examples only (no stress test ran): nothing better was found"
 
-# (problem, the run its events belong to, settings) -> the result, its events appended to that run
-SolveRemote = Callable[[Problem, Run, Settings], Awaitable[ProblemResult]]
+# (problem, the run its events belong to, settings, the live board's progress and on_reply as a local solve
+# gets them) -> the result, its events appended to that run
+SolveRemote = Callable[
+    [Problem, Run, Settings, Progress | None, Callable[[Reply], None] | None], Awaitable[ProblemResult]
+]
 
 
 class ContestSource(Protocol):
@@ -356,7 +359,8 @@ class ContestPlay:
         run = self._attempt_run(problem.id.index, attempt)
         settings = replace(self.svc.settings, seed=self.svc.settings.seed + attempt)
         if self.svc.solve_remote is not None:
-            return await self.svc.solve_remote(problem, run, settings), run
+            shown = (self.svc.progress, self.svc.on_reply)  # the board sees a remote solve as a local one
+            return await self.svc.solve_remote(problem, run, settings, *shown), run
         calls = ModelCalls(
             self.svc.backend, run, run.index(), ChatParams(seed=settings.seed), self.svc.on_reply
         )
