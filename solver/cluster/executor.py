@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from solver.cluster.judging import ClusterJudging
 from solver.cluster.options import ClusterSpec, import_ray
 from solver.cluster.shadow import Applied, Done, Job, finished, prior_events
 from solver.config import Config
@@ -87,6 +88,7 @@ class ClusterExecutor:
         self.applied = Applied()
         self._free: asyncio.Queue[int] | None = None
         self.solved_by: dict[str, str] = {}  # job key -> worker that returned it
+        self.judging = ClusterJudging(self.workers)  # hidden-test judging on the workers too
 
     @property
     def slots(self) -> int:

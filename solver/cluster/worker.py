@@ -21,12 +21,16 @@ from typing import Any
 import ray
 
 from sandbox.api import JudgeConfig
+from solver.cluster.judging import NodeJudging
 from solver.cluster.limiter import ClusterPool
 from solver.cluster.shadow import Done, Job, solve_in_shadow
 from solver.config import Config
+from solver.contest.submit import PackVerdict
+from solver.contest.testpack import TestPack
 from solver.errors import JudgeUnavailableError
 from solver.llm.base import ModelBackend
 from solver.llm.pooled import PooledBackend
+from solver.problem import Problem
 from solver.solve.programs import Judge
 
 RESTARTS = 4  # a worker process that dies more often than this fails its problem (a crash it causes)
@@ -41,6 +45,7 @@ class ProblemWorker:
         self._judge: Judge | None = None
         self._backend: ModelBackend | None = None
         self._close: list[Any] = []
+        self._judging: NodeJudging | None = None
 
     async def _services(self) -> tuple[Judge, ModelBackend]:
         async with self._lock:
@@ -70,6 +75,16 @@ class ProblemWorker:
     async def solve(self, job: Job) -> Done:
         judge, backend = await self._services()
         return await solve_in_shadow(job, judge, backend, worker=f"{self.name}@{socket.gethostname()}")
+
+    async def judge_pack(
+        self, key: str, problem: Problem, pack: TestPack, code: str, lang: str, count: int | None
+    ) -> tuple[PackVerdict, str]:
+        """A submission judged on this node's judge (``solver.cluster.judging``), and who judged it."""
+        judge, _ = await self._services()
+        if self._judging is None or self._judging.judge is not judge:
+            self._judging = NodeJudging(judge)
+        pv = await self._judging.verdict(key, problem, pack, code, lang, count)
+        return pv, f"{self.name}@{socket.gethostname()}"
 
     async def close(self) -> None:
         for thing in self._close:
