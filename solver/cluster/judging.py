@@ -20,22 +20,26 @@ Imported only with ``--cluster`` (it imports Ray).
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import ray
 from ray.exceptions import RayActorError, RayTaskError
 
-from sandbox.api import Verdict
+from sandbox.api import Checker, Compiled, JudgeResult, Limits, RunResult, Source, Test, TestResult, Verdict
 from sandbox.testlib import TestlibMissing, needs_testlib, with_testlib
 from solver.contest.submit import JUDGE_TRIES, PackJudge, PackJudgeBackend, PackVerdict
 from solver.contest.testpack import TestPack
 from solver.problem import Problem
 from solver.runstore import Run
 
+T = TypeVar("T")
+_LIMITS = Limits()
+_TOKENS = Checker.tokens()
 PACKS_PER_NODE = 64  # packs whose compiled checker a worker keeps (a batch judges a few contests at a time)
 
 
@@ -147,3 +151,143 @@ class RunJudging:
             worker=worker,
         )
         return pv
+
+
+# --- stress batches lent to a peer's judge (item: judge work on nodes other than the one waiting) ----------
+
+SPILL_MIN_TESTS = 8  # a smaller batch is over before a peer would have compiled the program
+SPILL_MAX_BYTES = 8 * 1024 * 1024  # inputs shipped per batch at most (max-size inputs stay on their node)
+BUSY_AT = 1  # batches running on a node's judge that make it busy: one batch already fills every worker
+
+
+class SpillingJudge:
+    """A worker's judge for the problems it solves: a batch of tests (a stress batch, a helper's inputs) is
+    judged on a peer worker's judge when this node's judge is already judging another batch and the peer's is
+    not. The peer compiles the program from its source (once per node: the judge caches compiles) and
+    returns the whole ``JudgeResult``, as this judge would have. Anything else, a small or large batch, a
+    program not compiled here, or a peer that is busy, fails or is gone, is judged here: lending is an
+    optimisation, never a different answer."""
+
+    def __init__(self, local: Any, peers: Any, *, busy_at: int = BUSY_AT) -> None:
+        self.local = local
+        self.peers = peers  # async () -> the peer worker handles (found lazily, refreshed when one is lost)
+        self.busy_at = busy_at
+        self.in_flight = 0  # batches on the local judge now (this problem's and peers')
+        self.lent = 0  # batches judged by a peer (for tests and diagnostics)
+        self._sources: dict[str, Source] = {}  # handle -> what it was compiled from (a peer compiles it)
+        self._turn = 0
+
+    def __getattr__(self, name: str) -> Any:  # workers, close, ...: the local judge's
+        return getattr(self.local, name)
+
+    @property
+    def busy(self) -> bool:
+        return self.in_flight >= self.busy_at
+
+    async def compile(self, source: Source, *args: Any, **kwargs: Any) -> Compiled:
+        compiled: Compiled = await self.local.compile(source, *args, **kwargs)
+        if compiled.ok and not args and not kwargs:  # default compile limits: a peer compiles it the same way
+            self._sources[compiled.handle] = source
+        return compiled
+
+    def release(self, compiled: Compiled) -> None:
+        self._sources.pop(compiled.handle, None)
+        self.local.release(compiled)
+
+    async def run(self, program: Compiled, input: bytes, limits: Limits) -> RunResult:
+        result: RunResult = await self.local.run(program, input, limits)
+        return result
+
+    async def interact(self, solution: Compiled, interactor: Compiled, test: Test, limits: Limits) -> TestResult:
+        result: TestResult = await self.local.interact(solution, interactor, test, limits)
+        return result
+
+    async def judge(
+        self, program: Compiled, tests: Sequence[Test], limits: Limits = _LIMITS, checker: Checker = _TOKENS,
+        **kwargs: Any,
+    ) -> JudgeResult:  # fmt: skip
+        compiled = program
+        shipped = self._lendable(compiled, tests, checker) if self.busy and not kwargs else None
+        if shipped is not None:
+            lent = await self._lend(shipped[0], shipped[1], tests, limits, checker)
+            if lent is not None:
+                self.lent += 1
+                return lent
+        return await self.here(self.local.judge(compiled, tests, limits, checker, **kwargs))
+
+    async def here(self, work: Awaitable[T]) -> T:
+        """Work on the local judge (a batch, a hidden-test judgment), counted while it runs."""
+        self.in_flight += 1
+        try:
+            return await work
+        finally:
+            self.in_flight -= 1
+
+    def _lendable(
+        self, compiled: Compiled, tests: Sequence[Test], checker: Checker
+    ) -> tuple[Source, Source | None] | None:
+        """(program source, checker source) when the batch may go to a peer, else None."""
+        if not compiled.ok or len(tests) < SPILL_MIN_TESTS:
+            return None
+        if sum(len(t.input) + len(t.answer or b"") for t in tests) > SPILL_MAX_BYTES:
+            return None
+        source = self._sources.get(compiled.handle)
+        checker_source = None
+        if checker.program is not None:
+            checker_source = self._sources.get(checker.program.handle)
+            if checker_source is None:
+                return None
+        return None if source is None else (source, checker_source)
+
+    async def _lend(
+        self, source: Source, checker_source: Source | None, tests: Sequence[Test], limits: Limits, checker: Checker
+    ) -> JudgeResult | None:
+        """The batch judged by the first peer that is not busy itself; None when none would or could."""
+        try:
+            peers = list(await self.peers())
+        except Exception:  # no peer to be found (Ray's directory unreachable): judged here
+            return None
+        for k in range(len(peers)):
+            peer = peers[(self._turn + k) % len(peers)]
+            try:
+                result: JudgeResult | None = await peer.judge_for_peer.remote(
+                    source, checker_source, tuple(tests), limits, replace(checker, program=None)
+                )
+            except Exception:  # gone (RayActorError) or failing there: this node judges it; any error, as
+                # lending is an optimisation and must never fail the problem it was meant to speed up
+                with contextlib.suppress(Exception):
+                    await self.peers(refresh=True)
+                continue
+            if result is not None:
+                self._turn = (self._turn + k + 1) % max(1, len(peers))
+                return result
+        return None
+
+    async def for_peer(
+        self, source: Source, checker_source: Source | None, tests: Sequence[Test], limits: Limits, checker: Checker
+    ) -> JudgeResult | None:
+        """A peer's batch on this node's judge; None when this judge is busy (the peer judges it itself)."""
+        if self.busy:
+            return None
+        self.in_flight += 1  # taken now: a second peer asking meanwhile is told busy
+        try:
+            program = await self.local.compile(source)
+            if not program.ok:  # compiled on the peer, not here: let the peer judge it
+                return None
+            try:
+                if checker_source is not None:
+                    exe = await self.local.compile(checker_source)
+                    if not exe.ok:
+                        return None
+                    checker = replace(checker, program=exe)
+                    try:
+                        result: JudgeResult = await self.local.judge(program, tests, limits, checker)
+                    finally:
+                        self.local.release(exe)
+                    return result
+                result = await self.local.judge(program, tests, limits, checker)
+                return result
+            finally:
+                self.local.release(program)
+        finally:
+            self.in_flight -= 1

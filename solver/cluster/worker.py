@@ -20,8 +20,8 @@ from typing import Any
 
 import ray
 
-from sandbox.api import JudgeConfig
-from solver.cluster.judging import NodeJudging
+from sandbox.api import Checker, JudgeConfig, JudgeResult, Limits, Source, Test
+from solver.cluster.judging import NodeJudging, SpillingJudge
 from solver.cluster.limiter import ClusterPool
 from solver.cluster.shadow import Done, Job, solve_in_shadow
 from solver.config import Config
@@ -46,6 +46,8 @@ class ProblemWorker:
         self._backend: ModelBackend | None = None
         self._close: list[Any] = []
         self._judging: NodeJudging | None = None
+        self._spill: SpillingJudge | None = None
+        self._peer_handles: list[Any] | None = None
 
     async def _services(self) -> tuple[Judge, ModelBackend]:
         async with self._lock:
@@ -74,7 +76,8 @@ class ProblemWorker:
 
     async def solve(self, job: Job) -> Done:
         judge, backend = await self._services()
-        return await solve_in_shadow(job, judge, backend, worker=f"{self.name}@{socket.gethostname()}")
+        spilling = self._spilling(judge)  # a batch may go to a peer's judge while this one is busy
+        return await solve_in_shadow(job, spilling, backend, worker=f"{self.name}@{socket.gethostname()}")
 
     async def judge_pack(
         self, key: str, problem: Problem, pack: TestPack, code: str, lang: str, count: int | None
@@ -83,8 +86,28 @@ class ProblemWorker:
         judge, _ = await self._services()
         if self._judging is None or self._judging.judge is not judge:
             self._judging = NodeJudging(judge)
-        pv = await self._judging.verdict(key, problem, pack, code, lang, count)
+        pv = await self._spilling(judge).here(self._judging.verdict(key, problem, pack, code, lang, count))
         return pv, f"{self.name}@{socket.gethostname()}"
+
+    async def judge_for_peer(
+        self, source: Source, checker_source: Source | None, tests: tuple[Test, ...], limits: Limits, checker: Checker
+    ) -> JudgeResult | None:
+        """A batch of another worker's problem on this node's judge; None when this one is busy too."""
+        judge, _ = await self._services()
+        return await self._spilling(judge).for_peer(source, checker_source, tests, limits, checker)
+
+    def _spilling(self, judge: Judge) -> SpillingJudge:
+        if self._spill is None or self._spill.local is not judge:
+            self._spill = SpillingJudge(judge, self._peers)
+        return self._spill
+
+    async def _peers(self, refresh: bool = False) -> list[Any]:
+        """The other workers of this run (named like this one, another number), found on first need."""
+        if self._peer_handles is None or refresh:
+            prefix = self.name.rsplit("-", 1)[0] + "-"
+            names = sorted(n for n in ray.util.list_named_actors() if n.startswith(prefix) and n != self.name)
+            self._peer_handles = [ray.get_actor(n) for n in names]
+        return self._peer_handles
 
     async def close(self) -> None:
         for thing in self._close:

@@ -221,3 +221,153 @@ async def test_a_testlib_checker_is_shipped_with_the_drivers_testlib(
     assert portable(plain) is plain  # no checker: as it is
     monkeypatch.setenv("SANDBOX_TESTLIB", str(tmp_path / "missing.h"))
     assert portable(pack) == pack  # none here: the node's judge says why, as the driver's would
+
+
+# --- stress batches lent to a peer's judge while the node's own is busy (SpillingJudge, fakes) --------------
+
+
+class _FakeJudge:
+    """A node's judge: compiles to handles, judges every test AC, says which node judged in the message."""
+
+    def __init__(self, node: str) -> None:
+        self.node = node
+        self.gate: asyncio.Event | None = None
+        self.sources: dict[str, Any] = {}
+        self.judged: list[tuple[str, int, Any]] = []  # (source code, tests, checker program's source code)
+        self.released: list[str] = []
+
+    async def compile(self, source: Any, *args: Any) -> Any:
+        from sandbox.api import Compiled
+
+        handle = f"{self.node}-{len(self.sources)}"
+        self.sources[handle] = source
+        return Compiled(handle, source.lang, True)
+
+    async def judge(self, program: Any, tests: Any, limits: Any, checker: Any) -> Any:
+        from sandbox.api import JudgeResult, Verdict
+
+        if self.gate is not None:
+            await self.gate.wait()
+        checker_code = self.sources[checker.program.handle].code if checker.program is not None else None
+        self.judged.append((self.sources[program.handle].code, len(tests), checker_code))
+        return JudgeResult(Verdict.AC, (), f"on {self.node}")
+
+    def release(self, compiled: Any) -> None:
+        self.released.append(compiled.handle)
+
+
+class _Peer:
+    """A peer worker's handle: ``judge_for_peer.remote`` reaches its SpillingJudge, or fails as told."""
+
+    def __init__(self, spill: Any = None, error: BaseException | None = None) -> None:
+        self.spill, self.error, self.asked = spill, error, 0
+
+        async def call(*args: Any) -> Any:
+            self.asked += 1
+            if self.error is not None:
+                raise self.error
+            return await self.spill.for_peer(*args)
+
+        self.judge_for_peer = _Method(call)
+
+
+async def test_a_busy_nodes_stress_batch_is_judged_by_an_idle_peer_and_never_lost() -> None:
+    pytest.importorskip("ray")
+    from ray.exceptions import RayActorError
+
+    from sandbox.api import Checker, Limits, Source
+    from solver.cluster.judging import SPILL_MIN_TESTS, SpillingJudge
+
+    here, there = _FakeJudge("a"), _FakeJudge("b")
+    peers: list[Any] = []
+    refreshed: list[bool] = []
+
+    async def find(refresh: bool = False) -> list[Any]:
+        refreshed.append(refresh)
+        return peers
+
+    a, b = SpillingJudge(here, find), SpillingJudge(there, find)
+    peers.append(_Peer(b))
+    prog = await a.compile(Source("int main(){}", "cpp17"))
+    check = await a.compile(Source("checker", "cpp17"))
+    checker = Checker.from_program(check)
+    batch = [Test(f"t{i}", b"1\n", b"1\n") for i in range(SPILL_MIN_TESTS)]
+    limits = Limits(time_s=1.0)
+
+    assert (await a.judge(prog, batch, limits, checker)).compile_message == "on a"  # idle: judged here
+    here.gate = asyncio.Event()
+    running = asyncio.create_task(a.judge(prog, batch, limits, checker))  # a batch keeps this judge busy
+    await asyncio.sleep(0)
+    assert a.busy
+    lent = await a.judge(prog, batch, limits, checker)
+    assert lent.compile_message == "on b" and a.lent == 1
+    assert there.judged == [("int main(){}", SPILL_MIN_TESTS, "checker")]  # compiled there, from the source
+    assert sorted(there.released) == ["b-0", "b-1"]  # the peer forgets both programs afterwards
+    small = asyncio.create_task(a.judge(prog, batch[:2], limits, checker))  # too small to lend: waits here
+    await asyncio.sleep(0)
+    assert not small.done() and peers[0].asked == 1
+
+    b.in_flight = 1  # the peer is busy itself: it declines and the batch stays here
+    declined = asyncio.create_task(a.judge(prog, batch, limits, checker))
+    await asyncio.sleep(0.01)
+    assert peers[0].asked == 2 and not declined.done()
+    peers[0] = _Peer(error=RayActorError())  # the peer is gone: judged here, the peers looked up again
+    gone = asyncio.create_task(a.judge(prog, batch, limits, checker))
+    await asyncio.sleep(0.01)
+    assert not gone.done() and refreshed[-1] is True
+    here.gate.set()
+    for t in (running, small, declined, gone):
+        assert (await t).compile_message == "on a"
+    assert a.lent == 1 and not a.busy
+
+
+@pytest.mark.timeout(180)
+@RAY_WARNINGS
+async def test_workers_find_each_other_over_ray_and_lend_a_batch() -> None:
+    """The real wiring: two worker actors on a local Ray cluster (fake judges), the busy one finds its peer
+    by name and the peer judges the batch from the program's source."""
+    pytest.importorskip("ray")
+    import ray
+
+    from sandbox.api import Checker, Limits, Source
+    from solver.cluster.executor import connect
+    from solver.cluster.judging import SPILL_MIN_TESTS
+    from solver.cluster.options import ClusterSpec
+    from solver.cluster.worker import ProblemWorker
+    from solver.config import Config
+
+    class Lending(ProblemWorker):
+        async def _services(self) -> Any:
+            if self._judge is None:
+                self._judge = _FakeJudge(self.name[-1])  # type: ignore[assignment]
+            return self._judge, None
+
+        async def busy_batch(self, n: int) -> tuple[str, int, list[Any]]:
+            judge, _ = await self._services()
+            spill = self._spilling(judge)
+            spill.in_flight += 1  # as if another batch were running on this node's judge
+            try:
+                prog = await spill.compile(Source("int main(){}", "cpp17"))
+                tests = [Test(f"t{i}", b"1\n", b"1\n") for i in range(n)]
+                result = await spill.judge(prog, tests, Limits(time_s=1.0), Checker.tokens())
+            finally:
+                spill.in_flight -= 1
+            return result.compile_message, spill.lent, judge.judged  # type: ignore[attr-defined]
+
+        async def judged(self) -> list[Any]:
+            judge, _ = await self._services()
+            return list(judge.judged)  # type: ignore[attr-defined]
+
+    started = connect(ClusterSpec("local", None, 1))
+    try:
+        cls = ray.remote(num_cpus=0, max_concurrency=100)(Lending)
+        names = [f"cp-solver-worker-lend-{i}" for i in range(2)]
+        w0, w1 = (cls.options(name=n).remote(Config(), n, None) for n in names)  # type: ignore[attr-defined]
+        message, lent, here = await w0.busy_batch.remote(SPILL_MIN_TESTS)
+        assert (message, lent, here) == ("on 1", 1, [])  # judged by worker 1, nothing on worker 0's judge
+        assert await w1.judged.remote() == [("int main(){}", SPILL_MIN_TESTS, None)]
+        message, lent, here = await w0.busy_batch.remote(2)  # a small batch stays home
+        assert (message, lent, len(here)) == ("on 0", 1, 1)
+    finally:
+        if started:
+            ray.shutdown()
