@@ -15,6 +15,11 @@ A worker that dies while judging is restarted by Ray and the judgment sent again
 effect, so a second delivery is harmless); a worker that does not come back is left out and the judgment goes
 to another one; with no worker left the submission is a judge error ("not judged"), never a verdict.
 
+The solve loop's own batches (stress tests, a helper's inputs) go through ``SpillingJudge``: while a node's
+judge is busy with one batch, the next one of at least ``SPILL_MIN_TESTS`` tests is lent to a peer worker
+whose judge is idle (it compiles the program from its source, cached per node); a peer that is busy, fails or
+is gone leaves the batch to the local judge. A worker finds its peers by name (``ProblemWorker._peers``).
+
 Imported only with ``--cluster`` (it imports Ray).
 """
 
@@ -157,6 +162,7 @@ class RunJudging:
 
 SPILL_MIN_TESTS = 8  # a smaller batch is over before a peer would have compiled the program
 SPILL_MAX_BYTES = 8 * 1024 * 1024  # inputs shipped per batch at most (max-size inputs stay on their node)
+SOURCES_KEPT = 2048  # programs whose source is remembered for lending (the judge itself keeps fewer compiled)
 BUSY_AT = 1  # batches running on a node's judge that make it busy: one batch already fills every worker
 
 
@@ -174,7 +180,7 @@ class SpillingJudge:
         self.busy_at = busy_at
         self.in_flight = 0  # batches on the local judge now (this problem's and peers')
         self.lent = 0  # batches judged by a peer (for tests and diagnostics)
-        self._sources: dict[str, Source] = {}  # handle -> what it was compiled from (a peer compiles it)
+        self._sources: OrderedDict[str, Source] = OrderedDict()  # handle -> its source (a peer compiles it)
         self._turn = 0
 
     def __getattr__(self, name: str) -> Any:  # workers, close, ...: the local judge's
@@ -188,6 +194,8 @@ class SpillingJudge:
         compiled: Compiled = await self.local.compile(source, *args, **kwargs)
         if compiled.ok and not args and not kwargs:  # default compile limits: a peer compiles it the same way
             self._sources[compiled.handle] = source
+            while len(self._sources) > SOURCES_KEPT:  # a program never released is lent no more, not leaked
+                self._sources.popitem(last=False)
         return compiled
 
     def release(self, compiled: Compiled) -> None:
