@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from solver.cluster.judging import ClusterJudging
 from solver.cluster.options import ClusterSpec, import_ray
 from solver.cluster.progress import Follow, OnReply, Page, followed
 from solver.cluster.shadow import Applied, Done, Job, finished, prior_events
@@ -88,6 +89,7 @@ class ClusterExecutor:
         self.applied = Applied()
         self._free: asyncio.Queue[int] | None = None
         self.solved_by: dict[str, str] = {}  # job key -> worker that returned it
+        self.judging = ClusterJudging(self.workers)  # hidden-test judging on the workers too
 
     @property
     def slots(self) -> int:
@@ -108,15 +110,17 @@ class ClusterExecutor:
         settings: Settings,
         progress: Progress | None = None,
         on_reply: OnReply | None = None,
+        order: int = 0,
     ) -> ProblemResult:
         """Solve on a free worker slot; ``progress`` and ``on_reply`` (the live board, as a local solve gets
-        them) see the problem's progress while the worker solves it."""
+        them) see the problem's progress while the worker solves it; ``order`` (the problem's place in its
+        contest, A = 0) ranks its model requests in the cluster's one queue, as it does locally."""
         done = finished(run, problem)
         if done is not None:  # finished before the driver was stopped: no node is asked
             if progress is not None:  # as a local solve says it
                 progress(str(problem.id), "problem", stage="done (resumed)")
             return done
-        job = Job(f"{run.id}/{problem.id}", problem, settings, prior_events(run, problem))
+        job = Job(f"{run.id}/{problem.id}", problem, settings, prior_events(run, problem), order)
         free = self._queue()
         slot = await free.get()
         try:

@@ -38,6 +38,7 @@ class Job:
     problem: Problem
     settings: Settings
     prior: Recorded = ()  # the problem's events already in the run store
+    order: int = 0  # the problem's place in its contest (A = 0): ranks its model requests (solve.schedule)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ async def solve_in_shadow(
             shadow.append(type_, **data)
         seen = max(e.seq for e in shadow.events())  # events up to here are the driver's already
         calls = ModelCalls(backend, shadow, shadow.index(), ChatParams(seed=job.settings.seed), on_reply)
-        result = await solve_problem(job.problem, Env(judge, shadow, calls, job.settings, progress))
+        result = await solve_problem(job.problem, Env(judge, shadow, calls, job.settings, progress, order=job.order))
         added = tuple((e.type, dict(e.data)) for e in shadow.events() if e.seq > seen)
         files = tuple(
             (str(p.relative_to(shadow.path)), p.read_text(encoding="utf-8"))

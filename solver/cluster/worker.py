@@ -20,14 +20,18 @@ from typing import Any
 
 import ray
 
-from sandbox.api import JudgeConfig
+from sandbox.api import Checker, JudgeConfig, JudgeResult, Limits, Source, Test
+from solver.cluster.judging import NodeJudging, SpillingJudge
 from solver.cluster.limiter import ClusterPool
 from solver.cluster.progress import Feed, Page
 from solver.cluster.shadow import Done, Job, solve_in_shadow
 from solver.config import Config
+from solver.contest.submit import PackVerdict
+from solver.contest.testpack import TestPack
 from solver.errors import JudgeUnavailableError
 from solver.llm.base import ModelBackend
 from solver.llm.pooled import PooledBackend
+from solver.problem import Problem
 from solver.solve.programs import Judge
 
 RESTARTS = 4  # a worker process that dies more often than this fails its problem (a crash it causes)
@@ -43,6 +47,9 @@ class ProblemWorker:
         self._backend: ModelBackend | None = None
         self._close: list[Any] = []
         self.feed = Feed()  # what each job in progress has shown, for the driver's board
+        self._judging: NodeJudging | None = None
+        self._spill: SpillingJudge | None = None
+        self._peer_handles: list[Any] | None = None
 
     async def _services(self) -> tuple[Judge, ModelBackend]:
         async with self._lock:
@@ -71,16 +78,49 @@ class ProblemWorker:
 
     async def solve(self, job: Job) -> Done:
         judge, backend = await self._services()
+        spilling = self._spilling(judge)  # a batch may go to a peer's judge while this one is busy
         progress, on_reply = self.feed.open(job.key)
         try:
             where = f"{self.name}@{socket.gethostname()}"
-            return await solve_in_shadow(job, judge, backend, worker=where, progress=progress, on_reply=on_reply)
+            return await solve_in_shadow(
+                job, spilling, backend, worker=where, progress=progress, on_reply=on_reply
+            )
         finally:
             self.feed.end(job.key)
 
     async def progress(self, key: str, process: str, after: int, last: bool = False) -> Page:
         """What the job ``key`` has shown since the driver last asked (``solver.cluster.progress``)."""
         return self.feed.since(key, process, after, last)
+
+    async def judge_pack(
+        self, key: str, problem: Problem, pack: TestPack, code: str, lang: str, count: int | None
+    ) -> tuple[PackVerdict, str]:
+        """A submission judged on this node's judge (``solver.cluster.judging``), and who judged it."""
+        judge, _ = await self._services()
+        if self._judging is None or self._judging.judge is not judge:
+            self._judging = NodeJudging(judge)
+        pv = await self._spilling(judge).here(self._judging.verdict(key, problem, pack, code, lang, count))
+        return pv, f"{self.name}@{socket.gethostname()}"
+
+    async def judge_for_peer(
+        self, source: Source, checker_source: Source | None, tests: tuple[Test, ...], limits: Limits, checker: Checker
+    ) -> JudgeResult | None:
+        """A batch of another worker's problem on this node's judge; None when this one is busy too."""
+        judge, _ = await self._services()
+        return await self._spilling(judge).for_peer(source, checker_source, tests, limits, checker)
+
+    def _spilling(self, judge: Judge) -> SpillingJudge:
+        if self._spill is None or self._spill.local is not judge:
+            self._spill = SpillingJudge(judge, self._peers)
+        return self._spill
+
+    async def _peers(self, refresh: bool = False) -> list[Any]:
+        """The other workers of this run (named like this one, another number), found on first need."""
+        if self._peer_handles is None or refresh:
+            prefix = self.name.rsplit("-", 1)[0] + "-"
+            names = sorted(n for n in ray.util.list_named_actors() if n.startswith(prefix) and n != self.name)
+            self._peer_handles = [ray.get_actor(n) for n in names]
+        return self._peer_handles
 
     async def close(self) -> None:
         for thing in self._close:

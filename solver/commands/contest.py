@@ -105,6 +105,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         on_reply=board.on_reply,
     ) as svc, solving_on(cluster, config, log) as remote:
         svc.solve_remote = remote
+        svc.judge_remote = None if remote is None else remote.judging.for_run
         task = run_contest(contest_id, svc, options, args.resume)
         if not live:
             result, scores, run_ = await task

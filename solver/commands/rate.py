@@ -192,6 +192,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
                 svc.progress,
                 svc.log,
                 solve_remote=remote,
+                judge_remote=None if remote is None else remote.judging.for_run,
             )
             result, _, _ = await run_contest(
                 contest.id, svc_one, options, resume, on_run=lambda r: _started(batch, contest, r)

@@ -50,7 +50,7 @@ from solver.contest.outcome import (
 )
 from solver.contest.placing import OfficialRow, Rated, bot_score, place_bot, problem_scores
 from solver.contest.rules import DEFAULT_PRETESTS, RoundRules, round_rules
-from solver.contest.submit import PackJudge, PackUse, pack_use
+from solver.contest.submit import PackJudge, PackUse, PackVerdict, pack_use
 from solver.contest.testpack import TestPack, load_hidden_tests
 from solver.errors import NotFoundError, ProblemError, StoreError, UsageError
 from solver.llm.base import ChatParams, ModelBackend
@@ -69,9 +69,22 @@ EXAMPLES_ONLY_NOTE = "submitted on the examples only (no stress test ran): nothi
 
 # (problem, the run its events belong to, settings, the live board's progress and on_reply as a local solve
 # gets them) -> the result, its events appended to that run
+# (problem, its attempt's run, settings, the board, the reply counter, the problem's place in the contest)
 SolveRemote = Callable[
-    [Problem, Run, Settings, Progress | None, Callable[[Reply], None] | None], Awaitable[ProblemResult]
+    [Problem, Run, Settings, Progress | None, Callable[[Reply], None] | None, int], Awaitable[ProblemResult]
 ]
+
+
+class PackVerdicts(Protocol):
+    """What judges a submission on a test pack: ``PackJudge`` here, or a cluster's workers."""
+
+    async def verdict(
+        self, problem: Problem, pack: TestPack, code: str, lang: str, *, count: int | None = None
+    ) -> PackVerdict: ...
+
+
+# the contest run -> what judges its submissions (a cluster notes in the run which worker judged)
+JudgeRemote = Callable[[Run], PackVerdicts]
 
 
 class ContestSource(Protocol):
@@ -132,6 +145,7 @@ class Services:
     log: Callable[[str], None] = lambda _line: None
     on_reply: Callable[[Reply], None] | None = None  # token counts for a live progress board
     solve_remote: SolveRemote | None = None  # a cluster solves each problem attempt (solver.cluster)
+    judge_remote: JudgeRemote | None = None  # a cluster judges the submissions on hidden tests
 
 
 @dataclass(frozen=True)
@@ -265,7 +279,9 @@ class ContestPlay:
         self.options = options
         self.state = State.of(run)
         self.clock = Clock(self.state.elapsed_s)
-        self.pack_judge = PackJudge(svc.judge)
+        self.pack_judge: PackVerdicts = (
+            PackJudge(svc.judge) if svc.judge_remote is None else svc.judge_remote(run)
+        )
         self._programs: dict[str, str] = {}  # submitted program by its source path (this session's)
         self.duration_s = options.duration_s or prep.contest.duration_s
 
@@ -358,13 +374,13 @@ class ContestPlay:
     async def _solve(self, problem: Problem, attempt: int) -> tuple[ProblemResult, Run]:
         run = self._attempt_run(problem.id.index, attempt)
         settings = replace(self.svc.settings, seed=self.svc.settings.seed + attempt)
+        order = next(k for k, p in enumerate(self.prep.problems) if p.id == problem.id)  # A first
         if self.svc.solve_remote is not None:
             shown = (self.svc.progress, self.svc.on_reply)  # the board sees a remote solve as a local one
-            return await self.svc.solve_remote(problem, run, settings, *shown), run
+            return await self.svc.solve_remote(problem, run, settings, *shown, order), run
         calls = ModelCalls(
             self.svc.backend, run, run.index(), ChatParams(seed=settings.seed), self.svc.on_reply
         )
-        order = next(k for k, p in enumerate(self.prep.problems) if p.id == problem.id)  # A first
         env = Env(self.svc.judge, run, calls, settings, order=order)
         if self.svc.progress is not None:
             env.progress = self.svc.progress
