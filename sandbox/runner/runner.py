@@ -455,6 +455,19 @@ def as_uid(uid: int, fn: Callable[[], object]) -> str:
     return err.decode(errors="replace")
 
 
+LINKER = "-fuse-ld=mold"  # sandbox.languages.LINKER (the runner imports nothing of the project)
+
+
+def compile_argv(argv: list[str], has_mold: bool) -> list[str]:
+    """The compile command to run: without the mold flag where mold is not installed (an image built
+    from an older recipe, a host without it under the local backend): gcc then links with ld.bfd."""
+    return argv if has_mold else [a for a in argv if a != LINKER]
+
+
+def has_mold() -> bool:
+    return any(os.access(f"{d}/ld.mold", os.X_OK) for d in ENV_PATH.split(":"))
+
+
 def prog_dir(handle: str) -> str:
     if not handle or not all(c.isalnum() or c in "-_" for c in handle):
         raise ValueError(f"bad handle {handle!r}")
@@ -500,6 +513,7 @@ def read_file(path: str, cap: int | None = None) -> bytes:
 class Runner:
     def __init__(self, uid_base: int) -> None:
         self.uids = Uids(uid_base)
+        self.has_mold = has_mold()
         os.makedirs(IO, mode=0o700, exist_ok=True)
         os.chmod(IO, 0o700)
         with open(BOX + "/started", "w") as f:  # for the container's watchdog (docker_backend.WATCHDOG)
@@ -529,7 +543,7 @@ class Runner:
         env = {"PATH": ENV_PATH, "HOME": "/tmp", "TMPDIR": "/tmp", "LC_ALL": "C"}  # ASCII quotes in messages
         try:
             proc = Proc(
-                list(h["argv"]),
+                compile_argv(list(h["argv"]), self.has_mold),
                 self.uids.compile,
                 [nul, w, w],
                 {
@@ -730,6 +744,7 @@ class Runner:
             "pid": os.getpid(),
             "uid_base": self.uids.compile,
             "forkserver": FORKSERVER is not None,
+            "linker": "mold" if self.has_mold else "ld.bfd (no mold here: an older image? build-image)",
         }, []
 
     def op_exit(self, h: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:
