@@ -70,7 +70,9 @@ def test_the_recipe_hash_sees_the_package_list(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize(("lang", "code", "out"), [("cpp17", WHICH_LINKER, "mold\n"), ("c11", WHICH_LINKER_C, "mold 2\n")])
+@pytest.mark.parametrize(
+    ("lang", "code", "out"), [("cpp17", WHICH_LINKER, "mold\n"), ("c11", WHICH_LINKER_C, "mold 2\n")]
+)
 async def test_programs_in_the_image_are_linked_by_mold(judge: Judge, lang: str, code: str, out: str) -> None:
     exe = await judge.compile(Source(code, lang))
     assert exe.ok, exe.message
