@@ -83,6 +83,7 @@ SPAWN = "/opt/judge/bin/spawn"  # see sandbox/image/spawn.c; --spawn overrides (
 REPORT_FD = 20
 FORKSERVER: socket.socket | None = None  # see forkserver.c: when started, programs start through it
 FORKSERVER_DIR = BOX + "/fs"  # root only (0700)
+FORKSERVER_PID = 0
 
 
 class Uids:
@@ -130,14 +131,15 @@ def kill_uid(uid: int) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def through_forkserver(args: list[str], environ: dict[str, str], fds: list[int]) -> int:
-    """Have the fork server start the spawn helper's work: the helper's pid, or 0 when there is no
-    (working) server, so the caller starts the spawn helper itself. (Reading the reply later instead
-    of here was measured: no faster, the wait only moves.)"""
+def through_forkserver(args: list[str], environ: dict[str, str], fds: list[int], alone: bool = False) -> int:
+    """Have the fork server start the spawn helper's work: the helper's pid (alone: the program's, the
+    server doing the helper's work itself, see forkserver.c), or 0 when there is no (working) server, so
+    the caller starts the spawn helper itself. (Reading the reply later instead of here was measured: no
+    faster, the wait only moves.)"""
     global FORKSERVER
     if FORKSERVER is None:
         return 0
-    strings = [str(len(args)), *args, *(f"{k}={v}" for k, v in environ.items())]
+    strings = [("i" if alone else "") + str(len(args)), *args, *(f"{k}={v}" for k, v in environ.items())]
     try:
         socket.send_fds(FORKSERVER, [b"\0".join(x.encode() for x in strings) + b"\0"], fds)
         pid = int(FORKSERVER.recv(64) or b"0")
@@ -151,7 +153,7 @@ def through_forkserver(args: list[str], environ: dict[str, str], fds: list[int])
 
 
 def start_forkserver(binary: str) -> None:
-    global FORKSERVER
+    global FORKSERVER, FORKSERVER_PID
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         actions = [
@@ -159,10 +161,24 @@ def start_forkserver(binary: str) -> None:
             (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),  # not the host's channel
             (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
         ]
-        os.posix_spawn(binary, [binary], {}, file_actions=actions, setsid=True)
+        FORKSERVER_PID = os.posix_spawn(binary, [binary], {}, file_actions=actions, setsid=True)
     finally:
         theirs.close()
+    ours.settimeout(30.0)  # it answers at once (an inline run answers once its program started)
     FORKSERVER = ours
+
+
+def spawn_helper(args: list[str], environ: dict[str, str], fds: list[int]) -> int:
+    """Start the spawn helper itself (no fork server): fds become its 0..n-2 and its REPORT_FD."""
+    # Sources above every target, so installing 0..n never clobbers a source still needed.
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in fds]
+    try:
+        actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(high[:-1])]
+        actions.append((os.POSIX_SPAWN_DUP2, high[-1], REPORT_FD))
+        return os.posix_spawn(SPAWN, args, environ, file_actions=actions, setsid=True)
+    finally:
+        for fd in high:
+            os.close(fd)
 
 
 class Proc:
@@ -176,14 +192,13 @@ class Proc:
         limits: dict[str, Any],
         cwd: str = "/tmp",
         env: dict[str, str] | None = None,
+        alone: bool = False,
     ) -> None:
+        """alone: no other program runs until this one has ended (a run or compile job, not an
+        interaction), so the fork server may supervise it itself."""
         self.uid = uid
         self.program = argv[0]
         rep_r, rep_w = os.pipe2(os.O_CLOEXEC)
-        # Sources above every target, so installing 0..n never clobbers a source still needed.
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in [*fds, rep_w]]
-        actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(high[:-1])]
-        actions.append((os.POSIX_SPAWN_DUP2, high[-1], REPORT_FD))
         wall_ms = int(limits["wall_s"] * 1000)
         cpu_ms = int(
             float(limits.get("cpu_s") or 0) * 1000
@@ -207,13 +222,16 @@ class Proc:
         environ = env or {"PATH": ENV_PATH, "HOME": "/tmp", "LANG": "C.UTF-8"}
         self.pidfd: int | None = None
         try:
-            self.pid = through_forkserver(args, environ, high)
-            if not self.pid:  # else the server's child, not ours to wait for: it ends with its report
-                self.pid = os.posix_spawn(SPAWN, args, environ, file_actions=actions, setsid=True)
+            # The server's child puts the fds in place itself; it is not ours to wait for: it ends with
+            # its report.
+            self.pid = through_forkserver(args, environ, [*fds, rep_w], alone)
+            # The program's pid: the server itself is its helper (it writes the report).
+            self.helper = FORKSERVER_PID if alone and self.pid else self.pid
+            if not self.pid:
+                self.pid = self.helper = spawn_helper(args, environ, [*fds, rep_w])
                 self.pidfd = os.pidfd_open(self.pid)
         finally:
-            for fd in [*high, rep_w]:
-                os.close(fd)
+            os.close(rep_w)
         self.report_fd = rep_r
         self.backstop = limits["wall_s"] + 2.0
         self.done = False
@@ -226,9 +244,10 @@ class Proc:
         kill_uid(self.uid)
 
     def kill_helper(self) -> None:
-        """The backstop: kill the helper itself (it overstayed its own wall-clock limit)."""
+        """The backstop: kill the helper itself (it overstayed its own wall-clock limit); when that is
+        the fork server, later programs start through the spawn helper."""
         with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
+            os.kill(self.helper, signal.SIGKILL)
 
     @property
     def end_fd(self) -> int:
@@ -357,13 +376,20 @@ def _scratch_dirty() -> bool:
                 return True
         except OSError:
             pass
-    for kind in ("shm", "sem", "msg"):
+    for kind in ("shm", "sem", "msg"):  # a header line, then one line per object
         try:
-            with open("/proc/sysvipc/" + kind) as f:
-                if len(f.read().splitlines()) > 1:
-                    return True
+            fd = os.open("/proc/sysvipc/" + kind, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            # Raw reads (checked after every test: a third of the text-file cost); a page holds the
+            # header and a first object's line.
+            if os.read(fd, 4096).count(b"\n") > 1:
+                return True
         except OSError:
             pass
+        finally:
+            os.close(fd)
     return False
 
 
@@ -557,6 +583,7 @@ class Runner:
                 },
                 cwd=pdir,
                 env=env,
+                alone=True,
             )
         finally:
             os.close(w)
@@ -648,7 +675,7 @@ class Runner:
             fds += [os.open(p, os.O_RDONLY) for p in extra]
             args = argv + [f"/dev/fd/{3 + i}" for i in range(len(extra))]
             try:
-                proc = Proc(args, uid, fds, rlim)
+                proc = Proc(args, uid, fds, rlim, alone=True)
             finally:
                 for fd in fds:
                     os.close(fd)
