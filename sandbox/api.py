@@ -104,6 +104,7 @@ class Compiled:
     message: str = ""  # compiler output (warnings when ok, errors when not)
     compile_s: float = 0.0  # 0 when cached
     cached: bool = False  # the judge had compiled this very source before and reused the outcome
+    compile_cpu_s: float = 0.0  # the compiler's CPU time, all its processes (the kernel's); 0 when cached
 
 
 @dataclass(frozen=True)
