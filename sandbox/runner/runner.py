@@ -481,13 +481,13 @@ def as_uid(uid: int, fn: Callable[[], object]) -> str:
     return err.decode(errors="replace")
 
 
-LINKER = "-fuse-ld=mold"  # sandbox.languages.LINKER (the runner imports nothing of the project)
+LINK_FLAGS = ("-fuse-ld=mold", "-Wl,--no-fork")  # sandbox.languages.LINK_FLAGS (nothing imported here)
 
 
 def compile_argv(argv: list[str], has_mold: bool) -> list[str]:
-    """The compile command to run: without the mold flag where mold is not installed (an image built
+    """The compile command to run: without the mold flags where mold is not installed (an image built
     from an older recipe, a host without it under the local backend): gcc then links with ld.bfd."""
-    return argv if has_mold else [a for a in argv if a != LINKER]
+    return argv if has_mold else [a for a in argv if a not in LINK_FLAGS]
 
 
 def has_mold() -> bool:
