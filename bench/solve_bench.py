@@ -13,10 +13,12 @@ Printed, in one run (interleaved, so load from elsewhere hits them alike; median
     force and candidate on the stress inputs; the max-size inputs): no loop can do less;
   - seconds per problem for a first-try success and for a draft that needs one stress-found repair, and
     their ratio to the floor;
-  - throughput with 1, 2, 4 and 8 problems solved in parallel on one judge.
+  - throughput with 1, 2, 4 and 8 problems solved in parallel on one judge;
+  - the judge's own CPU for the floor's work (its worker containers' cgroups), of which the five compiles,
+    and the lower bound it sets on the cores the workers use: whether the target can be met at all here.
 Target: 0.8 s per first-try problem outside the model on a 2-core machine (at rest: note the load average).
 
-    python bench/solve_bench.py [--stress-tests 200] [--workers 2] [--repeat 5] [--quick]
+    python bench/solve_bench.py [--stress-tests 200] [--workers 2] [--repeat 5] [--quick] [--image NAME]
 """
 
 from __future__ import annotations
