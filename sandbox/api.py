@@ -14,6 +14,7 @@ Everything here is a frozen dataclass or an enum, so results can be stored and c
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -103,6 +104,7 @@ class Compiled:
     message: str = ""  # compiler output (warnings when ok, errors when not)
     compile_s: float = 0.0  # 0 when cached
     cached: bool = False  # the judge had compiled this very source before and reused the outcome
+    compile_cpu_s: float = 0.0  # the compiler's CPU time, all its processes (the kernel's); 0 when cached
 
 
 @dataclass(frozen=True)
@@ -204,9 +206,17 @@ class Checker:
         return Checker(CheckerKind.PROGRAM, program=program, convention=convention)
 
 
+IMAGE_ENV = "CP_SOLVER_JUDGE_IMAGE"  # another image name for the judge (a test image), read at each use
+
+
+def default_image() -> str:
+    """The judge image's name: $CP_SOLVER_JUDGE_IMAGE, else cp-solver-judge:latest."""
+    return os.environ.get(IMAGE_ENV) or "cp-solver-judge:latest"
+
+
 @dataclass(frozen=True)
 class JudgeConfig:
     backend: str = "docker"  # "docker" (warm containers) or "local" (bubblewrap); nothing else runs code
-    image: str = "cp-solver-judge:latest"
+    image: str = field(default_factory=default_image)
     workers: int = 2
     build_if_missing: bool = True  # build the image on first use (progress on stderr)

@@ -329,6 +329,12 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build-image", help="build the judge image (a no-op when it is current)")
     b.add_argument("--force", action="store_true", help="rebuild even when current")
     b.add_argument("--dockerfile", action="store_true", help="docker build from sandbox/image/Dockerfile")
+    b.add_argument(
+        "--image",
+        default=None,
+        metavar="NAME",
+        help="image name (default: $CP_SOLVER_JUDGE_IMAGE, else cp-solver-judge:latest), e.g. a test image",
+    )
     t = b.add_mutually_exclusive_group()
     t.add_argument(
         "--testlib", type=Path, metavar="PATH", help="install this testlib.h for checkers (into the judge's cache)"
@@ -378,12 +384,13 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None) -> int:
 
     try:
         if args.command == "build-image":
+            from sandbox.api import default_image
             from sandbox.image import ensure_image
 
             if args.testlib is not None or args.fetch_testlib:
                 where = install_testlib(args.testlib) if args.testlib is not None else fetch_testlib()
                 console.print(f"testlib.h for checkers: {escape(str(where))}")
-            built = ensure_image(force=args.force, dockerfile=args.dockerfile)
+            built = ensure_image(args.image or default_image(), force=args.force, dockerfile=args.dockerfile)
             console.print("judge image built" if built else "judge image is current")
             return 0
         if args.command == "selftest":

@@ -222,6 +222,7 @@ class _Program:
     wid: str = ""  # its name in the workers: shared by every handle of the same compiled code
     message: str = ""  # the compiler's warnings
     compile_s: float = 0.0
+    compile_cpu_s: float = 0.0
 
 
 def compile_key(lang: Language, code: str, limits: CompileLimits) -> str:
@@ -497,12 +498,20 @@ class Judge:
     def _handle(self, outcome: Compiled | _Program, *, cached: bool) -> Compiled:
         """A new handle for a compile outcome: every compile call gets its own (release is per handle)."""
         if isinstance(outcome, Compiled):
-            return replace(outcome, cached=cached, compile_s=0.0 if cached else outcome.compile_s)
+            if not cached:
+                return outcome
+            return replace(outcome, cached=True, compile_s=0.0, compile_cpu_s=0.0)
         handle = secrets.token_hex(8)
         self._programs[handle] = outcome
         self._refs[outcome.wid] = self._refs.get(outcome.wid, 0) + 1
         return Compiled(
-            handle, outcome.lang.key, True, outcome.message, 0.0 if cached else outcome.compile_s, cached
+            handle,
+            outcome.lang.key,
+            True,
+            outcome.message,
+            0.0 if cached else outcome.compile_s,
+            cached,
+            0.0 if cached else outcome.compile_cpu_s,
         )
 
     async def _compile(
@@ -527,13 +536,14 @@ class Judge:
         reply, files = await self._call(header, [source.code.encode()], limits.wall_s + 30, installs=wid)
         seconds = float(reply.get("time", 0.0))
         message = str(reply.get("message", ""))
+        report = reply.get("report") or {}
+        cpu = float(report.get("cpu", 0.0))
         if not reply["compiled"]:
-            report = reply.get("report") or {}
             stopped = report.get("wall_killed") or report.get("signal") is not None or report.get("exec_error")
-            return Compiled("", lang.key, False, message, seconds), not stopped
+            return Compiled("", lang.key, False, message, seconds, compile_cpu_s=cpu), not stopped
         static_kb = max((static_memory_kb(data) for data in files), default=0)
         files_by_name = tuple(zip(lang.artifacts, files, strict=True))
-        return _Program(lang, files_by_name, static_kb, wid, message, seconds), True
+        return _Program(lang, files_by_name, static_kb, wid, message, seconds, cpu), True
 
     async def run(self, compiled: Compiled, input: bytes, limits: Limits = _LIMITS) -> RunResult:
         """One execution with stdin = input."""

@@ -18,6 +18,13 @@ from sandbox.api import Source
 # -I PCH_ROOT/<lang> makes `#include <bits/stdc++.h>` find the copy next to its .gch first.
 PCH_ROOT = "/opt/judge/pch"
 
+# Link C and C++ with mold (in the image): a static C++ program links in ~50 ms instead of ~120 ms of CPU
+# with ld.bfd, and a first-try problem compiles five programs. --no-fork: mold otherwise leaves a child
+# finishing up after the compiler returns, uncounted in the compile's CPU time and killed by the cleanup.
+# Where mold is missing (an image from an older recipe, the local backend on a host without it) the
+# runner drops these flags, so ld.bfd links as before.
+LINK_FLAGS = ("-fuse-ld=mold", "-Wl,--no-fork")
+
 
 @dataclass(frozen=True)
 class Language:
@@ -66,7 +73,7 @@ def _cpp(key: str, std: str) -> Language:
         name=f"C++{std[-2:]} (GNU g++ -O2 -std={std})",
         suffixes=(".cpp", ".cc", ".cxx", ".c++"),
         src="main.cpp",
-        compile=("g++", *flags, "-I", f"{PCH_ROOT}/{key}", "-static", "-pipe", "-o", "main", "main.cpp"),
+        compile=("g++", *flags, "-I", f"{PCH_ROOT}/{key}", "-static", *LINK_FLAGS, "-pipe", "-o", "main", "main.cpp"),
         run=("./main",),
         artifacts=("main",),
         selftest=_CPP_TEST,
@@ -92,6 +99,7 @@ LANGUAGES: dict[str, Language] = {
             # reads long long with the MSVC "%I64d", which glibc takes as a 32-bit int, leaving the upper
             # half to what the stack held before main: zero after the dynamic loader, garbage after static
             # start-up code. Accepted submissions relying on it then pass here as they did there.
+            *LINK_FLAGS,
             "-pipe",
             "-o",
             "main",

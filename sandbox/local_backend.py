@@ -9,6 +9,7 @@ unprivileged uids; unprivileged user namespaces map a single uid and cannot give
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import select
@@ -95,8 +96,9 @@ class LocalBackend:
             )
         cache = Path(os.environ.get("CP_SOLVER_CACHE", "/var/cache/cp-solver"))
         cache.mkdir(parents=True, exist_ok=True)
-        self.spawn = cache / "spawn-local"
-        if not self.spawn.exists() or self.spawn.stat().st_mtime < SPAWN_C.stat().st_mtime:
+        # Named by its source's content: checkouts with different spawn.c never use each other's binary.
+        self.spawn = cache / f"spawn-local-{hashlib.sha256(SPAWN_C.read_bytes()).hexdigest()[:12]}"
+        if not self.spawn.exists():
             tmp = cache / f"spawn-local.{secrets.token_hex(4)}"
             subprocess.run(["gcc", "-O2", "-static", "-o", str(tmp), str(SPAWN_C)], check=True)
             tmp.rename(self.spawn)

@@ -83,6 +83,7 @@ SPAWN = "/opt/judge/bin/spawn"  # see sandbox/image/spawn.c; --spawn overrides (
 REPORT_FD = 20
 FORKSERVER: socket.socket | None = None  # see forkserver.c: when started, programs start through it
 FORKSERVER_DIR = BOX + "/fs"  # root only (0700)
+FORKSERVER_PID = 0
 
 
 class Uids:
@@ -130,14 +131,15 @@ def kill_uid(uid: int) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def through_forkserver(args: list[str], environ: dict[str, str], fds: list[int]) -> int:
-    """Have the fork server start the spawn helper's work: the helper's pid, or 0 when there is no
-    (working) server, so the caller starts the spawn helper itself. (Reading the reply later instead
-    of here was measured: no faster, the wait only moves.)"""
+def through_forkserver(args: list[str], environ: dict[str, str], fds: list[int], alone: bool = False) -> int:
+    """Have the fork server start the spawn helper's work: the helper's pid (alone: the program's, the
+    server doing the helper's work itself, see forkserver.c), or 0 when there is no (working) server, so
+    the caller starts the spawn helper itself. (Reading the reply later instead of here was measured: no
+    faster, the wait only moves.)"""
     global FORKSERVER
     if FORKSERVER is None:
         return 0
-    strings = [str(len(args)), *args, *(f"{k}={v}" for k, v in environ.items())]
+    strings = [("i" if alone else "") + str(len(args)), *args, *(f"{k}={v}" for k, v in environ.items())]
     try:
         socket.send_fds(FORKSERVER, [b"\0".join(x.encode() for x in strings) + b"\0"], fds)
         pid = int(FORKSERVER.recv(64) or b"0")
@@ -151,7 +153,7 @@ def through_forkserver(args: list[str], environ: dict[str, str], fds: list[int])
 
 
 def start_forkserver(binary: str) -> None:
-    global FORKSERVER
+    global FORKSERVER, FORKSERVER_PID
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         actions = [
@@ -159,10 +161,27 @@ def start_forkserver(binary: str) -> None:
             (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),  # not the host's channel
             (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
         ]
-        os.posix_spawn(binary, [binary], {}, file_actions=actions, setsid=True)
+        FORKSERVER_PID = os.posix_spawn(binary, [binary], {}, file_actions=actions, setsid=True)
     finally:
         theirs.close()
+    # It answers at once (an inline run: once its program started); a kernel-side timeout, so each
+    # request costs no extra poll.
+    for opt in (socket.SO_RCVTIMEO, socket.SO_SNDTIMEO):
+        ours.setsockopt(socket.SOL_SOCKET, opt, struct.pack("ll", 30, 0))
     FORKSERVER = ours
+
+
+def spawn_helper(args: list[str], environ: dict[str, str], fds: list[int]) -> int:
+    """Start the spawn helper itself (no fork server): fds become its 0..n-2 and its REPORT_FD."""
+    # Sources above every target, so installing 0..n never clobbers a source still needed.
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in fds]
+    try:
+        actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(high[:-1])]
+        actions.append((os.POSIX_SPAWN_DUP2, high[-1], REPORT_FD))
+        return os.posix_spawn(SPAWN, args, environ, file_actions=actions, setsid=True)
+    finally:
+        for fd in high:
+            os.close(fd)
 
 
 class Proc:
@@ -176,14 +195,13 @@ class Proc:
         limits: dict[str, Any],
         cwd: str = "/tmp",
         env: dict[str, str] | None = None,
+        alone: bool = False,
     ) -> None:
+        """alone: no other program runs until this one has ended (a run or compile job, not an
+        interaction), so the fork server may supervise it itself."""
         self.uid = uid
         self.program = argv[0]
         rep_r, rep_w = os.pipe2(os.O_CLOEXEC)
-        # Sources above every target, so installing 0..n never clobbers a source still needed.
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 100) for fd in [*fds, rep_w]]
-        actions = [(os.POSIX_SPAWN_DUP2, fd, target) for target, fd in enumerate(high[:-1])]
-        actions.append((os.POSIX_SPAWN_DUP2, high[-1], REPORT_FD))
         wall_ms = int(limits["wall_s"] * 1000)
         cpu_ms = int(
             float(limits.get("cpu_s") or 0) * 1000
@@ -207,13 +225,16 @@ class Proc:
         environ = env or {"PATH": ENV_PATH, "HOME": "/tmp", "LANG": "C.UTF-8"}
         self.pidfd: int | None = None
         try:
-            self.pid = through_forkserver(args, environ, high)
-            if not self.pid:  # else the server's child, not ours to wait for: it ends with its report
-                self.pid = os.posix_spawn(SPAWN, args, environ, file_actions=actions, setsid=True)
+            # The server's child puts the fds in place itself; it is not ours to wait for: it ends with
+            # its report.
+            self.pid = through_forkserver(args, environ, [*fds, rep_w], alone)
+            # The program's pid: the server itself is its helper (it writes the report).
+            self.helper = FORKSERVER_PID if alone and self.pid else self.pid
+            if not self.pid:
+                self.pid = self.helper = spawn_helper(args, environ, [*fds, rep_w])
                 self.pidfd = os.pidfd_open(self.pid)
         finally:
-            for fd in [*high, rep_w]:
-                os.close(fd)
+            os.close(rep_w)
         self.report_fd = rep_r
         self.backstop = limits["wall_s"] + 2.0
         self.done = False
@@ -226,9 +247,10 @@ class Proc:
         kill_uid(self.uid)
 
     def kill_helper(self) -> None:
-        """The backstop: kill the helper itself (it overstayed its own wall-clock limit)."""
+        """The backstop: kill the helper itself (it overstayed its own wall-clock limit); when that is
+        the fork server, later programs start through the spawn helper."""
         with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
+            os.kill(self.helper, signal.SIGKILL)
 
     @property
     def end_fd(self) -> int:
@@ -357,13 +379,20 @@ def _scratch_dirty() -> bool:
                 return True
         except OSError:
             pass
-    for kind in ("shm", "sem", "msg"):
+    for kind in ("shm", "sem", "msg"):  # a header line, then one line per object
         try:
-            with open("/proc/sysvipc/" + kind) as f:
-                if len(f.read().splitlines()) > 1:
-                    return True
+            fd = os.open("/proc/sysvipc/" + kind, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            # Raw reads (checked after every test: a third of the text-file cost); a page holds the
+            # header and a first object's line.
+            if os.read(fd, 4096).count(b"\n") > 1:
+                return True
         except OSError:
             pass
+        finally:
+            os.close(fd)
     return False
 
 
@@ -455,6 +484,19 @@ def as_uid(uid: int, fn: Callable[[], object]) -> str:
     return err.decode(errors="replace")
 
 
+LINK_FLAGS = ("-fuse-ld=mold", "-Wl,--no-fork")  # sandbox.languages.LINK_FLAGS (nothing imported here)
+
+
+def compile_argv(argv: list[str], has_mold: bool) -> list[str]:
+    """The compile command to run: without the mold flags where mold is not installed (an image built
+    from an older recipe, a host without it under the local backend): gcc then links with ld.bfd."""
+    return argv if has_mold else [a for a in argv if a not in LINK_FLAGS]
+
+
+def has_mold() -> bool:
+    return any(os.access(f"{d}/ld.mold", os.X_OK) for d in ENV_PATH.split(":"))
+
+
 def prog_dir(handle: str) -> str:
     if not handle or not all(c.isalnum() or c in "-_" for c in handle):
         raise ValueError(f"bad handle {handle!r}")
@@ -486,10 +528,25 @@ def io_file(name: str, data: bytes | None = None, mode: int = 0o644) -> str:
 
 
 def empty_fd(path: str) -> int:
-    """A write-only fd on an empty root-only file at path (one open: a test's stdout or stderr)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    return fd
+    """A write-only fd on an empty root-only file at path (one open: a test's stdout or stderr). Created
+    0600 (a umask only removes bits) in a root-only directory, where nothing else changes its mode."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
+def read_head(path: str, size: int, cap: int) -> bytes:
+    """The first min(size, cap) bytes of a file whose size is known: one open, one read per MB."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        parts, want = [], min(size, cap)
+        while want > 0:
+            chunk = os.read(fd, min(want, 1 << 20))
+            if not chunk:
+                break
+            parts.append(chunk)
+            want -= len(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def read_file(path: str, cap: int | None = None) -> bytes:
@@ -500,6 +557,7 @@ def read_file(path: str, cap: int | None = None) -> bytes:
 class Runner:
     def __init__(self, uid_base: int) -> None:
         self.uids = Uids(uid_base)
+        self.has_mold = has_mold()
         os.makedirs(IO, mode=0o700, exist_ok=True)
         os.chmod(IO, 0o700)
         with open(BOX + "/started", "w") as f:  # for the container's watchdog (docker_backend.WATCHDOG)
@@ -529,7 +587,7 @@ class Runner:
         env = {"PATH": ENV_PATH, "HOME": "/tmp", "TMPDIR": "/tmp", "LC_ALL": "C"}  # ASCII quotes in messages
         try:
             proc = Proc(
-                list(h["argv"]),
+                compile_argv(list(h["argv"]), self.has_mold),
                 self.uids.compile,
                 [nul, w, w],
                 {
@@ -543,6 +601,7 @@ class Runner:
                 },
                 cwd=pdir,
                 env=env,
+                alone=True,
             )
         finally:
             os.close(w)
@@ -634,16 +693,29 @@ class Runner:
             fds += [os.open(p, os.O_RDONLY) for p in extra]
             args = argv + [f"/dev/fd/{3 + i}" for i in range(len(extra))]
             try:
-                proc = Proc(args, uid, fds, rlim)
+                proc = Proc(args, uid, fds, rlim, alone=True)
+            except BaseException:
+                os.close(fds[1])
+                os.close(fds[2])
+                raise
             finally:
-                for fd in fds:
+                for fd in fds[:1] + fds[3:]:
                     os.close(fd)
-            supervise([proc])
-            cleanup(uid)
-            rep = proc.report()
-            rep["out_size"] = os.stat(out).st_size
+            try:
+                supervise([proc])
+                cleanup(uid)
+                rep = proc.report()
+                # Sizes from our own fds on the files: no path lookups.
+                rep["out_size"] = os.fstat(fds[1]).st_size
+                err_size = os.fstat(fds[2]).st_size
+            finally:
+                os.close(fds[1])
+                os.close(fds[2])
             results.append(rep)
-            out_blobs += [read_file(out, lim["output_mb"] * MB), read_file(err, STDERR_CAP)]
+            out_blobs += [
+                read_head(out, rep["out_size"], lim["output_mb"] * MB),
+                read_head(err, err_size, STDERR_CAP),
+            ]
             if h.get("stop_on_failure") and (
                 rep["exit"] != 0
                 or rep["wall_killed"]
@@ -730,6 +802,7 @@ class Runner:
             "pid": os.getpid(),
             "uid_base": self.uids.compile,
             "forkserver": FORKSERVER is not None,
+            "linker": "mold" if self.has_mold else "ld.bfd (no mold here: an older image? build-image)",
         }, []
 
     def op_exit(self, h: dict[str, Any], blobs: list[bytes]) -> tuple[dict[str, Any], list[bytes]]:

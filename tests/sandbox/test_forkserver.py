@@ -1,5 +1,6 @@
 """Each worker starts programs through its fork server (sandbox/runner/forkserver.c): one exec per program
-instead of two, with the same lockdown: a program cannot see, reach or signal the server."""
+instead of two, with the same lockdown: a program cannot see, reach or signal the server. A program that
+runs alone (a run or compile job) is supervised by the server itself: no helper process in between."""
 
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from sandbox.judge import Judge
 
 PROBE = """import os, signal
 fds = sorted(int(f) for f in os.listdir('/proc/self/fd'))
-# the server, and the copy of it that started this program (both root)
+# the server (root), and whatever started this program: the server itself, whose parent is the runner
 server = [int(p) for p in os.listdir('/proc') if p.isdigit()
           and open('/proc/%s/cmdline' % p, 'rb').read().startswith(b'/box/fs/forkserver')]
-print(fds[:4], len(server) >= 2)
+grandparent = open('/proc/%d/stat' % os.getppid()).read().rsplit(')', 1)[1].split()[1]
+print(fds[:4], server == [os.getppid()], open('/proc/%s/cmdline' % grandparent, 'rb').read().split(b'\\0')[0])
 for what in (lambda: os.listdir('/box/fs'), lambda: open('/box/fs/forkserver', 'rb'),
-             *(lambda p=p: os.kill(p, signal.SIGKILL) for p in server[:2])):
+             *(lambda p=p: os.kill(p, signal.SIGKILL) for p in server)):
     try:
         what(); print('allowed')
     except OSError:
@@ -41,8 +43,8 @@ async def test_programs_start_through_the_fork_server_and_cannot_touch_it(judge:
         assert r.status is Verdict.AC, r.detail + r.stderr.decode()
         lines = r.stdout.decode().splitlines()
         # stdin, stdout, stderr and the directory being listed: nothing of the runner's or the server's
-        assert lines[0] == "[0, 1, 2, 3] True", lines
-        assert lines[1:] == ["denied"] * 4, lines
+        assert lines[0] == "[0, 1, 2, 3] True b'python3'", lines
+        assert lines[1:] == ["denied"] * 3, lines
     for slot in judge._slots:  # the server is still there for the next program
         assert isinstance(slot.worker, DockerWorker)
         reply, _ = slot.worker.call({"op": "hello"}, [], timeout=10)
