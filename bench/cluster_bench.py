@@ -1,14 +1,15 @@
-"""Benchmark: problems per hour on a Ray cluster with 1, 2 and 4 workers, the model being the limit. A fake Ollama
-server answers like the contest test world's scripted model (tests/contest/world.py: a solution, brute force,
-generators, validator) after ``--latency`` seconds per reply (a realistic 5 s by default; ``--scale`` shortens
-it) with ``--slots`` requests at a time for the whole cluster (the cluster's one limiter). One problem asks for
-up to 4 replies at once (a draft, then brute force, generator and validator together), so 16 slots (the default)
-let 4 workers run without waiting for the model; with 8 slots the 4-worker figure measures the model's slots,
-not the cluster (the run says when the slots were full). Each worker is an actor of a local Ray cluster
-(``--cluster local``) with its own warm Docker judge and solves one problem at a time (a node's judge capacity),
-so adding workers adds throughput until the model's slots are full. The problems are small (a + b), judged on
-few stress tests, so this machine's 2 cores are not the limit. Every configuration runs in the same process, one
-after the other, and the ratio is against the one-worker figure of the same run.
+"""Benchmark: problems per hour on a Ray cluster with 1, 2 and 4 workers, the model being the limit.
+
+A fake Ollama server answers like the contest test world's scripted model (tests/contest/world.py: a solution,
+brute force, generators, validator) after ``--latency`` seconds per reply (a realistic 5 s by default;
+``--scale`` shortens it) with ``--slots`` requests at a time for the whole cluster (the cluster's one limiter).
+One problem asks for up to 4 replies at once (a draft, then brute force, generator and validator together), so
+16 slots (the default) let 4 workers run without waiting for the model; with 8 slots the 4-worker figure
+measures the model's slots, not the cluster (the run says when the slots were full). Each worker is an actor of
+a local Ray cluster (``--cluster local``) with its own warm Docker judge and solves one problem at a time (a
+node's judge capacity), so adding workers adds throughput until the model's slots are full. The problems are
+small (a + b), judged on few stress tests, so this machine's 2 cores are not the limit. Every configuration runs
+in the same process, one after the other, and the ratio is against the one-worker figure of the same run.
 
     python bench/cluster_bench.py [--latency 5] [--scale 1] [--slots 16] [--rounds 3] [--quick]
 
