@@ -37,7 +37,12 @@ def _code_root() -> str:
 
 
 def connect(spec: ClusterSpec) -> bool:
-    """Join (or, for ``local``, start) the cluster; True when this call started Ray."""
+    """Join (or, for ``local``, start) the cluster; True when this call started Ray.
+
+    ``local`` starts a cluster here even where RAY_ADDRESS names another. ``HOST:PORT`` joins as a driver on
+    a node of that cluster (Ray connects to this machine's raylet); ``ray://`` (Ray Client) from anywhere;
+    ``auto`` joins RAY_ADDRESS or the cluster ``ray start`` left on this machine.
+    """
     ray = import_ray()
     if ray.is_initialized():
         return False
@@ -45,6 +50,7 @@ def connect(spec: ClusterSpec) -> bool:
     try:
         if spec.local:  # a cluster on this machine, small: workers ask for no CPU, no dashboard
             ray.init(
+                address="local",
                 num_cpus=LOCAL_CPUS,
                 include_dashboard=False,
                 object_store_memory=OBJECT_STORE_BYTES,
@@ -53,13 +59,61 @@ def connect(spec: ClusterSpec) -> bool:
                 **common,
             )
         else:  # the nodes get this driver's packages; their dependencies must be installed there
+            _token_if_any()
             root = Path(_code_root())
             modules = [str(root / "solver"), str(root / "sandbox")]
             ray.init(address=spec.address, runtime_env={"py_modules": modules}, **common)
-    except (ConnectionError, RuntimeError, ValueError) as e:
-        raise UsageError(f"cannot reach the Ray cluster at {spec.address}: {e}") from None
+    except Exception as e:  # Ray raises ConnectionError, RuntimeError, ValueError, its own errors ...
+        raise UsageError(_cannot_join(spec, e)) from None
     _messages_to_stderr(ray)
     return True
+
+
+def _token_if_any() -> None:
+    """Send this machine's Ray token (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token) where one is.
+
+    ``ray start --head`` turns token authentication on when the head's machine has a token, and a driver
+    that joins by an explicit address sends none unless RAY_AUTH_MODE=token is set: it is refused, after
+    20 s of retries. Ray itself enables the token for ``auto`` only; this does the same for every address
+    (a cluster without authentication ignores the token). RAY_AUTH_MODE set by the user is left as it is.
+    Ray < 2.52 has no token authentication and no such helper: nothing to do there.
+    """
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:
+        return
+    maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+
+
+def _cannot_join(spec: ClusterSpec, e: Exception) -> str:
+    """Why ``ray.init`` failed, and what to do, by the address's form."""
+    causes = [e]
+    while causes[-1].__cause__ is not None and len(causes) < 10:
+        causes.append(causes[-1].__cause__)  # type: ignore[arg-type]
+    why = "; ".join(dict.fromkeys(str(c).strip().splitlines()[0] for c in causes if str(c).strip()))
+    if any(type(c).__name__ == "AuthenticationError" for c in causes):
+        todo = (
+            "the cluster uses token authentication: put its token in ~/.ray/auth_token on this machine "
+            "(or set RAY_AUTH_TOKEN)"
+        )
+    elif spec.client:
+        todo = (
+            "ray://HOST:PORT is the head's Ray Client server (ray start --head --ray-client-server-port "
+            "PORT), and Ray and Python must be the same versions here and on the cluster"
+        )
+    elif spec.address == "auto":
+        todo = (
+            "auto joins the cluster in RAY_ADDRESS, or the one `ray start` started on this machine; "
+            "give its address instead"
+        )
+    else:
+        todo = (
+            "HOST:PORT is the head's GCS address (ray start --head --port PORT) and joins from a node of "
+            "that cluster only; from another machine use ray://HEAD:10001 (Ray Client)"
+        )
+    return f"--cluster {spec.address}: cannot join the Ray cluster: {why}. {todo}"
 
 
 def _messages_to_stderr(ray: ModuleType) -> None:
