@@ -29,6 +29,8 @@ from solver.solve.work import ProblemResult, Settings
 
 LOCAL_CPUS = 2  # a local cluster's logical CPUs: the actors ask for none, Ray's own work needs few
 OBJECT_STORE_BYTES = 80 * 1024 * 1024  # replies and events are small; Ray's minimum is about 75 MB
+UNAVAILABLE_SECONDS = 180  # a worker unreachable this long (its node lost and never replaced) fails its job
+RESEND_SECONDS = 2.0  # between sends of a job to a worker that is unreachable
 
 
 def _code_root() -> str:
@@ -169,20 +171,33 @@ class ClusterExecutor:
         return self.applied.apply(run, result)
 
     async def _send(self, slot: int, job: Job) -> Done:
-        from ray.exceptions import RayActorError, RayTaskError
+        from ray.exceptions import ActorUnavailableError, RayActorError, RayTaskError
 
-        try:
-            done: Done = await self.workers[slot].solve.remote(job)
-        except RayActorError as e:
-            raise JudgeUnavailableError(
-                f"cluster worker {slot} died and did not come back while solving {job.problem.id}: {e}"
-            ) from None
-        except RayTaskError as e:  # an error inside the solve loop: the original one, as it would be here
-            cause = e.cause if isinstance(getattr(e, "cause", None), BaseException) else None
-            if isinstance(cause, SolverError):
-                raise cause from None
-            raise
-        return done
+        deadline = asyncio.get_running_loop().time() + UNAVAILABLE_SECONDS
+        while True:
+            try:
+                done: Done = await self.workers[slot].solve.remote(job)
+            except ActorUnavailableError:
+                # A lost node: until the cluster declares it dead (its health checks, tens of seconds) the
+                # worker is "unavailable" and Ray's own retries of the call run out; then the worker restarts
+                # on another node. The job is sent again: a half-done first try added nothing (``Applied``).
+                if asyncio.get_running_loop().time() > deadline:
+                    raise JudgeUnavailableError(
+                        f"cluster worker {slot} was unreachable for {UNAVAILABLE_SECONDS} s while solving "
+                        f"{job.problem.id}: check the cluster's nodes (ray status)"
+                    ) from None
+                await asyncio.sleep(RESEND_SECONDS)
+                continue
+            except RayActorError as e:
+                raise JudgeUnavailableError(
+                    f"cluster worker {slot} died and did not come back while solving {job.problem.id}: {e}"
+                ) from None
+            except RayTaskError as e:  # an error inside the solve loop: the original one, as it would be here
+                cause = e.cause if isinstance(getattr(e, "cause", None), BaseException) else None
+                if isinstance(cause, SolverError):
+                    raise cause from None
+                raise
+            return done
 
     async def workers_where(self) -> list[dict[str, Any]]:
         return list(await asyncio.gather(*(w.where.remote() for w in self.workers)))
@@ -200,12 +215,19 @@ async def open_cluster(
     started = connect(spec)
     actors: list[Any] = []
     try:
-        alive = sum(1 for n in ray.nodes() if n.get("Alive"))
+        nodes = [str(n["NodeID"]) for n in ray.nodes() if n.get("Alive")]
+        alive = len(nodes)
         count = spec.workers or (2 if spec.local else max(1, alive))
         tag = secrets.token_hex(3)
-        limiter = limiter_actor(config.hosts, config.slots_per_host, f"cp-solver-slots-{tag}")
+        # on the driver's node (the head for HOST:PORT, auto and ray://): the limiter's leases live as long
+        # as the run, whichever other node is lost
+        here = ray.get_runtime_context().get_node_id()
+        limiter = limiter_actor(config.hosts, config.slots_per_host, f"cp-solver-slots-{tag}", here)
         actors.append(limiter)
-        workers = [worker_actor(config, f"cp-solver-worker-{tag}-{i}", limiter) for i in range(count)]
+        workers = [  # round robin over the nodes: every node's judge is used
+            worker_actor(config, f"cp-solver-worker-{tag}-{i}", limiter, nodes[i % alive] if alive else None)
+            for i in range(count)
+        ]
         actors += workers
         try:
             await asyncio.gather(*(w.warm.remote() for w in workers))
