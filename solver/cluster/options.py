@@ -75,10 +75,10 @@ def check_address(address: str) -> None:
             "with --cluster HOST:PORT"
         )
     host, port = host_port(target)
+    what = "Ray Client server" if target.startswith("ray://") else "Ray head (its GCS port)"
     try:
         socket.create_connection((host, port), timeout=PROBE_SECONDS).close()
     except OSError as e:
-        what = "Ray Client server" if target.startswith("ray://") else "Ray head (its GCS port)"
         start = (
             f"ray start --head --ray-client-server-port {port}"
             if target.startswith("ray://")
@@ -89,6 +89,27 @@ def check_address(address: str) -> None:
             f"--cluster {address}{via}: no {what} answers at {host}:{port} ({e.strerror or e}). Check the "
             f"address, or start the cluster there ({start}); --cluster local starts one on this machine"
         ) from None
+    if not _speaks_grpc(host, port):  # Ray would retry such a port for minutes
+        raise UsageError(
+            f"--cluster {address}: something answers at {host}:{port}, but not a {what} (it does not speak "
+            f"gRPC); check the port: {FORMS}"
+        )
+
+
+def _speaks_grpc(host: str, port: int) -> bool:
+    """Whether a gRPC connection (as to Ray's GCS or Ray Client server) comes up; True without grpcio."""
+    try:
+        import grpc
+    except ImportError:  # a minimal Ray install: only the TCP check above
+        return True
+    channel = grpc.insecure_channel(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    try:
+        grpc.channel_ready_future(channel).result(timeout=PROBE_SECONDS)
+    except grpc.FutureTimeoutError:
+        return False
+    finally:
+        channel.close()
+    return True
 
 
 def add_cluster_options(p: argparse.ArgumentParser) -> None:

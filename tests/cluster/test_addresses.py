@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -209,19 +210,41 @@ async def test_every_address_form_joins_a_started_cluster_and_reports_the_same_n
 
 
 async def test_an_unreachable_address_exits_2_at_once_saying_what_to_do(world_servers: World, tmp_path: Path) -> None:
+    """Nothing listening, or something that is not Ray (Ray itself would retry either for minutes)."""
     cf, ollama, _ = world_servers
     closed = _free_port()  # nothing listens there
+    http = urlsplit(cf.url).port  # an HTTP server, not a gRPC one
     for address, env, says in [
+        (f"127.0.0.1:{closed}", {}, f"no Ray head (its GCS port) answers at 127.0.0.1:{closed}"),
         (f"127.0.0.1:{closed}", {}, f"ray start --head --port {closed}"),
         (f"ray://127.0.0.1:{closed}", {}, f"ray start --head --ray-client-server-port {closed}"),
-        ("auto", {"RAY_ADDRESS": f"127.0.0.1:{closed}"}, f"RAY_ADDRESS=127.0.0.1:{closed}"),
+        ("auto", {"RAY_ADDRESS": f"127.0.0.1:{closed}"}, f"(RAY_ADDRESS=127.0.0.1:{closed}): no Ray head"),
+        (f"127.0.0.1:{http}", {}, f"something answers at 127.0.0.1:{http}, but not a Ray head"),
     ]:
         started = time.monotonic()
         code, out, err = await _solver(tmp_path, cf, ollama, rate_argv("--cluster", address), **env)
         assert code == 2, (address, err[-2000:])
         assert time.monotonic() - started < 60, address
-        assert "no Ray" in err and f"answers at 127.0.0.1:{closed}" in err and says in err, err[-2000:]
+        assert says in err, err[-2000:]
         assert "Traceback" not in err and not out
+
+
+def test_local_starts_its_own_cluster_whatever_ray_address_says(tmp_path: Path) -> None:
+    """``local`` starts a cluster on this machine although RAY_ADDRESS (a Ray job's) names another."""
+    code = """
+        import ray
+        from solver.cluster.executor import connect
+        from solver.cluster.options import ClusterSpec
+        print(connect(ClusterSpec("local", None, 1)), len(ray.nodes()))
+        ray.shutdown()
+    """
+    import textwrap
+
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "RAY_ADDRESS": f"127.0.0.1:{_free_port()}"},
+    )  # fmt: skip
+    assert done.stdout.strip() == "True 1", done.stdout + done.stderr[-3000:]
 
 
 def test_ray_client_without_grpcio_says_how_to_install_it() -> None:
