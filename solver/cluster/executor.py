@@ -31,6 +31,8 @@ from solver.solve.work import ProblemResult, Progress, Settings
 
 LOCAL_CPUS = 2  # a local cluster's logical CPUs: the actors ask for none, Ray's own work needs few
 OBJECT_STORE_BYTES = 80 * 1024 * 1024  # replies and events are small; Ray's minimum is about 75 MB
+UNAVAILABLE_SECONDS = 180  # a worker unreachable this long (its node lost and never replaced) fails its job
+RESEND_SECONDS = 2.0  # between sends of a job to a worker that is unreachable
 
 
 def _code_root() -> str:
@@ -39,7 +41,12 @@ def _code_root() -> str:
 
 
 def connect(spec: ClusterSpec) -> bool:
-    """Join (or, for ``local``, start) the cluster; True when this call started Ray."""
+    """Join (or, for ``local``, start) the cluster; True when this call started Ray.
+
+    ``local`` starts a cluster here even where RAY_ADDRESS names another. ``HOST:PORT`` joins as a driver on
+    a node of that cluster (Ray connects to this machine's raylet); ``ray://`` (Ray Client) from anywhere;
+    ``auto`` joins RAY_ADDRESS or the cluster ``ray start`` left on this machine.
+    """
     ray = import_ray()
     if ray.is_initialized():
         return False
@@ -47,6 +54,7 @@ def connect(spec: ClusterSpec) -> bool:
     try:
         if spec.local:  # a cluster on this machine, small: workers ask for no CPU, no dashboard
             ray.init(
+                address="local",
                 num_cpus=LOCAL_CPUS,
                 include_dashboard=False,
                 object_store_memory=OBJECT_STORE_BYTES,
@@ -55,13 +63,61 @@ def connect(spec: ClusterSpec) -> bool:
                 **common,
             )
         else:  # the nodes get this driver's packages; their dependencies must be installed there
+            _token_if_any()
             root = Path(_code_root())
             modules = [str(root / "solver"), str(root / "sandbox")]
             ray.init(address=spec.address, runtime_env={"py_modules": modules}, **common)
-    except (ConnectionError, RuntimeError, ValueError) as e:
-        raise UsageError(f"cannot reach the Ray cluster at {spec.address}: {e}") from None
+    except Exception as e:  # Ray raises ConnectionError, RuntimeError, ValueError, its own errors ...
+        raise UsageError(_cannot_join(spec, e)) from None
     _messages_to_stderr(ray)
     return True
+
+
+def _token_if_any() -> None:
+    """Send this machine's Ray token (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token) where one is.
+
+    ``ray start --head`` turns token authentication on when the head's machine has a token, and a driver
+    that joins by an explicit address sends none unless RAY_AUTH_MODE=token is set: it is refused, after
+    20 s of retries. Ray itself enables the token for ``auto`` only; this does the same for every address
+    (a cluster without authentication ignores the token). RAY_AUTH_MODE set by the user is left as it is.
+    Ray < 2.52 has no token authentication and no such helper: nothing to do there.
+    """
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:
+        return
+    maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+
+
+def _cannot_join(spec: ClusterSpec, e: Exception) -> str:
+    """Why ``ray.init`` failed, and what to do, by the address's form."""
+    causes = [e]
+    while causes[-1].__cause__ is not None and len(causes) < 10:
+        causes.append(causes[-1].__cause__)  # type: ignore[arg-type]
+    why = "; ".join(dict.fromkeys(str(c).strip().splitlines()[0] for c in causes if str(c).strip()))
+    if any(type(c).__name__ == "AuthenticationError" for c in causes):
+        todo = (
+            "the cluster uses token authentication: put its token in ~/.ray/auth_token on this machine "
+            "(or set RAY_AUTH_TOKEN)"
+        )
+    elif spec.client:
+        todo = (
+            "ray://HOST:PORT is the head's Ray Client server (ray start --head --ray-client-server-port "
+            "PORT), and Ray and Python must be the same versions here and on the cluster"
+        )
+    elif spec.address == "auto":
+        todo = (
+            "auto joins the cluster in RAY_ADDRESS, or the one `ray start` started on this machine; "
+            "give its address instead"
+        )
+    else:
+        todo = (
+            "HOST:PORT is the head's GCS address (ray start --head --port PORT) and joins from a node of "
+            "that cluster only; from another machine use ray://HEAD:10001 (Ray Client)"
+        )
+    return f"--cluster {spec.address}: cannot join the Ray cluster: {why}. {todo}"
 
 
 def _messages_to_stderr(ray: ModuleType) -> None:
@@ -131,20 +187,33 @@ class ClusterExecutor:
         return self.applied.apply(run, result)
 
     async def _send(self, slot: int, job: Job) -> Done:
-        from ray.exceptions import RayActorError, RayTaskError
+        from ray.exceptions import ActorUnavailableError, RayActorError, RayTaskError
 
-        try:
-            done: Done = await self.workers[slot].solve.remote(job)
-        except RayActorError as e:
-            raise JudgeUnavailableError(
-                f"cluster worker {slot} died and did not come back while solving {job.problem.id}: {e}"
-            ) from None
-        except RayTaskError as e:  # an error inside the solve loop: the original one, as it would be here
-            cause = e.cause if isinstance(getattr(e, "cause", None), BaseException) else None
-            if isinstance(cause, SolverError):
-                raise cause from None
-            raise
-        return done
+        deadline = asyncio.get_running_loop().time() + UNAVAILABLE_SECONDS
+        while True:
+            try:
+                done: Done = await self.workers[slot].solve.remote(job)
+            except ActorUnavailableError:
+                # A lost node: until the cluster declares it dead (its health checks, tens of seconds) the
+                # worker is "unavailable" and Ray's own retries of the call run out; then the worker restarts
+                # on another node. The job is sent again: a half-done first try added nothing (``Applied``).
+                if asyncio.get_running_loop().time() > deadline:
+                    raise JudgeUnavailableError(
+                        f"cluster worker {slot} was unreachable for {UNAVAILABLE_SECONDS} s while solving "
+                        f"{job.problem.id}: check the cluster's nodes (ray status)"
+                    ) from None
+                await asyncio.sleep(RESEND_SECONDS)
+                continue
+            except RayActorError as e:
+                raise JudgeUnavailableError(
+                    f"cluster worker {slot} died and did not come back while solving {job.problem.id}: {e}"
+                ) from None
+            except RayTaskError as e:  # an error inside the solve loop: the original one, as it would be here
+                cause = e.cause if isinstance(getattr(e, "cause", None), BaseException) else None
+                if isinstance(cause, SolverError):
+                    raise cause from None
+                raise
+            return done
 
     def _follow(self, slot: int, job: Job, progress: Progress | None, on_reply: OnReply | None) -> Follow | None:
         """Who shows the job's progress while the worker solves it (nobody without a board)."""
@@ -174,12 +243,19 @@ async def open_cluster(
     started = connect(spec)
     actors: list[Any] = []
     try:
-        alive = sum(1 for n in ray.nodes() if n.get("Alive"))
+        nodes = [str(n["NodeID"]) for n in ray.nodes() if n.get("Alive")]
+        alive = len(nodes)
         count = spec.workers or (2 if spec.local else max(1, alive))
         tag = secrets.token_hex(3)
-        limiter = limiter_actor(config.hosts, config.slots_per_host, f"cp-solver-slots-{tag}")
+        # on the driver's node (the head for HOST:PORT, auto and ray://): the limiter's leases live as long
+        # as the run, whichever other node is lost
+        here = ray.get_runtime_context().get_node_id()
+        limiter = limiter_actor(config.hosts, config.slots_per_host, f"cp-solver-slots-{tag}", here)
         actors.append(limiter)
-        workers = [worker_actor(config, f"cp-solver-worker-{tag}-{i}", limiter) for i in range(count)]
+        workers = [  # round robin over the nodes: every node's judge is used
+            worker_actor(config, f"cp-solver-worker-{tag}-{i}", limiter, nodes[i % alive] if alive else None)
+            for i in range(count)
+        ]
         actors += workers
         try:
             await asyncio.gather(*(w.warm.remote() for w in workers))

@@ -76,10 +76,17 @@ class SlotsActor:
         return [(x.endpoint, x.in_flight, x.served, x.max_in_flight) for x in self.pool.loads()]
 
 
-def limiter_actor(endpoints: Sequence[str], slots: int, name: str) -> Any:
-    """Start the cluster's limiter: a named actor owned by this driver (it ends with the driver)."""
-    cls = ray.remote(num_cpus=0, max_restarts=-1)(SlotsActor)
-    return cls.options(name=name, max_concurrency=10_000).remote(tuple(endpoints), slots)
+def limiter_actor(endpoints: Sequence[str], slots: int, name: str, node: str | None = None) -> Any:
+    """Start the cluster's limiter: a named actor owned by this driver (it ends with the driver), on ``node``
+    where given (softly: elsewhere if that node is gone). Should it restart anyway, the calls in flight are
+    sent again to the new one, which starts with every slot free."""
+    cls = ray.remote(num_cpus=0, max_restarts=-1, max_task_retries=-1)(SlotsActor)
+    where: Any = None
+    if node is not None:
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        where = NodeAffinitySchedulingStrategy(node, soft=True)
+    return cls.options(name=name, max_concurrency=10_000, scheduling_strategy=where).remote(tuple(endpoints), slots)
 
 
 class ClusterPool(EndpointPool):

@@ -143,7 +143,13 @@ async def _opened(start: Callable[[], Awaitable[Judge]], tries: int = 3) -> Judg
     raise AssertionError("unreachable")
 
 
-def worker_actor(config: Config, name: str, limiter: Any | None) -> Any:
-    """Start one worker; SPREAD puts the workers on different nodes where there are several."""
+def worker_actor(config: Config, name: str, limiter: Any | None, node: str | None = None) -> Any:
+    """Start one worker, on ``node`` where given: softly, so that a worker whose node is lost restarts on
+    another node (Ray's SPREAD, used without a node, may put two workers on one node and none on another)."""
     cls = ray.remote(num_cpus=0, max_restarts=RESTARTS, max_task_retries=RESTARTS)(ProblemWorker)
-    return cls.options(name=name, scheduling_strategy="SPREAD", max_concurrency=1000).remote(config, name, limiter)
+    where: Any = "SPREAD"
+    if node is not None:
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        where = NodeAffinitySchedulingStrategy(node, soft=True)
+    return cls.options(name=name, scheduling_strategy=where, max_concurrency=1000).remote(config, name, limiter)
