@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import docker
+import docker.errors
+
 from sandbox.backend import (
     FORKSERVER_PATH,
     RUNNER_PATH,
@@ -72,6 +75,7 @@ def _alive(pid: int) -> bool:
 
 
 _START_S = 60.0
+START_TRIES = 3  # containers tried per worker start (see start_worker)
 
 
 def _accept(listener: socket.socket, pid: int, name: str) -> socket.socket:
@@ -290,12 +294,21 @@ class DockerBackend:
         base = _uid_base()
         # A direct channel needs the engine on this machine, and the container's root to own the directory
         # (we are root): else the runner could not enter it without a capability it must not have.
-        channel = _Channel() if self.local and os.geteuid() == 0 else None
-        try:
-            return self._start(index, base, channel)
-        finally:
-            if channel is not None:
-                channel.close()
+        for attempt in range(START_TRIES):
+            channel = _Channel() if self.local and os.geteuid() == 0 else None
+            try:
+                return self._start(index, base, channel)
+            except (docker.errors.NotFound, WorkerDied):
+                # The engine may answer 404 for the container it just created (gone before the SDK's
+                # follow-up inspect, e.g. while other judges of this machine sweep and start theirs), or the
+                # runner dies during its start under load: a new container is tried, the error kept last.
+                if attempt == START_TRIES - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+            finally:
+                if channel is not None:
+                    channel.close()
+        raise AssertionError("unreachable")
 
     def _start(self, index: int, base: int, channel: _Channel | None) -> DockerWorker:
         mounts = {str(channel.dir): {"bind": CHANNEL, "mode": "ro"}} if channel else {}
@@ -332,7 +345,8 @@ class DockerBackend:
             worker.runner_pid = int(reply["pid"])
             worker.forkserver = self._start_forkserver(worker)
         except BaseException:
-            container.remove(force=True)
+            with contextlib.suppress(docker.errors.NotFound):  # auto_remove may have taken it already
+                container.remove(force=True)
             raise
         return worker
 

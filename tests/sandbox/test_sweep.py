@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+from typing import Any
 
 import docker
 import pytest
@@ -41,3 +42,29 @@ def test_orphans_of_dead_judges_are_removed_and_live_ones_kept(judge: object) ->
             with contextlib.suppress(docker.errors.NotFound):
                 c.remove(force=True)
         client.close()
+
+
+def test_a_worker_whose_container_vanishes_during_its_start_is_started_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under load, with other judges of the machine sweeping and starting theirs, the engine has answered 404 for
+    a container it had just created, and a driver's judge failed to start; the start now takes a new container."""
+    from docker.models.containers import ContainerCollection
+
+    backend = DockerBackend(IMAGE)
+    run = ContainerCollection.run
+    gone: list[str] = []
+
+    def vanishing(self: ContainerCollection, *args: Any, **kwargs: Any) -> Any:
+        container = run(self, *args, **kwargs)
+        if not gone:  # the first container is taken away under the starting judge
+            gone.append(container.name)
+            container.remove(force=True)
+        return container
+
+    monkeypatch.setattr(ContainerCollection, "run", vanishing)
+    worker = backend.start_worker(0)
+    try:
+        reply, _ = worker.call({"op": "hello"}, [], timeout=30)
+        assert reply.get("ok") and gone and worker.name != gone[0]
+    finally:
+        worker.close()
+        backend.close()
