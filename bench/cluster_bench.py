@@ -92,7 +92,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 ollama.max_in_flight = 0
                 rate, count, seconds = await measure(workers, args.rounds, config, 5000 + 1000 * n)
                 rates[workers] = rate
-                full = " = every slot: the model was the limit" if ollama.max_in_flight >= args.slots else ""
+                full = ", every slot in use at some moment" if ollama.max_in_flight >= args.slots else ""
                 print(
                     f"{workers} worker(s): {count} problems in {seconds:.1f} s = {rate:.0f} problems/hour "
                     f"(model requests at once: at most {ollama.max_in_flight}{full})"
