@@ -43,6 +43,16 @@ static void reply_pid(pid_t pid) {
     replied = send(3, reply, strlen(reply), MSG_NOSIGNAL) >= 0 ? 1 : -1;
 }
 
+/* The request's spawn arguments into argv (NULL-ended) and the rest of its strings into the environment. */
+static void take_args(char **strs, int argc, int count, char **argv, char **env) {
+    int ne = 0;
+    for (int i = 0; i < argc; i++) argv[i] = strs[1 + i];
+    argv[argc] = NULL;
+    for (int i = 1 + argc; i < count; i++) env[ne++] = strs[i];
+    env[ne] = NULL;
+    environ = env;
+}
+
 int main(void) {
     static char buf[MAX_MSG + 1];
     static char *argv[MAX_STR + 1], *env[MAX_STR + 1];
@@ -92,12 +102,7 @@ int main(void) {
         if (nfds < 1 || argc < 13 || argc + 1 > count) {
             snprintf(reply, sizeof reply, "-%d", EINVAL);
         } else if (inline_run) {
-            int ne = 0;
-            for (int i = 0; i < argc; i++) argv[i] = strs[1 + i];
-            argv[argc] = NULL;
-            for (int i = 1 + argc; i < count; i++) env[ne++] = strs[i];
-            env[ne] = NULL;
-            environ = env;
+            take_args(strs, argc, count, argv, env);
             replied = 0;
             int code = spawn_run(argc, argv, fds, nfds - 1, fds[nfds - 1], reply_pid);
             for (int i = 0; i < nfds; i++) close(fds[i]);
@@ -117,12 +122,7 @@ int main(void) {
                 int report = atoi(strs[1 + 10]); /* spawn's REPORT_FD argument */
                 for (int i = 0; i < nfds - 1; i++) dup2(high[i], i);
                 dup2(high[nfds - 1], report);
-                int ne = 0;
-                for (int i = 0; i < argc; i++) argv[i] = strs[1 + i];
-                argv[argc] = NULL;
-                for (int i = 1 + argc; i < count; i++) env[ne++] = strs[i];
-                env[ne] = NULL;
-                environ = env;
+                take_args(strs, argc, count, argv, env);
                 _exit(spawn_run(argc, argv, NULL, 0, report, NULL));
             }
             snprintf(reply, sizeof reply, "%d", pid < 0 ? -errno : (int)pid);

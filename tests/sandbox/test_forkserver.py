@@ -4,17 +4,15 @@ runs alone (a run or compile job) is supervised by the server itself: no helper 
 
 from __future__ import annotations
 
-import importlib.util
 import socket
-import sys
 from types import ModuleType
 
 import pytest
 
 from sandbox.api import Limits, Source, Verdict
-from sandbox.backend import RUNNER_PATH
 from sandbox.docker_backend import DockerWorker
 from sandbox.judge import Judge
+from tests.sandbox.runner_module import load_runner
 
 PROBE = """import os, signal
 fds = sorted(int(f) for f in os.listdir('/proc/self/fd'))
@@ -69,12 +67,7 @@ async def test_a_program_started_by_the_fork_server_reports_its_own_memory(judge
 
 
 def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("judge_runner_under_test", RUNNER_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_runner("judge_runner_under_test")
 
 
 def test_the_runner_falls_back_to_the_spawn_helper_when_its_fork_server_is_gone() -> None:

@@ -3,17 +3,15 @@ runner falls back to ld.bfd where mold is missing (an image from an older recipe
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from types import ModuleType
 
 import pytest
 
 from sandbox.api import Limits, Source, Verdict
-from sandbox.backend import RUNNER_PATH
 from sandbox.image import PACKAGES, recipe_hash
 from sandbox.judge import Judge
 from sandbox.languages import LANGUAGES, LINK_FLAGS
+from tests.sandbox.runner_module import load_runner
 
 # Reads its own executable and says which linker wrote it: mold leaves "mold <version>" in .comment.
 WHICH_LINKER = r"""
@@ -41,12 +39,7 @@ int main(void) {
 
 
 def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("judge_runner_linker_test", RUNNER_PATH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_runner("judge_runner_linker_test")
 
 
 def test_c_and_cpp_link_with_mold_and_the_runner_drops_it_where_mold_is_missing() -> None:
