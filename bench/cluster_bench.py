@@ -55,7 +55,7 @@ def problems(count: int, first: int) -> list[Problem]:
 
 
 async def measure(workers: int, rounds: int, config: Config, first: int) -> tuple[float, int, float]:
-    """(problems per hour, problems, seconds) with ``workers`` workers, ``rounds`` problems each."""
+    """(problems solved per hour, problems solved, seconds) with ``workers`` workers, ``rounds`` problems each."""
     settings = settings_from(config)
     todo = problems(workers * rounds, first)
     async with open_cluster(ClusterSpec("local", workers, 1), config) as executor:
@@ -66,7 +66,7 @@ async def measure(workers: int, rounds: int, config: Config, first: int) -> tupl
     solved = sum(1 for r in results if r.solved)
     if solved != len(todo):
         print(f"  warning: {len(todo) - solved} of {len(todo)} problems not solved", file=sys.stderr)
-    return len(todo) / seconds * 3600, len(todo), seconds
+    return solved / seconds * 3600, solved, seconds  # a problem counts once it is solved
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -94,7 +94,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 rates[workers] = rate
                 full = ", every slot in use at some moment" if ollama.max_in_flight >= args.slots else ""
                 print(
-                    f"{workers} worker(s): {count} problems in {seconds:.1f} s = {rate:.0f} problems/hour "
+                    f"{workers} worker(s): {count} problems solved in {seconds:.1f} s = {rate:.0f} problems/hour "
                     f"(model requests at once: at most {ollama.max_in_flight}{full})"
                 )
     import ray

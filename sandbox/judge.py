@@ -345,7 +345,7 @@ class Judge:
         header: Header,
         blobs: list[bytes],
         timeout: float,
-        needs: Sequence[str] = (),
+        needs: Sequence[_Program] = (),
         installs: str = "",
     ) -> tuple[Header, list[bytes]]:
         """Send one job to an idle worker and wait for its reply.
@@ -364,7 +364,7 @@ class Judge:
         return await asyncio.wrap_future(fut)
 
     def _job(
-        self, slot: _Slot, header: Header, blobs: list[bytes], timeout: float, needs: Sequence[str], installs: str
+        self, slot: _Slot, header: Header, blobs: list[bytes], timeout: float, needs: Sequence[_Program], installs: str
     ) -> tuple[Header, list[bytes]]:
         """One job on a worker (on a judge thread, see _call); replace the worker and retry once if its
         runner fails. ``installs``: the program handle a successful compile leaves in the worker."""
@@ -377,12 +377,12 @@ class Judge:
                     self._check_open()
                 worker = slot.worker
                 assert worker is not None
-                self._evict(slot, worker, keep=needs)
-                for handle in needs:
-                    if handle in slot.installed:
-                        slot.installed[handle] = slot.installed.pop(handle)  # most recently used
+                self._evict(slot, worker, keep=[prog.wid for prog in needs])
+                for prog in needs:
+                    if prog.wid in slot.installed:
+                        slot.installed[prog.wid] = slot.installed.pop(prog.wid)  # most recently used
                     else:
-                        self._install(slot, worker, handle)
+                        self._install(slot, worker, prog)
                 reply, out = worker.call(header, blobs, timeout)
             except Exception as e:
                 self._check_open(e)  # close() stopped this worker under the job: not the runner's fault
@@ -414,16 +414,17 @@ class Judge:
             old.close()
         slot.worker = self._backend.start_worker(slot.index)
 
-    def _install(self, slot: _Slot, worker: Worker, handle: str) -> None:
-        prog = self._by_wid(handle)
+    def _install(self, slot: _Slot, worker: Worker, prog: _Program) -> None:
+        # The program comes from the caller (who holds it), never looked up here: this runs on a judge
+        # thread while the event loop changes the judge's tables.
         reply, _ = worker.call(
-            {"op": "install", "handle": handle, "files": [n for n, _ in prog.files]},
+            {"op": "install", "handle": prog.wid, "files": [n for n, _ in prog.files]},
             [d for _, d in prog.files],
             60.0,
         )
         if not reply.get("ok"):
             raise JudgeFailure(f"cannot install a program: {reply.get('error')}")
-        slot.installed[handle] = None
+        slot.installed[prog.wid] = None
 
     def _evict(self, slot: _Slot, worker: Worker, keep: Sequence[str]) -> None:
         """Bound the programs a worker holds (its scratch is memory): forget the least recently used
@@ -444,12 +445,6 @@ class Judge:
             self._refs[prog.wid] -= 1
             if not self._refs[prog.wid]:
                 del self._refs[prog.wid]
-
-    def _by_wid(self, wid: str) -> _Program:
-        for entry in reversed(self._compiled.values()):
-            if isinstance(entry, _Program) and entry.wid == wid:
-                return entry
-        return next(p for p in self._programs.values() if p.wid == wid)
 
     def _program(self, compiled: Compiled) -> _Program:
         if not compiled.ok:
@@ -601,7 +596,7 @@ class Judge:
             }
             timeout = len(idx) * (lim["wall_s"] + 3.0) + 30.0
             try:
-                reply, out = await self._call(header, blobs, timeout, needs=[prog.wid])
+                reply, out = await self._call(header, blobs, timeout, needs=[prog])
             except JudgeFailure as e:
                 return [judge_error_run(str(e)) for _ in idx]
             res = [
@@ -713,7 +708,7 @@ class Judge:
         blobs = [test.input] + ([test.answer] if test.answer is not None else [])
         try:
             reply, out = await self._call(
-                header, blobs, lim["wall_s"] + 30.0, needs=[sprog.wid, iprog.wid]
+                header, blobs, lim["wall_s"] + 30.0, needs=[sprog, iprog]
             )
         except JudgeFailure as e:
             return TestResult(test.name, Verdict.JE, judge_error_run(str(e)))

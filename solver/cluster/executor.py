@@ -138,18 +138,12 @@ def _messages_to_stderr(ray: ModuleType) -> None:
 class ClusterExecutor:
     """Solves one problem attempt on the cluster; the run store is written here, by the driver alone."""
 
-    def __init__(self, workers: Sequence[Any], per_worker: int, limiter: Any | None = None) -> None:
+    def __init__(self, workers: Sequence[Any], per_worker: int) -> None:
         self.workers = list(workers)
         self.per_worker = per_worker
-        self.limiter = limiter
         self.applied = Applied()
         self._free: asyncio.Queue[int] | None = None
-        self.solved_by: dict[str, str] = {}  # job key -> worker that returned it
         self.judging = ClusterJudging(self.workers)  # hidden-test judging on the workers too
-
-    @property
-    def slots(self) -> int:
-        return len(self.workers) * self.per_worker
 
     def _queue(self) -> asyncio.Queue[int]:
         if self._free is None:  # made on first use, inside the running loop
@@ -183,7 +177,6 @@ class ClusterExecutor:
             result: Done = await followed(self._send(slot, job), self._follow(slot, job, progress, on_reply))
         finally:
             free.put_nowait(slot)
-        self.solved_by[job.key] = result.worker
         return self.applied.apply(run, result)
 
     async def _send(self, slot: int, job: Job) -> Done:
@@ -227,9 +220,6 @@ class ClusterExecutor:
 
         return Follow(job.key, ask, progress, on_reply)
 
-    async def workers_where(self) -> list[dict[str, Any]]:
-        return list(await asyncio.gather(*(w.where.remote() for w in self.workers)))
-
 
 @contextlib.asynccontextmanager
 async def open_cluster(
@@ -262,7 +252,7 @@ async def open_cluster(
         except Exception as e:
             raise JudgeUnavailableError(f"the cluster's workers could not start: {e}") from None
         log(f"cluster: {count} worker(s) on {alive} node(s), {spec.per_worker} problem(s) each")
-        yield ClusterExecutor(workers, spec.per_worker, limiter)
+        yield ClusterExecutor(workers, spec.per_worker)
     finally:
         for w in actors[1:]:
             with contextlib.suppress(Exception):

@@ -179,10 +179,7 @@ class RecordingBackend:
         effective = getattr(self.inner, "effective_params", None)
         if not callable(effective):
             return params
-        try:
-            return effective(params, messages)  # type: ignore[no-any-return]
-        except TypeError:  # a backend whose effective_params takes the parameters only
-            return effective(params)  # type: ignore[no-any-return]
+        return effective(params, messages)  # type: ignore[no-any-return]
 
     async def preflight(self) -> Any:
         """The wrapped backend's preflight, where it has one (the built-in backends do)."""

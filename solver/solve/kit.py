@@ -256,7 +256,7 @@ class Material:
                 present = [(p, m) for p, m in zip(missing, made, strict=True) if m is not None]
                 verdicts = await self.vet([m for _, m in present])
                 for p, m in zip(missing, made, strict=True):
-                    self._inputs[p] = None if m is None else m
+                    self._inputs[p] = m
                 for (p, m), v in zip(present, verdicts, strict=True):
                     if not v.ok:
                         self._inputs[p] = None

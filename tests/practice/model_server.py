@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.ollama_server import FakeOllama, Reply
+from tests.fakes.server import serve_forever
 
 
 def router(routes: list[tuple[list[str], Reply]]) -> Any:
@@ -44,12 +45,7 @@ async def serve(routes_file: Path, record: Path | None) -> None:
         for r in data["routes"]
     ]
     srv = FakeOllama(responder=router(routes), port=0, record=record)
-    await srv.start()
-    print(f"listening on {srv.url}", flush=True)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await srv.stop()
+    await serve_forever(srv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,7 @@ import pytest
 from sandbox import checkers
 from sandbox.api import Checker, Limits, Source, Test, Verdict
 from sandbox.judge import Judge
+from sandbox.testlib import inline_testlib
 
 ECHO = "import sys\nsys.stdout.buffer.write(sys.stdin.buffer.read())\n"  # its output is the test's input
 
@@ -39,7 +40,7 @@ def _real_checker(shared_data: Path, name: str) -> str:
     header = (testlib / "testlib.h").read_text()
     source = (testlib / "checkers" / f"{name}.cpp").read_text()
     assert '#include "testlib.h"' in source
-    return source.replace('#include "testlib.h"', header, 1)
+    return inline_testlib(source, header, f"{name}.cpp")  # the production pasting, #line directives included
 
 
 @pytest.mark.docker

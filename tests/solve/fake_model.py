@@ -14,15 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.ollama_server import FakeOllama, Reply
+from tests.fakes.server import serve_forever
 from tests.solve import programs as P
 from tests.solve.scripted import ScriptedModel, stage_of
 
-KIT = dict(
-    brute=P.cpp(P.SUM_BRUTE),
-    generator=P.cpp(P.SUM_GEN),
-    validator=P.cpp(P.SUM_VALIDATOR),
-    maxgen=P.cpp(P.SUM_MAXGEN),
-)
+KIT = P.SUM_KIT
 SCENARIOS = {
     "sum-first-try": lambda: ScriptedModel(solution=P.cpp(P.SUM_GOOD), **KIT),
     "sum-repair": lambda: ScriptedModel(solution=[P.cpp(P.SUM_ABS), P.cpp(P.SUM_GOOD)], **KIT),
@@ -40,12 +36,7 @@ async def serve(scenario: str, hang: str | None, record: Path | None) -> None:
         return model(body)
 
     srv = FakeOllama(responder=respond, record=record)
-    await srv.start()
-    print(f"listening on {srv.url}", flush=True)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await srv.stop()
+    await serve_forever(srv)
 
 
 def main() -> None:

@@ -7,6 +7,9 @@ x in 1..10 with at most 4 queries "? y" answered "<" (x < y) or ">=".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from solver.problem import Problem, ProblemId, Sample
 
 SUM = Problem(
@@ -184,3 +187,9 @@ GUESS_INTERACTOR_WRONG = GUESS_INTERACTOR.replace('">="', '">"')
 
 def interactor_reply(program: str, data: str = "3") -> str:
     return f"The hidden data:\n```text\n{data}\n```\nThe interactor:\n```cpp\n{program.strip()}\n```\n"
+
+
+# The a + b kit every sum scenario uses: brute force, generator, validator and max-size generator, as replies.
+SUM_KIT: Mapping[str, str] = MappingProxyType(
+    dict(brute=cpp(SUM_BRUTE), generator=cpp(SUM_GEN), validator=cpp(SUM_VALIDATOR), maxgen=cpp(SUM_MAXGEN))
+)

@@ -12,12 +12,7 @@ from tests.solve.scripted import ScriptedModel
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(180)]
 
-KIT = dict(
-    brute=P.cpp(P.SUM_BRUTE),
-    generator=P.cpp(P.SUM_GEN),
-    validator=P.cpp(P.SUM_VALIDATOR),
-    maxgen=P.cpp(P.SUM_MAXGEN),
-)
+KIT = P.SUM_KIT
 NO_CODE = "I would add the two numbers of each test case."
 NOTE = "The reply had no program in a ```cpp code block."
 

@@ -19,12 +19,7 @@ def own(r: object) -> list[tuple[str, str]]:
     return [(v.name, v.verdict) for v in r.verdicts if v.kind != "derived"]  # type: ignore[attr-defined]
 
 
-KIT = dict(
-    brute=P.cpp(P.SUM_BRUTE),
-    generator=P.cpp(P.SUM_GEN),
-    validator=P.cpp(P.SUM_VALIDATOR),
-    maxgen=P.cpp(P.SUM_MAXGEN),
-)
+KIT = P.SUM_KIT
 
 
 async def test_first_try_success(solve: Solve) -> None:

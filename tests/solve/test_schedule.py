@@ -28,12 +28,7 @@ from tests.solve.scripted import ScriptedModel
 
 pytestmark = [pytest.mark.docker, pytest.mark.timeout(180)]
 
-KIT = dict(
-    brute=P.cpp(P.SUM_BRUTE),
-    generator=P.cpp(P.SUM_GEN),
-    validator=P.cpp(P.SUM_VALIDATOR),
-    maxgen=P.cpp(P.SUM_MAXGEN),
-)
+KIT = P.SUM_KIT
 HELPERS = {"brute", "generator", "validator", "maxgen", "checker"}
 
 # The reported case: prints the examples' answers when it sees an example, and 0 for every other input.

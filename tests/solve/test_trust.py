@@ -17,12 +17,7 @@ from tests.solve import programs as P
 from tests.solve.conftest import Solve
 from tests.solve.scripted import ScriptedModel
 
-KIT = dict(
-    brute=P.cpp(P.SUM_BRUTE),
-    generator=P.cpp(P.SUM_GEN),
-    validator=P.cpp(P.SUM_VALIDATOR),
-    maxgen=P.cpp(P.SUM_MAXGEN),
-)
+KIT = P.SUM_KIT
 # Passes the example (all values there are positive) but is wrong on negative numbers.
 WRONG_BRUTE = P.SUM_ABS
 ACCEPT_ALL = "#include <cstdio>\nint main() { while (std::getchar() != EOF) {} return 0; }\n"
