@@ -23,9 +23,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import docker
-import docker.errors
-
 from sandbox.backend import (
     FORKSERVER_PATH,
     RUNNER_PATH,
@@ -291,6 +288,8 @@ class DockerBackend:
                 c.remove(force=True)
 
     def start_worker(self, index: int) -> DockerWorker:
+        import docker.errors  # here, not at the top: connect() says so when the package is missing
+
         base = _uid_base()
         # A direct channel needs the engine on this machine, and the container's root to own the directory
         # (we are root): else the runner could not enter it without a capability it must not have.
@@ -345,6 +344,8 @@ class DockerBackend:
             worker.runner_pid = int(reply["pid"])
             worker.forkserver = self._start_forkserver(worker)
         except BaseException:
+            import docker.errors
+
             with contextlib.suppress(docker.errors.NotFound):  # auto_remove may have taken it already
                 container.remove(force=True)
             raise
